@@ -1,0 +1,167 @@
+import { z } from 'zod';
+import { parseMoney } from './domain/money.ts';
+import { parseRatePpm } from './domain/rates.ts';
+
+/** The secret used when SESSION_SECRET is unset; production refuses to start with it. */
+export const DEFAULT_SESSION_SECRET = 'cuota-development-secret-change-me';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+const money = z.string().transform((v, ctx) => {
+  const minor = parseMoney(v);
+  if (minor === null) {
+    ctx.addIssue({ code: 'custom', message: 'expected an amount like 5000 or 5000.00' });
+    return z.NEVER;
+  }
+  return minor;
+});
+
+const rate = z.string().transform((v, ctx) => {
+  const ppm = parseRatePpm(v);
+  if (ppm === null) {
+    ctx.addIssue({ code: 'custom', message: 'expected a decimal rate like 0.043' });
+    return z.NEVER;
+  }
+  return ppm;
+});
+
+const timeZone = z.string().refine((tz) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}, 'unknown IANA time zone');
+
+/**
+ * Every environment variable Cuota reads, with its default. The README's
+ * configuration table documents the same list.
+ */
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: int(0, 65535).default(3000),
+  PUBLIC_URL: z.url().optional(),
+  TRUST_PROXY: bool.default(false),
+  DATABASE_URL: z.string().min(1).default('data/cuota.sqlite'),
+  UPLOAD_DIR: z.string().min(1).default('data/uploads'),
+  SESSION_SECRET: z.string().min(16, 'must be at least 16 characters').default(DEFAULT_SESSION_SECRET),
+  COOKIE_SECURE: bool.default(false),
+  SESSION_IDLE_MINUTES: int(1, 24 * 60).default(30),
+  SESSION_ABSOLUTE_HOURS: int(1, 24 * 30).default(12),
+  LOGIN_MAX_PER_PHONE: int(1, 1000).default(5),
+  LOGIN_MAX_PER_ADDRESS: int(1, 10000).default(20),
+  LOGIN_WINDOW_MINUTES: int(1, 24 * 60).default(15),
+  TZ: timeZone.default('America/Mexico_City'),
+  DEFAULT_LANGUAGE: z.enum(['en', 'es']).default('en'),
+  CURRENCY: z.string().regex(/^[A-Z]{3}$/).default('MXN'),
+  PRODUCT_QUOTA: money.prefault('5000.00'),
+  PRODUCT_TERMS: z
+    .string()
+    .regex(/^\d+(,\d+)*$/, 'expected a comma-separated list of days')
+    .default('7,10,15,20')
+    .transform((v) => v.split(',').map(Number)),
+  PRODUCT_DEFAULT_TERM: int(1, 365).default(7),
+  LOAN_RATE: rate.prefault('0.043'),
+  REPAY_RATE: rate.prefault('0.0072'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Env = z.input<typeof envSchema>;
+
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  host: string;
+  port: number;
+  publicUrl: string | undefined;
+  trustProxy: boolean;
+  database: { client: 'better-sqlite3'; filename: string } | { client: 'pg'; url: string };
+  uploadDir: string;
+  session: {
+    secret: string;
+    secureCookie: boolean;
+    idleMs: number;
+    absoluteMs: number;
+  };
+  login: { maxPerPhone: number; maxPerAddress: number; windowMs: number };
+  timeZone: string;
+  defaultLanguage: 'en' | 'es';
+  currency: string;
+  product: {
+    quota: number;
+    terms: number[];
+    defaultTerm: number;
+    loanRatePpm: number;
+    repayRatePpm: number;
+  };
+  logLevel: string;
+}
+
+/** Raised when the environment cannot make a valid configuration; main prints it and exits. */
+export class ConfigError extends Error {}
+
+function databaseFrom(url: string): Config['database'] {
+  if (/^postgres(ql)?:\/\//.test(url)) return { client: 'pg', url };
+  const filename = url.startsWith('sqlite:') ? url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '') : url;
+  if (!filename) throw new ConfigError('DATABASE_URL: empty SQLite path');
+  return { client: 'better-sqlite3', filename };
+}
+
+/** Builds the one frozen configuration object from an environment; throws ConfigError on bad input. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Readonly<Config> {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  const e = parsed.data;
+  if (!e.PRODUCT_TERMS.includes(e.PRODUCT_DEFAULT_TERM)) {
+    throw new ConfigError('PRODUCT_DEFAULT_TERM must be one of PRODUCT_TERMS');
+  }
+  if (e.NODE_ENV === 'production' && e.SESSION_SECRET === DEFAULT_SESSION_SECRET) {
+    throw new ConfigError('SESSION_SECRET must be set to a private random value in production');
+  }
+  const config: Config = {
+    env: e.NODE_ENV,
+    host: e.HOST,
+    port: e.PORT,
+    publicUrl: e.PUBLIC_URL?.replace(/\/$/, ''),
+    trustProxy: e.TRUST_PROXY,
+    database: databaseFrom(e.DATABASE_URL),
+    uploadDir: e.UPLOAD_DIR,
+    session: {
+      secret: e.SESSION_SECRET,
+      secureCookie: e.COOKIE_SECURE,
+      idleMs: e.SESSION_IDLE_MINUTES * 60_000,
+      absoluteMs: e.SESSION_ABSOLUTE_HOURS * 3_600_000,
+    },
+    login: {
+      maxPerPhone: e.LOGIN_MAX_PER_PHONE,
+      maxPerAddress: e.LOGIN_MAX_PER_ADDRESS,
+      windowMs: e.LOGIN_WINDOW_MINUTES * 60_000,
+    },
+    timeZone: e.TZ,
+    defaultLanguage: e.DEFAULT_LANGUAGE,
+    currency: e.CURRENCY,
+    product: {
+      quota: e.PRODUCT_QUOTA,
+      terms: e.PRODUCT_TERMS,
+      defaultTerm: e.PRODUCT_DEFAULT_TERM,
+      loanRatePpm: e.LOAN_RATE,
+      repayRatePpm: e.REPAY_RATE,
+    },
+    logLevel: e.LOG_LEVEL,
+  };
+  return deepFreeze(config);
+}
+
+function deepFreeze<T extends object>(o: T): Readonly<T> {
+  for (const v of Object.values(o)) if (v && typeof v === 'object') deepFreeze(v);
+  return Object.freeze(o);
+}

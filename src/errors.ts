@@ -1,0 +1,40 @@
+/**
+ * Errors are values: an HTTP status, a stable code for logs and clients, and an
+ * i18n key for the message. One middleware turns them into a page or JSON.
+ */
+export class AppError extends Error {
+  readonly expose = true;
+
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly key: string,
+    readonly options: {
+      params?: Record<string, string | number>;
+      /** Field name -> i18n key, for re-rendering a form next to its inputs. */
+      fields?: Record<string, string>;
+      /** Extra response headers, such as Retry-After. */
+      headers?: Record<string, string>;
+    } = {},
+  ) {
+    super(code);
+    this.name = 'AppError';
+  }
+}
+
+export const badRequest = (key = 'errors.bad_request') => new AppError(400, 'bad_request', key);
+export const unauthenticated = () => new AppError(401, 'unauthenticated', 'errors.unauthenticated');
+export const invalidCredentials = () => new AppError(401, 'invalid_credentials', 'errors.invalid_credentials');
+export const forbidden = (key = 'errors.forbidden') => new AppError(403, 'forbidden', key);
+export const csrfRejected = () => new AppError(403, 'csrf', 'errors.csrf');
+export const notFound = () => new AppError(404, 'not_found', 'errors.not_found');
+export const conflict = (code: string, key: string) => new AppError(409, code, key);
+export const payloadTooLarge = () => new AppError(413, 'payload_too_large', 'errors.payload_too_large');
+export const unsupportedMediaType = () => new AppError(415, 'unsupported_media_type', 'errors.unsupported_media_type');
+export const invalidInput = (fields: Record<string, string>) =>
+  new AppError(422, 'invalid_input', Object.values(fields)[0] ?? 'errors.invalid_input', { fields });
+export const tooManyAttempts = (retryAfterSeconds: number) =>
+  new AppError(429, 'too_many_attempts', 'errors.too_many_attempts', {
+    params: { minutes: Math.max(1, Math.ceil(retryAfterSeconds / 60)) },
+    headers: { 'Retry-After': String(retryAfterSeconds) },
+  });

@@ -1,0 +1,56 @@
+import type { TFunction } from 'i18next';
+import type { Logger } from 'pino';
+import type { Clock } from '../clock.ts';
+import type { Config } from '../config.ts';
+import type { Db } from '../data/db.ts';
+import type { BorrowerRow } from '../data/repositories/borrowers.ts';
+import type { I18n, Language } from '../i18n.ts';
+import type { Views } from './views.ts';
+
+/** What the app is built from; tests pass their own database, clock and logger. */
+export interface Deps {
+  config: Readonly<Config>;
+  db: Db;
+  clock: Clock;
+  i18n: I18n;
+  logger: Logger;
+}
+
+/** A form page that an error on its POST re-renders, with the values sent back. */
+export interface FormState {
+  view: string;
+  /** The page's own GET path, for the language switch on the re-rendered form. */
+  page: string;
+  values: Record<string, unknown>;
+}
+
+/** What a session holds; koa-session keeps it in the sessions table. */
+export interface SessionData {
+  borrowerId?: number;
+  /** When this session was started (ms), for the absolute timeout. */
+  createdAt?: number;
+  csrf?: string;
+  lang?: Language;
+  flash?: string;
+  readonly isNew: boolean;
+  toJSON(): Record<string, unknown>;
+  /** Moves the data to a new session id and removes the old one. */
+  regenerate(): Promise<void>;
+}
+
+declare module 'koa' {
+  interface DefaultState {
+    requestId: string;
+    lang: Language;
+    t: TFunction;
+    borrower?: BorrowerRow;
+    form?: FormState;
+  }
+  interface DefaultContext {
+    deps: Deps;
+    views: Views;
+    /** koa-session's session (null once destroyed); it declares no types of its own. */
+    session: SessionData | null;
+  }
+}
+

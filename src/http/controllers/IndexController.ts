@@ -1,0 +1,58 @@
+import type { Context } from 'koa';
+import { z } from 'zod';
+import { LANGUAGE_NAMES, LANGUAGES } from '../../i18n.ts';
+import { signInBorrower } from '../../services/auth.ts';
+import { startBorrowerSession } from '../middleware/session.ts';
+import { renderPage, respond } from '../respond.ts';
+import { input, validate } from '../validate.ts';
+
+const HOME = '/Repay/index.shtml';
+
+const signInSchema = z.object({
+  username: z
+    .string({ error: 'errors.phone_required' })
+    .trim()
+    .min(1, 'errors.phone_required')
+    .max(32, 'errors.phone_invalid'),
+  password: z
+    .string({ error: 'errors.password_required' })
+    .min(1, 'errors.password_required')
+    .max(128, 'errors.password_too_long'),
+});
+
+/** GET /Index/login (and /): the sign-in form; a signed-in borrower goes home. */
+export function loginPage(ctx: Context): void {
+  if (ctx.state.borrower) return ctx.redirect(HOME);
+  renderPage(ctx, 'index/login.njk', { values: {}, signedOut: ctx.query.signedOut === '1' });
+}
+
+/** POST /Index/ajaxSignIn: phone and password; a new session id on success. */
+export async function signIn(ctx: Context): Promise<void> {
+  const raw = input(ctx);
+  ctx.state.form = { view: 'index/login.njk', page: '/Index/login', values: { username: raw.username } };
+  const fields = validate(signInSchema, raw);
+  const { db, clock, config } = ctx.deps;
+  const borrower = await signInBorrower(db, clock, config.login, { ...fields, address: ctx.ip });
+  await startBorrowerSession(ctx, borrower.id);
+  respond(ctx, { message: 'messages.login_successful', data: HOME, redirect: HOME });
+}
+
+/** GET/POST /Index/ajaxLogOut: ends the session everywhere (its row is deleted). */
+export function logOut(ctx: Context): void {
+  ctx.session = null;
+  respond(ctx, {
+    json: { status: 200, message: ctx.state.t('messages.logout_successful') },
+    redirect: '/Index/login?signedOut=1',
+  });
+}
+
+/** GET/POST /Index/languages: the languages the portal speaks, as the spec names them. */
+export function languages(ctx: Context): void {
+  const json = {
+    status: 200,
+    languages: LANGUAGES.map((l) => LANGUAGE_NAMES[l]),
+    default: LANGUAGE_NAMES[ctx.deps.config.defaultLanguage],
+    target: 'web',
+  };
+  respond(ctx, { json, view: 'index/languages.njk', data: json });
+}

@@ -1,0 +1,54 @@
+import crypto from 'node:crypto';
+import type { Context, Next } from 'koa';
+import { csrfRejected } from '../../errors.ts';
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** The session's synchronizer token, created on first use; pages put it in forms and a meta tag. */
+export function csrfToken(ctx: Context): string {
+  const session = ctx.session;
+  if (!session) return '';
+  session.csrf ??= crypto.randomBytes(32).toString('base64url');
+  return session.csrf;
+}
+
+function expectedOrigin(ctx: Context): string {
+  const configured = ctx.deps.config.publicUrl;
+  return configured ? new URL(configured).origin : `${ctx.protocol}://${ctx.host}`;
+}
+
+function sameToken(a: unknown, b: unknown): boolean {
+  if (typeof a !== 'string' || typeof b !== 'string' || !a || !b) return false;
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && crypto.timingSafeEqual(x, y);
+}
+
+/**
+ * Passes a state-changing request only when it carries the session's token
+ * (form field `_csrf` or header X-CSRF-Token), or comes from an app client:
+ * `X-Requested-With: XMLHttpRequest` (which a cross-site form cannot send)
+ * with a same-origin Origin when one is sent.
+ */
+export function assertCsrf(ctx: Context): void {
+  if (ctx.get('X-Requested-With').toLowerCase() === 'xmlhttprequest') {
+    const origin = ctx.get('Origin');
+    if (!origin || origin === expectedOrigin(ctx)) return;
+    throw csrfRejected();
+  }
+  const body = ctx.request.body as Record<string, unknown> | undefined;
+  const sent = ctx.get('X-CSRF-Token') || body?._csrf || ctx.query._csrf;
+  if (!sameToken(sent, ctx.session?.csrf)) throw csrfRejected();
+}
+
+/** Checks every unsafe method; GET actions that change state add `requireCsrf` to their route. */
+export async function csrfForUnsafeMethods(ctx: Context, next: Next): Promise<void> {
+  if (!SAFE_METHODS.has(ctx.method)) assertCsrf(ctx);
+  await next();
+}
+
+/** For the spec's GET actions that change state (ajaxLogOut, ajaxApply, reLoan). */
+export async function requireCsrf(ctx: Context, next: Next): Promise<void> {
+  assertCsrf(ctx);
+  await next();
+}

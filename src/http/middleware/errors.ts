@@ -1,0 +1,59 @@
+import type { Context, Next } from 'koa';
+import { AppError, badRequest, notFound, payloadTooLarge, unsupportedMediaType } from '../../errors.ts';
+import { renderPage, wantsJson } from '../respond.ts';
+
+/** Turns whatever a lower layer threw into an AppError; unknown errors become null (500). */
+function toAppError(err: unknown): AppError | null {
+  if (err instanceof AppError) return err;
+  const status = (err as { status?: unknown; expose?: unknown })?.status;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    // koa-body, raw-body and koa itself throw http-errors for bad bodies.
+    if (status === 413) return payloadTooLarge();
+    if (status === 415) return unsupportedMediaType();
+    if (status === 404) return notFound();
+    return badRequest();
+  }
+  return null;
+}
+
+/**
+ * Every error leaves through here: JSON `{status, message, data: ""}` with the
+ * same HTTP status, or a page (the form re-rendered, a redirect to sign in, or
+ * the error page). Unknown errors are logged with the request id and shown as
+ * a plain 500.
+ */
+export async function handleErrors(ctx: Context, next: Next): Promise<void> {
+  try {
+    await next();
+    if (ctx.status === 404 && ctx.body == null) throw notFound();
+  } catch (thrown) {
+    const known = toAppError(thrown);
+    if (!known) {
+      ctx.deps.logger.error({ err: thrown, requestId: ctx.state.requestId }, 'unhandled error');
+    }
+    const err = known ?? new AppError(500, 'internal', 'errors.internal');
+    ctx.set(err.options.headers ?? {});
+    ctx.vary('Accept');
+    ctx.set('Cache-Control', 'no-store');
+    const t = ctx.state.t;
+    const message = t ? t(err.key, err.options.params) : err.code;
+
+    if (wantsJson(ctx) || !t) {
+      ctx.status = err.status;
+      ctx.body = { status: err.status, message, data: '' };
+      return;
+    }
+    if (err.status === 401 && err.code === 'unauthenticated') {
+      ctx.status = ctx.method === 'GET' ? 302 : 303;
+      ctx.redirect('/Index/login');
+      return;
+    }
+    const form = ctx.state.form;
+    if (form && [401, 422, 429].includes(err.status)) {
+      const fields = Object.fromEntries(Object.entries(err.options.fields ?? {}).map(([f, k]) => [f, t(k)]));
+      renderPage(ctx, form.view, { values: form.values, errors: fields, formError: message }, err.status);
+      return;
+    }
+    renderPage(ctx, 'errors/error.njk', { status: err.status, message }, err.status);
+  }
+}

@@ -1,0 +1,58 @@
+import type { Context } from 'koa';
+
+/**
+ * True when the client wants JSON: Accept prefers application/json, or
+ * X-Requested-With: XMLHttpRequest, or ?format=json. Decided once per request.
+ */
+export function wantsJson(ctx: Context): boolean {
+  if (ctx.query.format === 'json') return true;
+  if (ctx.get('X-Requested-With').toLowerCase() === 'xmlhttprequest') return true;
+  return ctx.accepts('html', 'json') === 'json';
+}
+
+export interface Answer {
+  /** The page shown for a GET (and by default after a form POST's redirect). */
+  view?: string;
+  /** The view model: the JSON `data` and the page's variables. */
+  data?: unknown;
+  /** i18n key of the JSON `message` (and of the flash after a form POST). */
+  message?: string;
+  /** A whole JSON body, for actions whose envelope differs from the usual one. */
+  json?: Record<string, unknown>;
+  /** Where a form POST goes next (303). Defaults to the current path. */
+  redirect?: string;
+  /** i18n key of a message shown once on the next page after a form POST. */
+  flash?: string;
+  status?: number;
+}
+
+/** Answers one action as JSON or as a page (GET renders, POST redirects 303 with a flash). */
+export function respond(ctx: Context, answer: Answer): void {
+  ctx.vary('Accept');
+  ctx.set('Cache-Control', 'no-store');
+  ctx.status = answer.status ?? 200;
+  if (wantsJson(ctx)) {
+    ctx.body = answer.json ?? {
+      status: ctx.status,
+      message: answer.message ? ctx.state.t(answer.message) : '',
+      data: answer.data ?? '',
+    };
+    return;
+  }
+  if ((ctx.method === 'GET' || ctx.method === 'HEAD') && answer.view) {
+    renderPage(ctx, answer.view, (answer.data ?? {}) as Record<string, unknown>, ctx.status);
+    return;
+  }
+  if (answer.flash && ctx.session) ctx.session.flash = answer.flash;
+  ctx.status = 303;
+  ctx.redirect(answer.redirect ?? ctx.path);
+}
+
+/** Renders a page with the layout's shared variables. */
+export function renderPage(ctx: Context, view: string, data: Record<string, unknown>, status = 200): void {
+  ctx.vary('Accept');
+  ctx.set('Cache-Control', 'no-store');
+  ctx.status = status;
+  ctx.type = 'html';
+  ctx.body = ctx.views.render(ctx, view, data);
+}

@@ -1,0 +1,25 @@
+import Router from '@koa/router';
+import * as Index from './controllers/IndexController.ts';
+import * as Repay from './controllers/RepayController.ts';
+import { requireCsrf } from './middleware/csrf.ts';
+import { requireBorrower } from './middleware/session.ts';
+
+/** Every route of the portal. Paths are case-insensitive; `.shtml`/`.html` is stripped before routing. */
+export function createRouter(): Router {
+  const router = new Router({ sensitive: false, strict: false });
+
+  router.get('/', Index.loginPage);
+  router.get('/Index/login', Index.loginPage);
+  router.post('/Index/ajaxSignIn', Index.signIn);
+  router.get('/Index/ajaxLogOut', requireCsrf, Index.logOut);
+  router.post('/Index/ajaxLogOut', Index.logOut);
+  router.get('/Index/languages', Index.languages);
+  router.post('/Index/languages', Index.languages);
+
+  router.get('/Repay/index', Repay.loans);
+  router.get('/Repay/loans', Repay.loans);
+  router.get('/Repay/orders', requireBorrower, Repay.orders);
+  router.post('/Repay/orders', requireBorrower, Repay.orders);
+
+  return router;
+}

@@ -1,0 +1,67 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import i18next, { type TFunction } from 'i18next';
+
+// In the order the spec's Index/languages answers them.
+export const LANGUAGES = ['es', 'en'] as const;
+export type Language = (typeof LANGUAGES)[number];
+/** The names the spec's Index/languages action answers, by code. */
+export const LANGUAGE_NAMES: Record<Language, string> = { en: 'English', es: 'Spanish' };
+
+const LOCALES_DIR = fileURLToPath(new URL('../locales', import.meta.url));
+
+/**
+ * Reads locales/<lang>/<file>.json into one resource tree per language, each
+ * file under its own name: locales/en/errors.json holds the keys `errors.*`.
+ */
+export function loadResources(dir = LOCALES_DIR): Record<string, Record<string, unknown>> {
+  const resources: Record<string, Record<string, unknown>> = {};
+  for (const lang of LANGUAGES) {
+    const tree: Record<string, unknown> = {};
+    for (const file of fs.readdirSync(path.join(dir, lang)).filter((f) => f.endsWith('.json')).sort()) {
+      tree[path.basename(file, '.json')] = JSON.parse(fs.readFileSync(path.join(dir, lang, file), 'utf8'));
+    }
+    resources[lang] = tree;
+  }
+  return resources;
+}
+
+export interface I18n {
+  t(lang: Language): TFunction;
+}
+
+/** Creates the i18next instance once at boot; `t(lang)` is cheap per request. */
+export async function createI18n(defaultLanguage: Language): Promise<I18n> {
+  const instance = i18next.createInstance();
+  const resources = loadResources();
+  await instance.init({
+    resources: Object.fromEntries(Object.entries(resources).map(([l, tree]) => [l, { translation: tree }])),
+    lng: defaultLanguage,
+    fallbackLng: defaultLanguage,
+    supportedLngs: [...LANGUAGES],
+    interpolation: { escapeValue: false }, // Nunjucks escapes on output
+    returnNull: false,
+  });
+  const fixed = new Map(LANGUAGES.map((l) => [l, instance.getFixedT(l)]));
+  return { t: (lang) => fixed.get(lang)! };
+}
+
+export function isLanguage(value: unknown): value is Language {
+  return typeof value === 'string' && (LANGUAGES as readonly string[]).includes(value);
+}
+
+/** The first supported language in an Accept-Language header, by quality. */
+export function fromAcceptLanguage(header: string | undefined): Language | undefined {
+  if (!header) return undefined;
+  const ranked = header
+    .split(',')
+    .map((part, index) => {
+      const [tag = '', ...params] = part.trim().split(';');
+      const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+      return { base: tag.trim().toLowerCase().split('-')[0], q: q ? Number(q.slice(2)) : 1, index };
+    })
+    .filter((x) => x.q > 0 && !Number.isNaN(x.q))
+    .sort((a, b) => b.q - a.q || a.index - b.index);
+  return ranked.map((x) => x.base).find(isLanguage);
+}

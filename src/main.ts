@@ -1,0 +1,76 @@
+import type { Server } from 'node:http';
+import pino from 'pino';
+import { createApp } from './app.ts';
+import { systemClock } from './clock.ts';
+import { ConfigError, loadConfig } from './config.ts';
+import { migrate, openDatabase } from './data/db.ts';
+import { createI18n } from './i18n.ts';
+import { pruneExpired } from './services/housekeeping.ts';
+import { DEMO_BORROWER, DEMO_STAFF, seedDemoAccounts } from './services/seed.ts';
+
+const HOUSEKEEPING_EVERY_MS = 10 * 60_000;
+const SHUTDOWN_GRACE_MS = 10_000;
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(`cuota: ${err.message}`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const logger = pino({ level: config.logLevel, base: undefined });
+  const db = openDatabase(config.database);
+  await migrate(db);
+  const clock = systemClock;
+  if (await seedDemoAccounts(db, clock, config)) {
+    logger.info(
+      { borrower: DEMO_BORROWER.phone, staff: DEMO_STAFF.email },
+      `seeded demo accounts: borrower ${DEMO_BORROWER.phone} / ${DEMO_BORROWER.password}, staff ${DEMO_STAFF.email} / ${DEMO_STAFF.password}`,
+    );
+  }
+  const i18n = await createI18n(config.defaultLanguage);
+  const app = createApp({ config, db, clock, i18n, logger });
+
+  const server: Server = app.listen(config.port, config.host, () => {
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    const url = config.publicUrl ?? `http://${config.host}:${port}`;
+    logger.info({ url }, `Cuota is listening on ${url}`);
+  });
+  server.requestTimeout = 30_000;
+
+  const housekeeping = setInterval(() => {
+    pruneExpired(db, clock, config).catch((err) => logger.error({ err }, 'housekeeping failed'));
+  }, HOUSEKEEPING_EVERY_MS);
+  housekeeping.unref();
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: finishing in-flight requests');
+    clearInterval(housekeeping);
+    const force = setTimeout(() => {
+      logger.warn('in-flight requests did not finish in time; closing anyway');
+      server.closeAllConnections();
+    }, SHUTDOWN_GRACE_MS);
+    force.unref();
+    server.close(async () => {
+      await db.destroy();
+      logger.info('stopped');
+      process.exit(0);
+    });
+    server.closeIdleConnections();
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((err) => {
+  console.error('cuota: failed to start:', err);
+  process.exit(1);
+});

@@ -1,0 +1,37 @@
+import type { Config } from '../config.ts';
+import { parseMoney, type Minor } from '../domain/money.ts';
+import { parseRatePpm } from '../domain/rates.ts';
+import type { Language } from '../i18n.ts';
+
+const LOCALE_TAGS: Record<Language, string> = { en: 'en-US', es: 'es-MX' };
+
+export interface Formatters {
+  /** An amount in minor units, or the spec's decimal string, for people: "$5,000.00". */
+  money(value: Minor | string): string;
+  /** A rate (the spec's decimal string) as a percentage: "4.3 %". */
+  percent(value: string): string;
+}
+
+const cache = new Map<string, Formatters>();
+
+/** Formatting for people in one language; built once per language and currency. */
+export function formatters(lang: Language, config: Pick<Config, 'currency'>): Formatters {
+  const key = `${lang}/${config.currency}`;
+  let f = cache.get(key);
+  if (!f) {
+    const moneyFormat = new Intl.NumberFormat(LOCALE_TAGS[lang], { style: 'currency', currency: config.currency });
+    const percentFormat = new Intl.NumberFormat(LOCALE_TAGS[lang], { style: 'percent', maximumFractionDigits: 4 });
+    f = {
+      money(value) {
+        const minor = typeof value === 'number' ? value : parseMoney(value);
+        return minor === null ? String(value) : moneyFormat.format(minor / 100);
+      },
+      percent(value) {
+        const ppm = parseRatePpm(value);
+        return ppm === null ? value : percentFormat.format(ppm / 1_000_000);
+      },
+    };
+    cache.set(key, f);
+  }
+  return f;
+}

@@ -1,0 +1,13 @@
+import type { Clock } from '../clock.ts';
+import type { Config } from '../config.ts';
+import type { Db } from '../data/db.ts';
+import { deleteLoginFailuresBefore } from '../data/repositories/login-failures.ts';
+import { deleteExpiredSessions } from '../data/repositories/sessions.ts';
+
+/** Deletes expired sessions and login failures older than the lockout window. */
+export async function pruneExpired(db: Db, clock: Clock, config: Pick<Config, 'login'>) {
+  const now = clock.now().getTime();
+  const sessions = await deleteExpiredSessions(db, now);
+  const loginFailures = await deleteLoginFailuresBefore(db, now - config.login.windowMs);
+  return { sessions, loginFailures };
+}

@@ -1,0 +1,118 @@
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import test from 'ava';
+import knexFactory from 'knex';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+
+function tempDir(t: { teardown(fn: () => void): void }): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cuota-boot-'));
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** Starts src/main.ts as a real process; resolves with its URL once it listens. */
+function boot(env: Record<string, string>): Promise<{ child: ChildProcess; url: string; output: () => string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH, PORT: '0', HOST: '127.0.0.1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  return new Promise((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      out += chunk;
+      const m = /Cuota is listening on (http:\/\/[^"\s]+)/.exec(out);
+      if (m) resolve({ child, url: m[1]!, output: () => out });
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`exited with ${code} before listening:\n${out}`)));
+  });
+}
+
+const exited = (child: ChildProcess) => new Promise<number | null>((resolve) => child.once('exit', resolve));
+
+test('first start migrates and seeds the demo accounts; SIGTERM finishes in-flight requests and closes', async (t) => {
+  const dir = tempDir(t);
+  const dbFile = path.join(dir, 'nested', 'cuota.sqlite');
+  const { child, url, output } = await boot({ DATABASE_URL: dbFile });
+  t.teardown(() => child.kill('SIGKILL'));
+  t.regex(output(), /seeded demo accounts/);
+
+  const signIn = await fetch(`${url}/Index/ajaxSignIn`, {
+    method: 'POST',
+    headers: { 'X-Requested-With': 'XMLHttpRequest', 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: 'username=9680304707&password=123456',
+  });
+  t.is(signIn.status, 200);
+
+  // A request whose body is still arriving when SIGTERM comes must still be answered.
+  const body = 'username=9680304707&password=123456';
+  const pending = new Promise<number>((resolve, reject) => {
+    const req = http.request(`${url}/Index/ajaxSignIn`, {
+      method: 'POST',
+      headers: {
+        'X-Requested-With': 'XMLHttpRequest',
+        'Content-Type': 'application/x-www-form-urlencoded',
+        'Content-Length': Buffer.byteLength(body),
+      },
+    });
+    req.on('response', (res) => {
+      res.resume();
+      resolve(res.statusCode!);
+    });
+    req.on('error', reject);
+    req.write(body.slice(0, 10));
+    setTimeout(() => {
+      child.kill('SIGTERM');
+      setTimeout(() => req.end(body.slice(10)), 300);
+    }, 200);
+  });
+  t.is(await pending, 200);
+  t.is(await exited(child), 0);
+  t.regex(output(), /"msg":"stopped"/);
+
+  const db = knexFactory({ client: 'better-sqlite3', connection: { filename: dbFile }, useNullAsDefault: true });
+  t.teardown(() => db.destroy());
+  t.is((await db('borrowers').select('phone', 'quota'))[0]?.quota, 500_000);
+  t.is((await db('staff')).length, 1);
+  t.is((await db.raw('pragma journal_mode'))[0].journal_mode, 'wal');
+});
+
+test('a second start does not seed again, and production never seeds', async (t) => {
+  const dir = tempDir(t);
+  const dbFile = path.join(dir, 'cuota.sqlite');
+  const startAndStop = async (env: Record<string, string>) => {
+    const { child, output } = await boot({ DATABASE_URL: dbFile, ...env });
+    child.kill('SIGTERM');
+    t.is(await exited(child), 0);
+    return output();
+  };
+  t.regex(await startAndStop({}), /seeded demo accounts/);
+  t.notRegex(await startAndStop({}), /seeded/);
+
+  const prodFile = path.join(dir, 'prod.sqlite');
+  const { child, output } = await boot({ DATABASE_URL: prodFile, NODE_ENV: 'production', SESSION_SECRET: 'y'.repeat(40) });
+  child.kill('SIGTERM');
+  await exited(child);
+  t.notRegex(output(), /seeded/);
+  const db = knexFactory({ client: 'better-sqlite3', connection: { filename: prodFile }, useNullAsDefault: true });
+  t.teardown(() => db.destroy());
+  t.is((await db('borrowers')).length, 0);
+});
+
+test('production refuses to start with the default session secret', (t) => {
+  const dir = tempDir(t);
+  const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH, NODE_ENV: 'production', DATABASE_URL: path.join(dir, 'x.sqlite'), PORT: '0' },
+    encoding: 'utf8',
+  });
+  t.is(run.status, 1);
+  t.regex(run.stderr, /SESSION_SECRET must be set/);
+  t.false(fs.existsSync(path.join(dir, 'x.sqlite')), 'nothing was created');
+});

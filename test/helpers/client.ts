@@ -1,0 +1,65 @@
+/**
+ * A small HTTP client with a cookie jar, so a test talks to the app the way a
+ * browser or the lender's app does. Redirects are not followed.
+ */
+export class Client {
+  readonly cookies = new Map<string, string>();
+
+  constructor(readonly base: string) {}
+
+  cookieHeader(): string {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+  }
+
+  async request(method: string, path: string, init: { body?: BodyInit; headers?: Record<string, string> } = {}) {
+    const headers: Record<string, string> = { ...init.headers };
+    if (this.cookies.size && !headers.Cookie) headers.Cookie = this.cookieHeader();
+    const res = await fetch(this.base + path, { method, body: init.body, headers, redirect: 'manual' });
+    for (const line of res.headers.getSetCookie()) {
+      const [pair = ''] = line.split(';');
+      const eq = pair.indexOf('=');
+      const name = pair.slice(0, eq).trim();
+      const value = pair.slice(eq + 1).trim();
+      if (value === '' || /expires=Thu, 01 Jan 1970/i.test(line)) this.cookies.delete(name);
+      else this.cookies.set(name, value);
+    }
+    const text = await res.text();
+    return { status: res.status, headers: res.headers, text, json: () => JSON.parse(text) };
+  }
+
+  get(path: string, headers: Record<string, string> = {}) {
+    return this.request('GET', path, { headers });
+  }
+
+  /** GET asking for JSON, as the lender's app does. */
+  getJson(path: string, headers: Record<string, string> = {}) {
+    return this.get(path, { Accept: 'application/json', ...headers });
+  }
+
+  /** A urlencoded form POST, as a browser sends it. */
+  postForm(path: string, fields: Record<string, string>, headers: Record<string, string> = {}) {
+    return this.request('POST', path, {
+      body: new URLSearchParams(fields).toString(),
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...headers },
+    });
+  }
+
+  /** A urlencoded POST with X-Requested-With, as the lender's app sends it. */
+  postApp(path: string, fields: Record<string, string>, headers: Record<string, string> = {}) {
+    return this.postForm(path, fields, { 'X-Requested-With': 'XMLHttpRequest', Accept: 'application/json', ...headers });
+  }
+
+  /** The CSRF token of a page (from its meta tag), loading the page first. */
+  async csrf(page = '/Index/login'): Promise<string> {
+    const res = await this.get(page);
+    const m = /<meta name="csrf-token" content="([^"]*)"/.exec(res.text);
+    if (!m?.[1]) throw new Error(`no CSRF token on ${page} (status ${res.status})`);
+    return m[1];
+  }
+
+  /** Signs in through the HTML form, like a person. */
+  async signIn(username: string, password: string) {
+    const token = await this.csrf();
+    return this.postForm('/Index/ajaxSignIn', { _csrf: token, username, password });
+  }
+}

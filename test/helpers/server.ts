@@ -1,0 +1,102 @@
+import fs from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import crypto from 'node:crypto';
+import knexFactory from 'knex';
+import pino from 'pino';
+import { createApp } from '../../src/app.ts';
+import { MovableClock } from '../../src/clock.ts';
+import { type Config, loadConfig } from '../../src/config.ts';
+import { type Db, migrate, openDatabase } from '../../src/data/db.ts';
+import { createI18n } from '../../src/i18n.ts';
+
+/** Where the suite runs: a fresh SQLite file by default, a fresh PostgreSQL database with TEST_DATABASE_URL. */
+export const PG_ADMIN_URL = process.env.TEST_DATABASE_URL;
+
+export interface TestServer {
+  url: string;
+  db: Db;
+  clock: MovableClock;
+  config: Readonly<Config>;
+  /** Every log line the app wrote, parsed. */
+  logs: Array<Record<string, unknown>>;
+  close(): Promise<void>;
+}
+
+/** A fresh, migrated database; `drop` removes it. */
+export async function freshDatabase(): Promise<{ url: string; db: Db; drop(): Promise<void> }> {
+  if (PG_ADMIN_URL) {
+    const name = `cuota_test_${process.pid}_${crypto.randomBytes(4).toString('hex')}`;
+    const admin = knexFactory({ client: 'pg', connection: PG_ADMIN_URL });
+    await admin.raw(`create database ${name}`);
+    const url = new URL(PG_ADMIN_URL);
+    url.pathname = `/${name}`;
+    const db = openDatabase({ client: 'pg', url: url.toString() });
+    await migrate(db);
+    return {
+      url: url.toString(),
+      db,
+      async drop() {
+        await db.destroy();
+        await admin.raw(`drop database if exists ${name} with (force)`);
+        await admin.destroy();
+      },
+    };
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cuota-test-'));
+  const filename = path.join(dir, 'test.sqlite');
+  const db = openDatabase({ client: 'better-sqlite3', filename });
+  await migrate(db);
+  return {
+    url: filename,
+    db,
+    async drop() {
+      await db.destroy();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Starts the real app on 127.0.0.1, port 0, over a fresh database, with a
+ * clock that stands still until the test moves it. `shareDatabaseWith` starts
+ * a second app process-alike on another server's database.
+ */
+export async function startServer(
+  env: Record<string, string> = {},
+  options: { shareDatabaseWith?: TestServer } = {},
+): Promise<TestServer> {
+  const shared = options.shareDatabaseWith;
+  const database = shared
+    ? { url: shared.config.database.client === 'pg' ? shared.config.database.url : shared.config.database.filename, db: shared.db, drop: async () => {} }
+    : await freshDatabase();
+  const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: database.url, ...env });
+  const logs: Array<Record<string, unknown>> = [];
+  const sink = new Writable({
+    write(chunk, _enc, done) {
+      for (const line of String(chunk).split('\n').filter(Boolean)) logs.push(JSON.parse(line));
+      done();
+    },
+  });
+  const logger = pino({ level: 'info', base: undefined }, sink);
+  const clock = new MovableClock(new Date('2026-03-02T16:00:00Z'));
+  const i18n = await createI18n(config.defaultLanguage);
+  const app = createApp({ config, db: database.db, clock, i18n, logger });
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    db: database.db,
+    clock,
+    config,
+    logs,
+    async close() {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      await database.drop();
+    },
+  };
+}

@@ -1,0 +1,41 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import test from 'ava';
+import { LANGUAGES, loadResources } from '../src/i18n.ts';
+import { flattenKeys, missingKeys, parityProblems, usedKeys } from './helpers/i18n-keys.ts';
+
+const resources = loadResources();
+const namespaces = Object.keys(resources.en!);
+
+test('every key exists in every language', (t) => {
+  t.deepEqual(Object.keys(resources).sort(), [...LANGUAGES].sort());
+  t.deepEqual(parityProblems(resources), []);
+});
+
+test('no translation is empty', (t) => {
+  for (const [lang, tree] of Object.entries(resources)) {
+    const leaves = flattenKeys(tree).map((k) => [k, k.split('.').reduce<any>((o, p) => o[p], tree)] as const);
+    t.deepEqual(leaves.filter(([, v]) => typeof v !== 'string' || !v.trim()).map(([k]) => `${lang}: ${k}`), []);
+  }
+});
+
+test('every key a template or the code uses exists', (t) => {
+  const keys = new Set(flattenKeys(resources.en!));
+  t.deepEqual(missingKeys(['views'], ['.njk'], keys, namespaces), []);
+  t.deepEqual(missingKeys(['src'], ['.ts'], keys, namespaces), []);
+});
+
+test('the checks catch a missing key in a language and in a template', (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cuota-i18n-'));
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  for (const lang of LANGUAGES) fs.mkdirSync(path.join(dir, lang));
+  fs.writeFileSync(path.join(dir, 'en', 'home.json'), '{"a":"A","b":"B"}');
+  fs.writeFileSync(path.join(dir, 'es', 'home.json'), '{"a":"A"}');
+  t.deepEqual(parityProblems(loadResources(dir)), ['es: home.b']);
+  fs.writeFileSync(path.join(dir, 'page.njk'), "{{ t('home.a') }} {{ t('home.c') }} {{ t('home.a' + x) }}");
+  t.deepEqual(missingKeys([dir], ['.njk'], new Set(['home.a']), ['home']), [
+    `${path.relative(process.cwd(), path.join(dir, 'page.njk'))}: home.c`,
+  ]);
+  t.deepEqual(usedKeys("throw x('errors.nope')", ['errors']), ['errors.nope']);
+});
