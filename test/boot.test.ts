@@ -4,7 +4,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import test from 'ava';
-import knexFactory from 'knex';
+import { freshDatabase } from './helpers/server.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 
@@ -37,9 +37,9 @@ function boot(env: Record<string, string>): Promise<{ child: ChildProcess; url: 
 const exited = (child: ChildProcess) => new Promise<number | null>((resolve) => child.once('exit', resolve));
 
 test('first start migrates and seeds the demo accounts; SIGTERM finishes in-flight requests and closes', async (t) => {
-  const dir = tempDir(t);
-  const dbFile = path.join(dir, 'nested', 'cuota.sqlite');
-  const { child, url, output } = await boot({ DATABASE_URL: dbFile });
+  const database = await freshDatabase();
+  t.teardown(() => database.drop());
+  const { child, url, output } = await boot({ DATABASE_URL: database.url });
   t.teardown(() => child.kill('SIGKILL'));
   t.regex(output(), /seeded demo accounts/);
 
@@ -76,18 +76,20 @@ test('first start migrates and seeds the demo accounts; SIGTERM finishes in-flig
   t.is(await exited(child), 0);
   t.regex(output(), /"msg":"stopped"/);
 
-  const db = knexFactory({ client: 'better-sqlite3', connection: { filename: dbFile }, useNullAsDefault: true });
-  t.teardown(() => db.destroy());
-  t.is((await db('borrowers').select('phone', 'quota'))[0]?.quota, 500_000);
+  const { db } = database;
+  t.deepEqual(await db('borrowers').select('phone', 'quota'), [{ phone: '9680304707', quota: 500_000 }]);
   t.is((await db('staff')).length, 1);
-  t.is((await db.raw('pragma journal_mode'))[0].journal_mode, 'wal');
+  if (db.client.config.client === 'better-sqlite3') {
+    t.is((await db.raw('pragma journal_mode'))[0].journal_mode, 'wal');
+    t.is((await db.raw('pragma foreign_keys'))[0].foreign_keys, 1);
+  }
 });
 
 test('a second start does not seed again, and production never seeds', async (t) => {
-  const dir = tempDir(t);
-  const dbFile = path.join(dir, 'cuota.sqlite');
+  const first = await freshDatabase();
+  t.teardown(() => first.drop());
   const startAndStop = async (env: Record<string, string>) => {
-    const { child, output } = await boot({ DATABASE_URL: dbFile, ...env });
+    const { child, output } = await boot({ DATABASE_URL: first.url, ...env });
     child.kill('SIGTERM');
     t.is(await exited(child), 0);
     return output();
@@ -95,14 +97,13 @@ test('a second start does not seed again, and production never seeds', async (t)
   t.regex(await startAndStop({}), /seeded demo accounts/);
   t.notRegex(await startAndStop({}), /seeded/);
 
-  const prodFile = path.join(dir, 'prod.sqlite');
-  const { child, output } = await boot({ DATABASE_URL: prodFile, NODE_ENV: 'production', SESSION_SECRET: 'y'.repeat(40) });
+  const prod = await freshDatabase();
+  t.teardown(() => prod.drop());
+  const { child, output } = await boot({ DATABASE_URL: prod.url, NODE_ENV: 'production', SESSION_SECRET: 'y'.repeat(40) });
   child.kill('SIGTERM');
   await exited(child);
   t.notRegex(output(), /seeded/);
-  const db = knexFactory({ client: 'better-sqlite3', connection: { filename: prodFile }, useNullAsDefault: true });
-  t.teardown(() => db.destroy());
-  t.is((await db('borrowers')).length, 0);
+  t.is((await prod.db('borrowers')).length, 0);
 });
 
 test('production refuses to start with the default session secret', (t) => {

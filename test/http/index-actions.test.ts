@@ -118,8 +118,8 @@ test('the sign-out button ends the session and lands on the login page with a no
   const token = /name="_csrf" value="([^"]+)"/.exec(home.text)![1]!;
   const res = await browser.postForm('/Index/ajaxLogOut', { _csrf: token });
   t.is(res.status, 303);
-  t.is(res.headers.get('location'), '/Index/login?signedOut=1');
-  const login = await browser.get('/Index/login?signedOut=1');
+  t.is(res.headers.get('location'), '/Index/login?signedOut=1&lang=en');
+  const login = await browser.get(res.headers.get('location')!);
   t.regex(login.text, /You have signed out\./);
   t.notRegex((await browser.get('/Repay/index.shtml')).text, /Signed in as/);
 });

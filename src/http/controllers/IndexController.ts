@@ -37,12 +37,15 @@ export async function signIn(ctx: Context): Promise<void> {
   respond(ctx, { message: 'messages.login_successful', data: HOME, redirect: HOME });
 }
 
-/** GET/POST /Index/ajaxLogOut: ends the session everywhere (its row is deleted). */
+/**
+ * GET/POST /Index/ajaxLogOut: ends the session everywhere (its row is deleted).
+ * The login page it leads to keeps the language the borrower had chosen.
+ */
 export function logOut(ctx: Context): void {
   ctx.session = null;
   respond(ctx, {
     json: { status: 200, message: ctx.state.t('messages.logout_successful') },
-    redirect: '/Index/login?signedOut=1',
+    redirect: `/Index/login?signedOut=1&lang=${ctx.state.lang}`,
   });
 }
 
