@@ -1,0 +1,48 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import knexFactory, { type Knex } from 'knex';
+import pg from 'pg';
+import type { Config } from '../config.ts';
+
+export type Db = Knex;
+/** Either the database or a transaction: repositories accept both. */
+export type Executor = Knex | Knex.Transaction;
+
+const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations', import.meta.url));
+
+// PostgreSQL bigint (int8) and numeric come back as strings by default; every
+// bigint here is a unix time in ms or an amount in minor units, far below 2^53.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+
+/** Opens the configured database: SQLite in WAL mode with foreign keys on, or PostgreSQL. */
+export function openDatabase(database: Config['database']): Db {
+  if (database.client === 'pg') {
+    return knexFactory({ client: 'pg', connection: database.url, pool: { min: 0, max: 10 } });
+  }
+  if (database.filename !== ':memory:') {
+    fs.mkdirSync(path.dirname(path.resolve(database.filename)), { recursive: true });
+  }
+  return knexFactory({
+    client: 'better-sqlite3',
+    connection: { filename: database.filename },
+    useNullAsDefault: true,
+    // better-sqlite3 is synchronous: one connection serialises writers without SQLITE_BUSY.
+    pool: {
+      min: 1,
+      max: 1,
+      afterCreate(conn: { pragma(sql: string): unknown }, done: (err: Error | null, conn: unknown) => void) {
+        conn.pragma('journal_mode = WAL');
+        conn.pragma('busy_timeout = 5000');
+        conn.pragma('foreign_keys = ON');
+        conn.pragma('synchronous = NORMAL');
+        done(null, conn);
+      },
+    },
+  });
+}
+
+/** Runs every pending migration in migrations/. */
+export async function migrate(db: Db): Promise<void> {
+  await db.migrate.latest({ directory: MIGRATIONS_DIR, loadExtensions: ['.ts'] });
+}

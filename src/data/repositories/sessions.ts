@@ -1,0 +1,35 @@
+import type { Executor } from '../db.ts';
+
+export interface SessionRow {
+  id: string;
+  data: string;
+  borrower_id: number | null;
+  created_at: number;
+  seen_at: number;
+  expires_at: number;
+}
+
+export function findSession(db: Executor, id: string): Promise<SessionRow | undefined> {
+  return db<SessionRow>('sessions').where({ id }).first();
+}
+
+/** Inserts or replaces a session's data, keeping its creation time when it exists. */
+export async function saveSession(db: Executor, row: SessionRow): Promise<void> {
+  await db('sessions')
+    .insert(row)
+    .onConflict('id')
+    .merge(['data', 'borrower_id', 'seen_at', 'expires_at']);
+}
+
+export async function touchSession(db: Executor, id: string, seenAt: number, expiresAt: number): Promise<void> {
+  await db('sessions').where({ id }).update({ seen_at: seenAt, expires_at: expiresAt });
+}
+
+export async function deleteSession(db: Executor, id: string): Promise<void> {
+  await db('sessions').where({ id }).delete();
+}
+
+/** Removes every session past its idle or absolute deadline; returns how many. */
+export function deleteExpiredSessions(db: Executor, now: number): Promise<number> {
+  return db('sessions').where('expires_at', '<=', now).delete();
+}

@@ -1,0 +1,20 @@
+import type { Executor } from '../db.ts';
+
+export type StaffRole = 'support' | 'admin';
+
+export interface StaffRow {
+  id: number;
+  email: string;
+  password_hash: string;
+  role: StaffRole;
+  created_at: number;
+}
+
+export function findStaffByEmail(db: Executor, email: string): Promise<StaffRow | undefined> {
+  return db<StaffRow>('staff').where({ email }).first();
+}
+
+export async function insertStaff(db: Executor, row: Omit<StaffRow, 'id'>): Promise<number> {
+  const [inserted] = await db('staff').insert(row).returning('id');
+  return typeof inserted === 'object' ? inserted.id : inserted;
+}
