@@ -124,6 +124,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!e.PRODUCT_TERMS.includes(e.PRODUCT_DEFAULT_TERM)) {
     throw new ConfigError('PRODUCT_DEFAULT_TERM must be one of PRODUCT_TERMS');
   }
+  if (e.COOKIE_SECURE && !e.TRUST_PROXY) {
+    // Node serves plain HTTP here; Secure cookies need the proxy's X-Forwarded-Proto to be trusted.
+    throw new ConfigError('COOKIE_SECURE=true needs TRUST_PROXY=true (TLS ends at the reverse proxy)');
+  }
   if (e.NODE_ENV === 'production' && e.SESSION_SECRET === DEFAULT_SESSION_SECRET) {
     throw new ConfigError('SESSION_SECRET must be set to a private random value in production');
   }

@@ -52,3 +52,8 @@ test('bad values fail fast, naming the variable', (t) => {
   }
   t.throws(() => loadConfig({ PRODUCT_DEFAULT_TERM: '9' }), { message: /PRODUCT_DEFAULT_TERM/ });
 });
+
+test('Secure cookies need a trusted TLS proxy', (t) => {
+  t.throws(() => loadConfig({ COOKIE_SECURE: 'true' }), { message: /TRUST_PROXY/ });
+  t.true(loadConfig({ COOKIE_SECURE: 'true', TRUST_PROXY: 'true' }).session.secureCookie);
+});

@@ -113,3 +113,24 @@ test.serial('housekeeping deletes expired sessions and old login failures', asyn
   const left = await server.db('sessions').where('expires_at', '<=', server.clock.now().getTime());
   t.is(left.length, 0);
 });
+
+test.serial('behind a TLS proxy the cookie is Secure and HSTS is sent', async (t) => {
+  const tls = await startServer({ COOKIE_SECURE: 'true', TRUST_PROXY: 'true' });
+  t.teardown(() => tls.close());
+  const b = await makeBorrower(tls.db);
+  const app = new Client(tls.url);
+  const res = await app.postApp('/Index/ajaxSignIn', { username: b.phone, password: b.password }, {
+    'X-Forwarded-Proto': 'https',
+    'X-Forwarded-For': '203.0.113.7',
+  });
+  t.is(res.status, 200);
+  t.regex(res.headers.getSetCookie().find((c) => c.startsWith(`${SESSION_COOKIE}=`))!, /;\s*secure/i);
+  t.regex(res.headers.get('strict-transport-security')!, /max-age=/);
+  t.regex(res.headers.get('content-security-policy')!, /upgrade-insecure-requests/);
+  // The client address comes from the proxy, so lockouts count the real borrower's address.
+  await app.postApp('/Index/ajaxSignIn', { username: b.phone, password: 'wrong' }, {
+    'X-Forwarded-Proto': 'https',
+    'X-Forwarded-For': '203.0.113.7',
+  });
+  t.truthy(await tls.db('login_failures').where({ address: '203.0.113.7' }).first());
+});
