@@ -5,29 +5,24 @@ export interface Clock {
 
 export const systemClock: Clock = { now: () => new Date() };
 
-/** A clock that stands still until told to move, or that runs at an offset from real time. */
+/** A clock that stands still until told to move: tests use it instead of sleeping. */
 export class MovableClock implements Clock {
-  #offsetMs: number;
-  #frozenAt: number | null;
+  #at: number;
 
-  constructor(start?: Date, running = false) {
-    const real = Date.now();
-    this.#offsetMs = start ? start.getTime() - real : 0;
-    this.#frozenAt = running ? null : (start?.getTime() ?? real);
+  constructor(start: Date = new Date()) {
+    this.#at = start.getTime();
   }
 
   now(): Date {
-    return new Date(this.#frozenAt ?? Date.now() + this.#offsetMs);
+    return new Date(this.#at);
   }
 
   /** Moves the clock forward (or back, with a negative number) by `ms`. */
   advance(ms: number): void {
-    if (this.#frozenAt === null) this.#offsetMs += ms;
-    else this.#frozenAt += ms;
+    this.#at += ms;
   }
 
   set(at: Date): void {
-    if (this.#frozenAt === null) this.#offsetMs = at.getTime() - Date.now();
-    else this.#frozenAt = at.getTime();
+    this.#at = at.getTime();
   }
 }

@@ -11,23 +11,19 @@ const bool = z
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
-const money = z.string().transform((v, ctx) => {
-  const minor = parseMoney(v);
-  if (minor === null) {
-    ctx.addIssue({ code: 'custom', message: 'expected an amount like 5000 or 5000.00' });
-    return z.NEVER;
-  }
-  return minor;
-});
+/** A string read by one of the domain parsers, which answer null for anything they refuse. */
+const parsedBy = (parse: (text: string) => number | null, expected: string) =>
+  z.string().transform((v, ctx) => {
+    const value = parse(v);
+    if (value === null) {
+      ctx.addIssue({ code: 'custom', message: `expected ${expected}` });
+      return z.NEVER;
+    }
+    return value;
+  });
 
-const rate = z.string().transform((v, ctx) => {
-  const ppm = parseRatePpm(v);
-  if (ppm === null) {
-    ctx.addIssue({ code: 'custom', message: 'expected a decimal rate like 0.043' });
-    return z.NEVER;
-  }
-  return ppm;
-});
+const money = parsedBy(parseMoney, 'an amount like 5000 or 5000.00');
+const rate = parsedBy(parseRatePpm, 'a decimal rate like 0.043');
 
 const timeZone = z.string().refine((tz) => {
   try {

@@ -25,10 +25,8 @@ export class AppError extends Error {
 export const badRequest = (key = 'errors.bad_request') => new AppError(400, 'bad_request', key);
 export const unauthenticated = () => new AppError(401, 'unauthenticated', 'errors.unauthenticated');
 export const invalidCredentials = () => new AppError(401, 'invalid_credentials', 'errors.invalid_credentials');
-export const forbidden = (key = 'errors.forbidden') => new AppError(403, 'forbidden', key);
 export const csrfRejected = () => new AppError(403, 'csrf', 'errors.csrf');
 export const notFound = () => new AppError(404, 'not_found', 'errors.not_found');
-export const conflict = (code: string, key: string) => new AppError(409, code, key);
 export const payloadTooLarge = () => new AppError(413, 'payload_too_large', 'errors.payload_too_large');
 export const unsupportedMediaType = () => new AppError(415, 'unsupported_media_type', 'errors.unsupported_media_type');
 export const invalidInput = (fields: Record<string, string>) =>

@@ -32,7 +32,6 @@ export interface SessionData {
   csrf?: string;
   lang?: Language;
   flash?: string;
-  readonly isNew: boolean;
   toJSON(): Record<string, unknown>;
   /** Moves the data to a new session id and removes the old one. */
   regenerate(): Promise<void>;

@@ -23,24 +23,23 @@ export interface Answer {
   redirect?: string;
   /** i18n key of a message shown once on the next page after a form POST. */
   flash?: string;
-  status?: number;
 }
 
 /** Answers one action as JSON or as a page (GET renders, POST redirects 303 with a flash). */
 export function respond(ctx: Context, answer: Answer): void {
   ctx.vary('Accept');
   ctx.set('Cache-Control', 'no-store');
-  ctx.status = answer.status ?? 200;
   if (wantsJson(ctx)) {
+    ctx.status = 200;
     ctx.body = answer.json ?? {
-      status: ctx.status,
+      status: 200,
       message: answer.message ? ctx.state.t(answer.message) : '',
       data: answer.data ?? '',
     };
     return;
   }
   if ((ctx.method === 'GET' || ctx.method === 'HEAD') && answer.view) {
-    renderPage(ctx, answer.view, (answer.data ?? {}) as Record<string, unknown>, ctx.status);
+    renderPage(ctx, answer.view, (answer.data ?? {}) as Record<string, unknown>);
     return;
   }
   if (answer.flash && ctx.session) ctx.session.flash = answer.flash;

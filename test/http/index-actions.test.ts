@@ -53,7 +53,9 @@ test('the login form signs in with 303 to the home page, which shows the phone a
   t.is(res.headers.get('location'), '/Repay/index.shtml');
   const home = await browser.get('/Repay/index.shtml');
   t.is(home.status, 200);
+  t.regex(home.text, /<p class="flash" role="status">You are signed in\.<\/p>/);
   t.regex(home.text, /Signed in as 9680304707/);
+  t.notRegex((await browser.get('/Repay/index.shtml')).text, /You are signed in\./, 'the flash shows once');
   t.regex(home.text, /action="\/Index\/ajaxLogOut"/);
   t.is(home.headers.get('cache-control'), 'no-store');
 });

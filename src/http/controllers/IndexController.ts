@@ -34,7 +34,7 @@ export async function signIn(ctx: Context): Promise<void> {
   const { db, clock, config } = ctx.deps;
   const borrower = await signInBorrower(db, clock, config.login, { ...fields, address: ctx.ip });
   await startBorrowerSession(ctx, borrower.id);
-  respond(ctx, { message: 'messages.login_successful', data: HOME, redirect: HOME });
+  respond(ctx, { message: 'messages.login_successful', data: HOME, redirect: HOME, flash: 'messages.signed_in' });
 }
 
 /**

@@ -35,10 +35,10 @@ export async function handleErrors(ctx: Context, next: Next): Promise<void> {
     ctx.set(err.options.headers ?? {});
     ctx.vary('Accept');
     ctx.set('Cache-Control', 'no-store');
-    const t = ctx.state.t;
-    const message = t ? t(err.key, err.options.params) : err.code;
+    const { t } = ctx.state;
+    const message = t(err.key, err.options.params);
 
-    if (wantsJson(ctx) || !t) {
+    if (wantsJson(ctx)) {
       ctx.status = err.status;
       ctx.body = { status: err.status, message, data: '' };
       return;
