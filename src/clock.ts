@@ -5,6 +5,12 @@ export interface Clock {
 
 export const systemClock: Clock = { now: () => new Date() };
 
+/** A clock that starts at `start` and runs forward in real time (CLOCK_AT, for demos). */
+export function clockStartingAt(start: Date): Clock {
+  const offset = start.getTime() - Date.now();
+  return { now: () => new Date(Date.now() + offset) };
+}
+
 /** A clock that stands still until told to move: tests use it instead of sleeping. */
 export class MovableClock implements Clock {
   #at: number;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Product } from './domain/fees.ts';
 import { parseMoney } from './domain/money.ts';
 import { parseRatePpm } from './domain/rates.ts';
 
@@ -63,8 +64,17 @@ const envSchema = z.object({
     .default('7,10,15,20')
     .transform((v) => v.split(',').map(Number)),
   PRODUCT_DEFAULT_TERM: int(1, 365).default(7),
+  PRODUCT_MIN_AMOUNT: money.prefault('1000.00'),
+  PRODUCT_AMOUNT_STEP: money.prefault('100.00'),
   LOAN_RATE: rate.prefault('0.043'),
   REPAY_RATE: rate.prefault('0.0072'),
+  OVERDUE_RATE: rate.prefault('0.02'),
+  OVERDUE_CAP: rate.prefault('1'),
+  REVIEW_MODE: z.enum(['auto', 'manual']).default('auto'),
+  REAPPLY_AFTER_DAYS: int(0, 365).default(7),
+  QUOTA_GROWTH: money.prefault('1000.00'),
+  QUOTA_MAX: money.prefault('20000.00'),
+  CLOCK_AT: z.iso.datetime({ offset: true }).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -88,13 +98,14 @@ export interface Config {
   timeZone: string;
   defaultLanguage: 'en' | 'es';
   currency: string;
-  product: {
-    quota: number;
-    terms: number[];
-    defaultTerm: number;
-    loanRatePpm: number;
-    repayRatePpm: number;
+  product: Product;
+  review: {
+    mode: 'auto' | 'manual';
+    reapplyAfterDays: number;
   };
+  quotaGrowth: { step: number; max: number };
+  /** Run the portal as if it were this moment (development and demos only). */
+  clockAt: Date | undefined;
   logLevel: string;
 }
 
@@ -119,6 +130,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const e = parsed.data;
   if (!e.PRODUCT_TERMS.includes(e.PRODUCT_DEFAULT_TERM)) {
     throw new ConfigError('PRODUCT_DEFAULT_TERM must be one of PRODUCT_TERMS');
+  }
+  if (e.PRODUCT_AMOUNT_STEP <= 0 || e.PRODUCT_MIN_AMOUNT % e.PRODUCT_AMOUNT_STEP !== 0) {
+    throw new ConfigError('PRODUCT_MIN_AMOUNT must be a positive multiple of PRODUCT_AMOUNT_STEP');
+  }
+  if (e.PRODUCT_QUOTA < e.PRODUCT_MIN_AMOUNT || e.QUOTA_MAX < e.PRODUCT_QUOTA) {
+    throw new ConfigError('PRODUCT_QUOTA must lie between PRODUCT_MIN_AMOUNT and QUOTA_MAX');
+  }
+  if (e.CLOCK_AT && e.NODE_ENV === 'production') {
+    throw new ConfigError('CLOCK_AT cannot be used in production');
   }
   if (e.COOKIE_SECURE && !e.TRUST_PROXY) {
     // Node serves plain HTTP here; Secure cookies need the proxy's X-Forwarded-Proto to be trusted.
@@ -153,9 +173,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       quota: e.PRODUCT_QUOTA,
       terms: e.PRODUCT_TERMS,
       defaultTerm: e.PRODUCT_DEFAULT_TERM,
+      minAmount: e.PRODUCT_MIN_AMOUNT,
+      amountStep: e.PRODUCT_AMOUNT_STEP,
       loanRatePpm: e.LOAN_RATE,
       repayRatePpm: e.REPAY_RATE,
+      overdueRatePpm: e.OVERDUE_RATE,
+      overdueCapPpm: e.OVERDUE_CAP,
     },
+    review: { mode: e.REVIEW_MODE, reapplyAfterDays: e.REAPPLY_AFTER_DAYS },
+    quotaGrowth: { step: e.QUOTA_GROWTH, max: e.QUOTA_MAX },
+    clockAt: e.CLOCK_AT ? new Date(e.CLOCK_AT) : undefined,
     logLevel: e.LOG_LEVEL,
   };
   return deepFreeze(config);

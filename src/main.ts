@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import pino from 'pino';
 import { createApp } from './app.ts';
-import { systemClock } from './clock.ts';
+import { clockStartingAt, systemClock } from './clock.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { migrate, openDatabase } from './data/db.ts';
 import { createI18n } from './i18n.ts';
@@ -25,7 +25,8 @@ async function main(): Promise<void> {
   const logger = pino({ level: config.logLevel, base: undefined });
   const db = openDatabase(config.database);
   await migrate(db);
-  const clock = systemClock;
+  const clock = config.clockAt ? clockStartingAt(config.clockAt) : systemClock;
+  if (config.clockAt) logger.warn({ clockAt: config.clockAt.toISOString() }, 'CLOCK_AT: running at a moved clock');
   if (await seedDemoAccounts(db, clock, config)) {
     logger.info(
       { borrower: DEMO_BORROWER.phone, staff: DEMO_STAFF.email },

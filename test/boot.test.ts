@@ -117,3 +117,33 @@ test('production refuses to start with the default session secret', (t) => {
   t.regex(run.stderr, /SESSION_SECRET must be set/);
   t.false(fs.existsSync(path.join(dir, 'x.sqlite')), 'nothing was created');
 });
+
+test('CLOCK_AT runs the portal at a given time: restarting past the due day shows the loan overdue', async (t) => {
+  const database = await freshDatabase();
+  t.teardown(() => database.drop());
+  const headers = { 'X-Requested-With': 'XMLHttpRequest', 'Content-Type': 'application/x-www-form-urlencoded' };
+  const session = async (url: string) => {
+    const res = await fetch(`${url}/Index/ajaxSignIn`, { method: 'POST', headers, body: 'username=9680304707&password=123456' });
+    return { ...headers, Cookie: res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ') };
+  };
+
+  const first = await boot({ DATABASE_URL: database.url, CLOCK_AT: '2026-03-02T10:00:00-06:00' });
+  t.teardown(() => first.child.kill('SIGKILL'));
+  const h1 = await session(first.url);
+  await fetch(`${first.url}/Loan/reLoan`, { method: 'POST', headers: h1, body: 'money=3000&time=10' });
+  await fetch(`${first.url}/Index/ajaxApply`, { method: 'POST', headers: h1, body: '' });
+  const before = await (await fetch(`${first.url}/Repay/loans`, { headers: h1 })).json();
+  t.like(before.data, { status: 0, nextRepayDay: '12-03-2026', repay_money: 3216 });
+  first.child.kill('SIGTERM');
+  await exited(first.child);
+
+  const second = await boot({ DATABASE_URL: database.url, CLOCK_AT: '2026-03-14T09:00:00-06:00' });
+  t.teardown(() => second.child.kill('SIGKILL'));
+  const h2 = await session(second.url);
+  const after = await (await fetch(`${second.url}/Repay/loans`, { headers: h2 })).json();
+  t.like(after.data, { status: 1, hasOverdue: true });
+  const detail = await (await fetch(`${second.url}/Repay/loanDetail?oid=${after.data.oid}`, { headers: h2 })).json();
+  t.like(detail.data, { needRepayMoney: 3336, bill: { overdue: '120.00', status: '1' } });
+  second.child.kill('SIGTERM');
+  await exited(second.child);
+});

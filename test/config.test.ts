@@ -10,7 +10,20 @@ test('defaults: port 3000, SQLite at data/cuota.sqlite, Mexico City, the DESIGN 
   t.is(c.timeZone, 'America/Mexico_City');
   t.is(c.session.idleMs, 30 * 60_000);
   t.is(c.session.absoluteMs, 12 * 3_600_000);
-  t.deepEqual(c.product, { quota: 500_000, terms: [7, 10, 15, 20], defaultTerm: 7, loanRatePpm: 43_000, repayRatePpm: 7_200 });
+  t.deepEqual(c.product, {
+    quota: 500_000,
+    terms: [7, 10, 15, 20],
+    defaultTerm: 7,
+    minAmount: 100_000,
+    amountStep: 10_000,
+    loanRatePpm: 43_000,
+    repayRatePpm: 7_200,
+    overdueRatePpm: 20_000,
+    overdueCapPpm: 1_000_000,
+  });
+  t.deepEqual(c.review, { mode: 'auto', reapplyAfterDays: 7 });
+  t.deepEqual(c.quotaGrowth, { step: 100_000, max: 2_000_000 });
+  t.is(c.clockAt, undefined);
   t.true(Object.isFrozen(c) && Object.isFrozen(c.product));
 });
 
@@ -51,6 +64,20 @@ test('bad values fail fast, naming the variable', (t) => {
     t.regex(err!.message, new RegExp(name), name);
   }
   t.throws(() => loadConfig({ PRODUCT_DEFAULT_TERM: '9' }), { message: /PRODUCT_DEFAULT_TERM/ });
+});
+
+test('CLOCK_AT runs the portal at a given moment, never in production', (t) => {
+  t.is(loadConfig({ CLOCK_AT: '2026-03-20T12:00:00-06:00' }).clockAt?.toISOString(), '2026-03-20T18:00:00.000Z');
+  t.throws(() => loadConfig({ CLOCK_AT: 'next tuesday' }), { message: /CLOCK_AT/ });
+  t.throws(() => loadConfig({ CLOCK_AT: '2026-03-20T12:00:00Z', NODE_ENV: 'production', SESSION_SECRET: 'z'.repeat(32) }), {
+    message: /CLOCK_AT/,
+  });
+});
+
+test('product amounts must fit together', (t) => {
+  t.throws(() => loadConfig({ PRODUCT_MIN_AMOUNT: '1050', PRODUCT_AMOUNT_STEP: '100' }), { message: /PRODUCT_MIN_AMOUNT/ });
+  t.throws(() => loadConfig({ PRODUCT_QUOTA: '500' }), { message: /PRODUCT_QUOTA/ });
+  t.throws(() => loadConfig({ REVIEW_MODE: 'sometimes' }), { message: /REVIEW_MODE/ });
 });
 
 test('Secure cookies need a trusted TLS proxy', (t) => {

@@ -42,6 +42,18 @@ export function openDatabase(database: Config['database']): Db {
   });
 }
 
+/** Inserts one row and answers its new id, the same way on SQLite and PostgreSQL. */
+export async function insertReturningId(db: Executor, table: string, row: object): Promise<number> {
+  const [inserted] = await db(table).insert(row).returning('id');
+  return typeof inserted === 'object' ? inserted.id : inserted;
+}
+
+/** True for a unique-constraint violation, from either database. */
+export function isUniqueViolation(err: unknown): boolean {
+  const e = err as { code?: string; message?: string } | undefined;
+  return e?.code === '23505' || e?.code === 'SQLITE_CONSTRAINT_UNIQUE' || /UNIQUE constraint failed/.test(e?.message ?? '');
+}
+
 /** Runs every pending migration in migrations/. */
 export async function migrate(db: Db): Promise<void> {
   await db.migrate.latest({ directory: MIGRATIONS_DIR, loadExtensions: ['.ts'] });

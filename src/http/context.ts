@@ -22,6 +22,8 @@ export interface FormState {
   /** The page's own GET path, for the language switch on the re-rendered form. */
   page: string;
   values: Record<string, unknown>;
+  /** The rest of the page's variables, for forms on pages that show more than the form. */
+  data?: () => Promise<Record<string, unknown>>;
 }
 
 /** What a session holds; koa-session keeps it in the sessions table. */

@@ -23,6 +23,8 @@ export interface Answer {
   redirect?: string;
   /** i18n key of a message shown once on the next page after a form POST. */
   flash?: string;
+  /** Variables only the page needs (never sent as JSON); computed only when a page is rendered. */
+  page?: () => Record<string, unknown>;
 }
 
 /** Answers one action as JSON or as a page (GET renders, POST redirects 303 with a flash). */
@@ -39,7 +41,7 @@ export function respond(ctx: Context, answer: Answer): void {
     return;
   }
   if ((ctx.method === 'GET' || ctx.method === 'HEAD') && answer.view) {
-    renderPage(ctx, answer.view, (answer.data ?? {}) as Record<string, unknown>);
+    renderPage(ctx, answer.view, { ...(answer.data as Record<string, unknown>), ...answer.page?.() });
     return;
   }
   if (answer.flash && ctx.session) ctx.session.flash = answer.flash;

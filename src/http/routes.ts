@@ -1,5 +1,6 @@
 import Router from '@koa/router';
 import * as Index from './controllers/IndexController.ts';
+import * as Loan from './controllers/LoanController.ts';
 import * as Repay from './controllers/RepayController.ts';
 import { requireCsrf } from './middleware/csrf.ts';
 import { requireBorrower } from './middleware/session.ts';
@@ -15,11 +16,20 @@ export function createRouter(): Router {
   router.post('/Index/ajaxLogOut', Index.logOut);
   router.get('/Index/languages', Index.languages);
   router.post('/Index/languages', Index.languages);
+  router.get('/Index/ajaxApply', requireBorrower, requireCsrf, Index.apply);
+  router.post('/Index/ajaxApply', requireBorrower, Index.apply);
+
+  router.get('/Loan/reLoan', requireBorrower, requireCsrf, Loan.reLoan);
+  router.post('/Loan/reLoan', requireBorrower, Loan.reLoan);
+  router.get('/Loan/confirm', requireBorrower, Loan.confirmPage);
+  router.get('/Loan/quote', requireBorrower, Loan.quote);
 
   router.get('/Repay/index', Repay.loans);
   router.get('/Repay/loans', Repay.loans);
   router.get('/Repay/orders', requireBorrower, Repay.orders);
   router.post('/Repay/orders', requireBorrower, Repay.orders);
+  router.get('/Repay/loanDetail', requireBorrower, Repay.loanDetail);
+  router.post('/Repay/loanDetail', requireBorrower, Repay.loanDetail);
 
   return router;
 }

@@ -10,17 +10,27 @@ export interface Formatters {
   money(value: Minor | string): string;
   /** A rate (the spec's decimal string) as a percentage: "4.3 %". */
   percent(value: string): string;
+  /** A calendar day ("YYYY-MM-DD") for people: "12 Mar 2026". */
+  day(iso: string): string;
+  /** An instant (unix ms) in the business time zone: "12 Mar 2026, 14:05". */
+  dateTime(ms: number): string;
 }
 
 const cache = new Map<string, Formatters>();
 
 /** Formatting for people in one language; built once per language and currency. */
-export function formatters(lang: Language, config: Pick<Config, 'currency'>): Formatters {
-  const key = `${lang}/${config.currency}`;
+export function formatters(lang: Language, config: Pick<Config, 'currency' | 'timeZone'>): Formatters {
+  const key = `${lang}/${config.currency}/${config.timeZone}`;
   let f = cache.get(key);
   if (!f) {
     const moneyFormat = new Intl.NumberFormat(LOCALE_TAGS[lang], { style: 'currency', currency: config.currency });
     const percentFormat = new Intl.NumberFormat(LOCALE_TAGS[lang], { style: 'percent', maximumFractionDigits: 4 });
+    const dayFormat = new Intl.DateTimeFormat(LOCALE_TAGS[lang], { dateStyle: 'medium', timeZone: 'UTC' });
+    const dateTimeFormat = new Intl.DateTimeFormat(LOCALE_TAGS[lang], {
+      dateStyle: 'medium',
+      timeStyle: 'short',
+      timeZone: config.timeZone,
+    });
     f = {
       money(value) {
         const minor = typeof value === 'number' ? value : parseMoney(value);
@@ -30,6 +40,8 @@ export function formatters(lang: Language, config: Pick<Config, 'currency'>): Fo
         const ppm = parseRatePpm(value);
         return ppm === null ? value : percentFormat.format(ppm / 1_000_000);
       },
+      day: (iso) => dayFormat.format(new Date(`${iso}T00:00:00Z`)),
+      dateTime: (ms) => dateTimeFormat.format(ms),
     };
     cache.set(key, f);
   }

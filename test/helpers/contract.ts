@@ -22,3 +22,21 @@ export function shape(value: unknown): unknown {
   }
   return typeof value;
 }
+
+/**
+ * Differences between `actual` and a spec example: every field the example has
+ * must be present with the same type (string vs number vs boolean vs object),
+ * recursively. Extra fields in `actual` are allowed. Returns readable lines.
+ */
+export function contractProblems(actual: unknown, example: unknown, path = 'data'): string[] {
+  const kind = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v);
+  if (kind(example) === 'null') return [];
+  if (kind(actual) !== kind(example)) return [`${path}: ${kind(actual)} where the spec has ${kind(example)}`];
+  if (Array.isArray(example)) {
+    return example.length && (actual as unknown[]).length ? contractProblems((actual as unknown[])[0], example[0], `${path}[0]`) : [];
+  }
+  if (kind(example) !== 'object') return [];
+  return Object.entries(example as Record<string, unknown>).flatMap(([k, v]) =>
+    k in (actual as object) ? contractProblems((actual as Record<string, unknown>)[k], v, `${path}.${k}`) : [`${path}.${k}: missing`],
+  );
+}

@@ -1,10 +1,11 @@
-import type { Executor } from '../db.ts';
+import { type Executor, insertReturningId } from '../db.ts';
 
 export interface BorrowerRow {
   id: number;
   phone: string;
   password_hash: string;
   quota: number;
+  on_time_repayments: number;
   created_at: number;
   updated_at: number;
 }
@@ -17,12 +18,18 @@ export function findBorrowerByPhone(db: Executor, phone: string): Promise<Borrow
   return db<BorrowerRow>('borrowers').where({ phone }).first();
 }
 
-export async function insertBorrower(db: Executor, row: Omit<BorrowerRow, 'id'>): Promise<number> {
-  const [inserted] = await db('borrowers').insert(row).returning('id');
-  return typeof inserted === 'object' ? inserted.id : inserted;
+export function insertBorrower(db: Executor, row: Omit<BorrowerRow, 'id' | 'on_time_repayments'>): Promise<number> {
+  return insertReturningId(db, 'borrowers', row);
 }
 
 export async function countBorrowers(db: Executor): Promise<number> {
   const row = await db('borrowers').count<{ n: number | string }[]>({ n: '*' }).first();
   return Number(row?.n ?? 0);
+}
+
+/** Records an on-time repayment and the quota it earned. */
+export async function rewardOnTimeRepayment(db: Executor, id: number, quota: number, at: number): Promise<void> {
+  await db('borrowers')
+    .where({ id })
+    .update({ quota, updated_at: at, on_time_repayments: db.raw('on_time_repayments + 1') });
 }

@@ -1,4 +1,4 @@
-import type { Executor } from '../db.ts';
+import { type Executor, insertReturningId } from '../db.ts';
 
 export type StaffRole = 'support' | 'admin';
 
@@ -14,7 +14,6 @@ export function findStaffByEmail(db: Executor, email: string): Promise<StaffRow 
   return db<StaffRow>('staff').where({ email }).first();
 }
 
-export async function insertStaff(db: Executor, row: Omit<StaffRow, 'id'>): Promise<number> {
-  const [inserted] = await db('staff').insert(row).returning('id');
-  return typeof inserted === 'object' ? inserted.id : inserted;
+export function insertStaff(db: Executor, row: Omit<StaffRow, 'id'>): Promise<number> {
+  return insertReturningId(db, 'staff', row);
 }

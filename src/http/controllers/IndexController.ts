@@ -2,6 +2,7 @@ import type { Context } from 'koa';
 import { z } from 'zod';
 import { LANGUAGE_NAMES, LANGUAGES } from '../../i18n.ts';
 import { signInBorrower } from '../../services/auth.ts';
+import { confirmLoan } from '../../services/loans.ts';
 import { startBorrowerSession } from '../middleware/session.ts';
 import { renderPage, respond } from '../respond.ts';
 import { input, validate } from '../validate.ts';
@@ -58,4 +59,16 @@ export function languages(ctx: Context): void {
     target: 'web',
   };
   respond(ctx, { json, view: 'index/languages.njk', data: json });
+}
+
+/** GET/POST /Index/ajaxApply (auth): confirms the loan; automatic review decides at once. */
+export async function apply(ctx: Context): Promise<void> {
+  const { config, db, clock } = ctx.deps;
+  const loan = await confirmLoan(db, clock, config, ctx.state.borrower!.id);
+  const flash = { disbursed: 'messages.loan_disbursed', rejected: 'messages.loan_rejected' }[loan.status as string];
+  respond(ctx, {
+    json: { status: 200, message: ctx.state.t('messages.apply_successful') },
+    redirect: '/Repay/index.shtml',
+    flash: flash ?? 'messages.loan_in_review',
+  });
 }

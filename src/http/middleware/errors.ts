@@ -51,7 +51,8 @@ export async function handleErrors(ctx: Context, next: Next): Promise<void> {
     const form = ctx.state.form;
     if (form && [401, 422, 429].includes(err.status)) {
       const fields = Object.fromEntries(Object.entries(err.options.fields ?? {}).map(([f, k]) => [f, t(k)]));
-      renderPage(ctx, form.view, { values: form.values, errors: fields, formError: message }, err.status);
+      const data = (await form.data?.()) ?? {};
+      renderPage(ctx, form.view, { ...data, values: form.values, errors: fields, formError: message }, err.status);
       return;
     }
     renderPage(ctx, 'errors/error.njk', { status: err.status, message }, err.status);

@@ -1,0 +1,59 @@
+import { type Executor, insertReturningId } from '../db.ts';
+
+export interface BillRow {
+  id: number;
+  loan_id: number;
+  borrower_id: number;
+  principal: number;
+  fee: number;
+  repay_interest: number;
+  start_day: number;
+  due_day: number;
+  delay_count: number;
+  delay_days: number;
+  delay_unpaid: number;
+  overdue_paid: number;
+  interest_paid: number;
+  delay_paid: number;
+  principal_paid: number;
+  excess_paid: number;
+  status: 'open' | 'repaid';
+  created_at: number;
+  repaid_at: number | null;
+  version: number;
+}
+
+export type NewBill = Pick<
+  BillRow,
+  'loan_id' | 'borrower_id' | 'principal' | 'fee' | 'repay_interest' | 'start_day' | 'due_day' | 'status' | 'created_at'
+>;
+
+export function insertBill(db: Executor, row: NewBill): Promise<number> {
+  return insertReturningId(db, 'bills', row);
+}
+
+export function findBill(db: Executor, id: number): Promise<BillRow | undefined> {
+  return db<BillRow>('bills').where({ id }).first();
+}
+
+/** Reads a bill to change it; on PostgreSQL the row stays locked until the transaction ends. */
+export function findBillForUpdate(db: Executor, id: number): Promise<BillRow | undefined> {
+  const query = db<BillRow>('bills').where({ id });
+  return (db.client.config.client === 'pg' ? query.forUpdate() : query).first();
+}
+
+export function billOfLoan(db: Executor, loanId: number): Promise<BillRow | undefined> {
+  return db<BillRow>('bills').where({ loan_id: loanId }).first();
+}
+
+export function billsOfLoans(db: Executor, loanIds: number[]): Promise<BillRow[]> {
+  return loanIds.length ? db<BillRow>('bills').whereIn('loan_id', loanIds) : Promise.resolve([]);
+}
+
+/** Writes a bill's changed fields if nobody changed it since `version` was read; answers whether it did. */
+export async function updateBill(db: Executor, id: number, version: number, fields: Partial<BillRow>): Promise<boolean> {
+  const changed = await db('bills')
+    .where({ id, version })
+    .update({ ...fields, version: version + 1 });
+  return changed === 1;
+}

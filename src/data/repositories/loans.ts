@@ -1,0 +1,68 @@
+import type { LoanState } from '../../domain/loan-status.ts';
+import { type Executor, insertReturningId } from '../db.ts';
+
+export interface LoanRow {
+  id: number;
+  oid: string;
+  borrower_id: number;
+  principal: number;
+  term_days: number;
+  loan_rate_ppm: number;
+  repay_rate_ppm: number;
+  overdue_rate_ppm: number;
+  overdue_cap_ppm: number;
+  fee: number;
+  received: number;
+  repay_interest: number;
+  status: LoanState;
+  decided_by: string | null;
+  reject_code: string | null;
+  reject_note: string | null;
+  reapply_at: number | null;
+  created_at: number;
+  confirmed_at: number | null;
+  decided_at: number | null;
+  disbursed_at: number | null;
+  repaid_at: number | null;
+}
+
+export type NewLoan = Omit<
+  LoanRow,
+  'id' | 'decided_by' | 'reject_code' | 'reject_note' | 'reapply_at' | 'confirmed_at' | 'decided_at' | 'disbursed_at' | 'repaid_at'
+>;
+
+export function insertLoan(db: Executor, row: NewLoan): Promise<number> {
+  return insertReturningId(db, 'loans', row);
+}
+
+export function findLoan(db: Executor, id: number): Promise<LoanRow | undefined> {
+  return db<LoanRow>('loans').where({ id }).first();
+}
+
+/** A borrower's loan by its public order number; another borrower's is not found. */
+export function findOwnLoanByOid(db: Executor, borrowerId: number, oid: string): Promise<LoanRow | undefined> {
+  return db<LoanRow>('loans').where({ oid, borrower_id: borrowerId }).first();
+}
+
+export function newestLoan(db: Executor, borrowerId: number): Promise<LoanRow | undefined> {
+  return db<LoanRow>('loans').where({ borrower_id: borrowerId }).orderBy('id', 'desc').first();
+}
+
+export function loansOf(db: Executor, borrowerId: number): Promise<LoanRow[]> {
+  return db<LoanRow>('loans').where({ borrower_id: borrowerId }).orderBy('id', 'desc');
+}
+
+/**
+ * Moves a loan from one state to another only if it is still in `from`;
+ * answers whether this call made the move (a concurrent one may have won).
+ */
+export async function moveLoan(
+  db: Executor,
+  id: number,
+  from: LoanState,
+  to: LoanState,
+  fields: Partial<LoanRow> = {},
+): Promise<boolean> {
+  const changed = await db('loans').where({ id, status: from }).update({ ...fields, status: to });
+  return changed === 1;
+}

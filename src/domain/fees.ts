@@ -1,0 +1,73 @@
+import type { Day } from './calendar.ts';
+import type { Minor } from './money.ts';
+import type { Ppm } from './rates.ts';
+
+/** The product's numbers, as configuration gives them. */
+export interface Product {
+  quota: Minor;
+  terms: number[];
+  defaultTerm: number;
+  minAmount: Minor;
+  amountStep: Minor;
+  loanRatePpm: Ppm;
+  repayRatePpm: Ppm;
+  overdueRatePpm: Ppm;
+  overdueCapPpm: Ppm;
+}
+
+/**
+ * amount x rate x days, rounded half-up to the minor unit once, at the end.
+ * BigInt keeps the product exact far past 2^53.
+ */
+export function rateOf(amount: Minor, ratePpm: Ppm, days: number): Minor {
+  const exact = BigInt(amount) * BigInt(ratePpm) * BigInt(days);
+  return Number((exact * 2n + 1_000_000n) / 2_000_000n);
+}
+
+export interface Quote {
+  principal: Minor;
+  term: number;
+  /** Spec `interest` / `serviceFee`: deducted at disbursement. */
+  fee: Minor;
+  received: Minor;
+  /** Spec `repay_interest`. */
+  repayInterest: Minor;
+  /** What is owed at maturity: principal plus repay interest. */
+  amountDue: Minor;
+  dueDay: Day;
+}
+
+/** The quote for borrowing `principal` for `term` days starting on `startDay`. */
+export function quote(principal: Minor, term: number, product: Product, startDay: Day): Quote {
+  const fee = rateOf(principal, product.loanRatePpm, term);
+  const repayInterest = rateOf(principal, product.repayRatePpm, term);
+  return {
+    principal,
+    term,
+    fee,
+    received: principal - fee,
+    repayInterest,
+    amountDue: principal + repayInterest,
+    dueDay: startDay + term,
+  };
+}
+
+/** Full calendar days past the due day on `today` (0 on or before it). */
+export function daysOverdue(dueDay: Day, today: Day): number {
+  return Math.max(0, today - dueDay);
+}
+
+/** The overdue fee after `days` days: principal x overdue rate x days, capped at a share of the principal. */
+export function overdueFee(principal: Minor, days: number, product: Pick<Product, 'overdueRatePpm' | 'overdueCapPpm'>): Minor {
+  const cap = rateOf(principal, product.overdueCapPpm, 1);
+  return Math.min(rateOf(principal, product.overdueRatePpm, days), cap);
+}
+
+/** Why an amount or term cannot be borrowed, as an i18n key, or null when it can. */
+export function amountProblem(principal: Minor, term: number, available: Minor, product: Product): string | null {
+  if (!product.terms.includes(term)) return 'errors.term_invalid';
+  if (principal < product.minAmount) return 'errors.amount_too_small';
+  if (principal > available) return 'errors.amount_over_quota';
+  if (principal % product.amountStep !== 0) return 'errors.amount_step';
+  return null;
+}

@@ -1,0 +1,74 @@
+// The signed-in home page: the apply form with its quote, and the current loan.
+import type { Context } from 'koa';
+import { z } from 'zod';
+import { dayOf, isoDay } from '../../domain/calendar.ts';
+import { amountProblem } from '../../domain/fees.ts';
+import { OPEN_STATES } from '../../domain/loan-status.ts';
+import { parseMoney } from '../../domain/money.ts';
+import { presentBillForPage, presentBorrowerLoans, presentQuote } from '../../presenters/loans.ts';
+import { currentLoan } from '../../services/loan-reads.ts';
+import { quoteToday } from '../../services/loans.ts';
+
+const blankToUndefined = (v: unknown) => (v === '' || v === null ? undefined : v);
+
+/** `money` (a plain decimal amount) and `time` (days), both optional. */
+export const loanRequestSchema = z.object({
+  money: z.preprocess(
+    blankToUndefined,
+    z
+      .union([z.string(), z.number()], { error: 'errors.amount_invalid' })
+      .optional()
+      .transform((v, ctx) => {
+        if (v === undefined) return undefined;
+        const minor = parseMoney(String(v));
+        if (minor === null || !Number.isSafeInteger(minor)) {
+          ctx.addIssue({ code: 'custom', message: 'errors.amount_invalid' });
+          return z.NEVER;
+        }
+        return minor;
+      }),
+  ),
+  time: z.preprocess(
+    blankToUndefined,
+    z
+      .union([z.string().regex(/^\d{1,3}$/, 'errors.term_invalid'), z.number().int()], { error: 'errors.term_invalid' })
+      .optional()
+      .transform((v) => (v === undefined ? undefined : Number(v))),
+  ),
+});
+
+/** The signed-in home page's view model: the Repay/loans data plus what only the page shows. */
+export async function homeModel(ctx: Context) {
+  const { config, db, clock } = ctx.deps;
+  const borrower = ctx.state.borrower!;
+  const current = await currentLoan(db, clock, config, borrower.id);
+  const now = clock.now();
+  const reapplyAt = current?.loan.status === 'rejected' ? current.loan.reapply_at : null;
+  const reapplyOn = reapplyAt && reapplyAt > now.getTime() ? isoDay(dayOf(reapplyAt, config.timeZone)) : null;
+  const canApply = (!current || !OPEN_STATES.includes(current.loan.status)) && !reapplyOn;
+  return {
+    data: presentBorrowerLoans(config, borrower, current),
+    page: () => ({
+      current: current && presentBillForPage(config, current, now),
+      rejectCode: current?.loan.reject_code,
+      reapplyOn,
+      canApply,
+      ...(canApply ? quoteForm(ctx, borrower.quota) : {}),
+    }),
+  };
+}
+
+/** The apply form's values and, when they make a valid loan, its quote. */
+function quoteForm(ctx: Context, quota: number) {
+  const { config, clock } = ctx.deps;
+  const { product } = config;
+  const asked = loanRequestSchema.safeParse(ctx.query);
+  const principal = (asked.success && asked.data.money) || quota;
+  const term = (asked.success && asked.data.time) || product.defaultTerm;
+  const problem = asked.success ? amountProblem(principal, term, quota, product) : 'errors.invalid_input';
+  return {
+    form: { money: (principal / 100).toFixed(2), time: term, min: product.minAmount / 100, max: quota / 100, step: product.amountStep / 100 },
+    quote: problem ? null : presentQuote(quoteToday(config, clock, principal, term)),
+    quoteError: problem && ctx.query.money !== undefined ? ctx.state.t(problem) : null,
+  };
+}

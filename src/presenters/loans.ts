@@ -1,0 +1,202 @@
+import type { Config } from '../config.ts';
+import type { BillRow } from '../data/repositories/bills.ts';
+import type { BorrowerRow } from '../data/repositories/borrowers.ts';
+import type { LoanRow } from '../data/repositories/loans.ts';
+import type { SettlementRow } from '../data/repositories/settlements.ts';
+import type { BillState } from '../domain/bill.ts';
+import { dayOf, formatDay, isoDay, startOfDay } from '../domain/calendar.ts';
+import { type Quote, rateOf } from '../domain/fees.ts';
+import { formatPlain, formatShort, type Minor } from '../domain/money.ts';
+import { OPEN_STATES } from '../domain/loan-status.ts';
+import { formatRate } from '../domain/rates.ts';
+import { stateOf } from '../services/settlement.ts';
+
+type PresentConfig = Pick<Config, 'product' | 'timeZone'>;
+
+/** Minor units as the spec's numbers: 5252, 848.4. */
+const units = (minor: Minor) => minor / 100;
+const secs = (ms: number) => Math.floor(ms / 1000);
+/** A rate as the spec's eight-decimal string: "0.00720000". */
+const rate8 = (ppm: number) => `${Math.trunc(ppm / 1_000_000)}.${String(ppm % 1_000_000).padStart(6, '0')}00`;
+
+export function productDefaults(product: Config['product']) {
+  return {
+    default_loan_time: product.defaultTerm,
+    default_deadline: product.terms.map(String),
+    default_loan_interest: formatRate(product.loanRatePpm),
+    default_repay_interest: formatRate(product.repayRatePpm),
+  };
+}
+
+/** What the borrower may borrow next, as the spec's `next_loan` fields. */
+function nextLoan(borrower: BorrowerRow, product: Config['product'], hasOpenLoan: boolean) {
+  return {
+    next_loan: formatShort(borrower.quota),
+    approval_rate: hasOpenLoan ? '0.00' : '1.00',
+    next_loan_period: String(product.defaultTerm),
+  };
+}
+
+/** One loan with its bill (if disbursed) as of now. */
+export interface LoanSnapshot {
+  loan: LoanRow;
+  bill: BillRow | undefined;
+  state: BillState | undefined;
+  dueDay: number;
+}
+
+/** Reads a loan's numbers at `now`: its bill state, or for a loan not yet disbursed the due day it would get today. */
+export function snapshot(loan: LoanRow, bill: BillRow | undefined, now: Date, timeZone: string): LoanSnapshot {
+  return {
+    loan,
+    bill,
+    state: bill ? stateOf(bill, loan, now, timeZone) : undefined,
+    dueDay: bill ? bill.due_day : dayOf(now.getTime(), timeZone) + loan.term_days,
+  };
+}
+
+/** The spec's Repay/loans answer for a signed-in borrower. */
+export function presentBorrowerLoans(config: PresentConfig, borrower: BorrowerRow, current: LoanSnapshot | undefined) {
+  const { product, timeZone } = config;
+  const open = Boolean(current && OPEN_STATES.includes(current.loan.status));
+  const base = {
+    doquota: formatPlain(open ? Math.max(0, borrower.quota - current!.loan.principal) : borrower.quota),
+    commission: 0,
+    quota: formatPlain(borrower.quota),
+    ...productDefaults(product),
+    ...nextLoan(borrower, product, open),
+  };
+  if (!current) return { ...base, status: 2, loan_status: 'none' };
+  const { loan, bill, state, dueDay } = current;
+  const dueAt = secs(startOfDay(dueDay, timeZone));
+  return {
+    money: units(loan.principal),
+    repay_money: units(loan.principal + loan.repay_interest + (bill?.delay_unpaid ?? 0)),
+    addtime: String(secs(loan.created_at)),
+    repayment_time: dueAt,
+    loan_time: String(loan.term_days),
+    billId: bill ? String(bill.id) : '',
+    confirm: loan.status === 'awaiting_confirmation' ? 0 : 1,
+    serviceFee: units(loan.fee),
+    bill: bill
+      ? {
+          id: String(bill.id),
+          toid: String(loan.id),
+          oid: loan.oid,
+          delay: bill.delay_count > 0 ? '1' : '0',
+          delay_day: String(bill.delay_days),
+          repay_interest: formatPlain(bill.repay_interest),
+          repayment_time: String(dueAt),
+          add_time: String(secs(bill.created_at)),
+          money: formatPlain(bill.principal),
+        }
+      : null,
+    hasOverdue: (state?.overdueDays ?? 0) > 0,
+    nextRepayDay: formatDay(dueDay),
+    delayFee: units(rateOf(loan.principal, loan.loan_rate_ppm, loan.term_days)),
+    ...base,
+    // Without a bill there is nothing owed: awaiting or in review counts as unpaid (0), rejected as settled (2).
+    status: state?.status ?? (open ? 0 : 2),
+    loan_status: loan.status,
+    oid: loan.oid,
+    ...(loan.status === 'rejected' && loan.reapply_at ? { reapply_day: formatDay(dayOf(loan.reapply_at, timeZone)) } : {}),
+  };
+}
+
+/** Repay/orders: the borrower's disbursed loans, newest first, as the spec lists them. */
+export function presentOrders(config: PresentConfig, borrower: BorrowerRow, snapshots: LoanSnapshot[]) {
+  const open = snapshots.some((s) => OPEN_STATES.includes(s.loan.status));
+  const next = nextLoan(borrower, config.product, open);
+  return {
+    orders: snapshots
+      .filter((s) => s.bill && s.state)
+      .map(({ loan, bill, state, dueDay }) => ({
+        id: String(loan.id),
+        oid: loan.oid,
+        time: String(loan.term_days),
+        interest: formatPlain(loan.fee),
+        reply_rate: rate8(loan.repay_rate_ppm),
+        start_time: String(secs(startOfDay(bill!.start_day, config.timeZone))),
+        addtime: String(secs(loan.created_at)),
+        money: formatShort(loan.principal),
+        delay: bill!.delay_count > 0 ? '1' : '0',
+        status: state!.status,
+        repay_interest: units(loan.repay_interest),
+        repay_money: units(loan.principal + loan.repay_interest + state!.overdueFee),
+        repayment_time: secs(startOfDay(dueDay, config.timeZone)),
+        overFee: units(state!.overdueFee),
+        ...next,
+      })),
+  };
+}
+
+/** Repay/loanDetail: one bill in full, as the spec shows it. */
+export function presentLoanDetail(config: PresentConfig, current: LoanSnapshot) {
+  const { loan, bill, state, dueDay } = current;
+  const b = bill!;
+  const s = state!;
+  const dueAt = secs(startOfDay(dueDay, config.timeZone));
+  return {
+    oid: loan.oid,
+    needRepayMoney: units(s.needRepayMoney),
+    needRepaymentTime: dueAt,
+    needRepaymentDay: formatDay(dueDay),
+    bill: {
+      id: String(b.id),
+      uid: String(b.borrower_id),
+      toid: String(loan.id),
+      oid: loan.oid,
+      billnum: '1',
+      money: formatPlain(b.principal),
+      interest: formatPlain(b.fee),
+      overdue: formatPlain(s.overdueFee),
+      delay: b.delay_count > 0 ? '1' : '0',
+      delay_day: String(b.delay_days),
+      delay_rate: rate8(b.delay_count > 0 ? loan.loan_rate_ppm : 0),
+      delay_num: String(b.delay_count),
+      delay_unpaid: formatPlain(b.delay_unpaid),
+      repay_interest: formatPlain(b.repay_interest),
+      repaid_money: formatPlain(s.repaidTotal),
+      repayment_time: String(dueAt),
+      utr: null,
+      utr_image: null,
+      repay_image: null,
+      status: String(s.status),
+      add_time: String(secs(b.created_at)),
+      repay_time: String(b.repaid_at ? secs(b.repaid_at) : 0),
+      overdue_settime: String(s.overdueDays > 0 ? secs(startOfDay(dueDay + 1, config.timeZone)) : 0),
+      overdue_smsstatus: '0',
+      overdue_xq: null,
+    },
+  };
+}
+
+/** For people: what a bill's numbers mean today, for the home and detail pages. */
+export function presentBillForPage(config: PresentConfig, current: LoanSnapshot, now: Date, settlements: SettlementRow[] = []) {
+  const { loan, bill, state, dueDay } = current;
+  const today = dayOf(now.getTime(), config.timeZone);
+  return {
+    oid: loan.oid,
+    loanStatus: loan.status,
+    status: state?.status,
+    principal: loan.principal,
+    fee: loan.fee,
+    received: loan.received,
+    repayInterest: loan.repay_interest,
+    term: loan.term_days,
+    dueDay: isoDay(dueDay),
+    daysLeft: dueDay - today,
+    overdueDays: state?.overdueDays ?? 0,
+    overdueFee: state?.overdueFee ?? 0,
+    owed: state?.owed,
+    needRepayMoney: state?.needRepayMoney ?? loan.principal + loan.repay_interest,
+    repaidTotal: state?.repaidTotal ?? 0,
+    repaidAt: bill?.repaid_at ?? null,
+    settlements: settlements.map((x) => ({ amount: x.amount, at: x.settled_at, source: x.source, excess: x.excess })),
+  };
+}
+
+/** The live quote on the home page and the confirmation page's key facts. */
+export function presentQuote(q: Quote) {
+  return { ...q, dueDay: isoDay(q.dueDay) };
+}

@@ -1,0 +1,182 @@
+import crypto from 'node:crypto';
+import type { Clock } from '../clock.ts';
+import type { Config } from '../config.ts';
+import { type Db, type Executor, isUniqueViolation } from '../data/db.ts';
+import { type BorrowerRow, findBorrowerById } from '../data/repositories/borrowers.ts';
+import { insertBill } from '../data/repositories/bills.ts';
+import { findLoan, insertLoan, type LoanRow, moveLoan, newestLoan } from '../data/repositories/loans.ts';
+import { dayOf, localParts } from '../domain/calendar.ts';
+import { amountProblem, quote, type Quote } from '../domain/fees.ts';
+import { OPEN_STATES, transition } from '../domain/loan-status.ts';
+import { AppError, invalidInput } from '../errors.ts';
+
+type LoanConfig = Pick<Config, 'product' | 'timeZone' | 'review'>;
+
+const DAY_MS = 86_400_000;
+
+/** The quote a borrower would get today for an amount and term. */
+export function quoteToday(config: LoanConfig, clock: Clock, principal: number, term: number): Quote {
+  return quote(principal, term, config.product, dayOf(clock.now().getTime(), config.timeZone));
+}
+
+/** A public order number like the spec's: local YYYYMMDDhhmmss and eight random digits. */
+function newOid(now: Date, timeZone: string): string {
+  const { y, m, d, h, min, s } = localParts(now.getTime(), timeZone);
+  const two = (n: number) => String(n).padStart(2, '0');
+  const random = String(crypto.randomInt(0, 100_000_000)).padStart(8, '0');
+  return `${y}${two(m)}${two(d)}${two(h)}${two(min)}${two(s)}${random}`;
+}
+
+/** Refuses a new application while a loan is open or a rejection's waiting time runs. */
+async function assertMayApply(db: Executor, borrowerId: number, now: number, timeZone: string): Promise<void> {
+  const latest = await newestLoan(db, borrowerId);
+  if (latest && OPEN_STATES.includes(latest.status)) {
+    throw new AppError(409, 'loan_open', 'errors.loan_open');
+  }
+  if (latest?.status === 'rejected' && latest.reapply_at && latest.reapply_at > now) {
+    throw new AppError(409, 'reapply_later', 'errors.reapply_later', {
+      params: { day: new Intl.DateTimeFormat('en-CA', { timeZone }).format(latest.reapply_at) },
+    });
+  }
+}
+
+/**
+ * Loan/reLoan: creates a loan awaiting confirmation, for the requested amount
+ * and term or the borrower's quota and the default term. The database's
+ * one-open-loan index settles any race between two tabs.
+ */
+export async function applyForLoan(
+  db: Db,
+  clock: Clock,
+  config: LoanConfig,
+  borrower: BorrowerRow,
+  request: { principal?: number; term?: number },
+): Promise<LoanRow> {
+  const principal = request.principal ?? borrower.quota;
+  const term = request.term ?? config.product.defaultTerm;
+  const problem = amountProblem(principal, term, borrower.quota, config.product);
+  if (problem) throw invalidInput({ [problem === 'errors.term_invalid' ? 'time' : 'money']: problem });
+  const now = clock.now();
+  try {
+    return await db.transaction(async (trx) => {
+      await assertMayApply(trx, borrower.id, now.getTime(), config.timeZone);
+      const q = quoteToday(config, clock, principal, term);
+      const id = await insertLoan(trx, {
+        oid: newOid(now, config.timeZone),
+        borrower_id: borrower.id,
+        principal,
+        term_days: term,
+        loan_rate_ppm: config.product.loanRatePpm,
+        repay_rate_ppm: config.product.repayRatePpm,
+        overdue_rate_ppm: config.product.overdueRatePpm,
+        overdue_cap_ppm: config.product.overdueCapPpm,
+        fee: q.fee,
+        received: q.received,
+        repay_interest: q.repayInterest,
+        status: 'awaiting_confirmation',
+        created_at: now.getTime(),
+      });
+      return (await findLoan(trx, id))!;
+    });
+  } catch (err) {
+    if (isUniqueViolation(err)) throw new AppError(409, 'loan_open', 'errors.loan_open');
+    throw err;
+  }
+}
+
+export type ReviewOutcome = { approve: true } | { approve: false; code: string };
+
+/** The automatic review rule: approve when the amount fits the quota and nothing else is owed. */
+export function reviewRule(loan: LoanRow, borrower: BorrowerRow, otherOpenLoans: number): ReviewOutcome {
+  if (loan.principal > borrower.quota) return { approve: false, code: 'over_quota' };
+  if (otherOpenLoans > 0) return { approve: false, code: 'unpaid_loan' };
+  return { approve: true };
+}
+
+/** Approves (and so disburses, creating the bill) or rejects a loan in review, once. */
+async function decide(
+  trx: Executor,
+  clock: Clock,
+  config: LoanConfig,
+  loan: LoanRow,
+  outcome: { approve: true } | { approve: false; code: string; note?: string },
+  decidedBy: string,
+): Promise<boolean> {
+  const now = clock.now().getTime();
+  if (outcome.approve) {
+    const moved = await moveLoan(trx, loan.id, 'in_review', transition('in_review', 'disbursed'), {
+      decided_by: decidedBy,
+      decided_at: now,
+      disbursed_at: now,
+    });
+    if (!moved) return false;
+    const startDay = dayOf(now, config.timeZone);
+    await insertBill(trx, {
+      loan_id: loan.id,
+      borrower_id: loan.borrower_id,
+      principal: loan.principal,
+      fee: loan.fee,
+      repay_interest: loan.repay_interest,
+      start_day: startDay,
+      due_day: startDay + loan.term_days,
+      status: 'open',
+      created_at: now,
+    });
+    return true;
+  }
+  return moveLoan(trx, loan.id, 'in_review', transition('in_review', 'rejected'), {
+    decided_by: decidedBy,
+    decided_at: now,
+    reject_code: outcome.code,
+    reject_note: outcome.note ?? null,
+    reapply_at: now + config.review.reapplyAfterDays * DAY_MS,
+  });
+}
+
+/**
+ * Index/ajaxApply: confirms the borrower's loan awaiting confirmation and, with
+ * automatic review, decides it at once. A second confirmation of the same loan
+ * (double click, second tab) changes nothing and answers like the first.
+ */
+export async function confirmLoan(db: Db, clock: Clock, config: LoanConfig, borrowerId: number): Promise<LoanRow> {
+  return db.transaction(async (trx) => {
+    const loan = await newestLoan(trx, borrowerId);
+    if (!loan || !OPEN_STATES.includes(loan.status)) {
+      throw new AppError(409, 'nothing_to_confirm', 'errors.nothing_to_confirm');
+    }
+    if (loan.status !== 'awaiting_confirmation') return loan;
+    const moved = await moveLoan(trx, loan.id, 'awaiting_confirmation', transition(loan.status, 'in_review'), {
+      confirmed_at: clock.now().getTime(),
+    });
+    if (moved && config.review.mode === 'auto') {
+      const borrower = (await findBorrowerById(trx, borrowerId))!;
+      const others = await trx('loans')
+        .where({ borrower_id: borrowerId })
+        .whereIn('status', OPEN_STATES as string[])
+        .whereNot({ id: loan.id })
+        .count<{ n: number | string }[]>({ n: '*' });
+      const outcome = reviewRule({ ...loan, status: 'in_review' }, borrower, Number(others[0]?.n ?? 0));
+      await decide(trx, clock, config, { ...loan, status: 'in_review' }, outcome, 'auto');
+    }
+    return (await findLoan(trx, loan.id))!;
+  });
+}
+
+/** A staff member's decision on a loan waiting in review; a loan no longer in review answers 409. */
+export async function decideLoanByHand(
+  db: Db,
+  clock: Clock,
+  config: LoanConfig,
+  input: { loanId: number; staffId: number; approve: boolean; code?: string; note?: string },
+): Promise<LoanRow> {
+  return db.transaction(async (trx) => {
+    const loan = await findLoan(trx, input.loanId);
+    if (!loan) throw new AppError(404, 'not_found', 'errors.not_found');
+    const outcome = input.approve
+      ? ({ approve: true } as const)
+      : { approve: false as const, code: input.code ?? 'staff', note: input.note };
+    const done = loan.status === 'in_review' && (await decide(trx, clock, config, loan, outcome, `staff:${input.staffId}`));
+    if (!done) throw new AppError(409, 'not_in_review', 'errors.not_in_review');
+    return (await findLoan(trx, loan.id))!;
+  });
+}

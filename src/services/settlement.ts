@@ -1,0 +1,123 @@
+import type { Clock } from '../clock.ts';
+import type { Config } from '../config.ts';
+import { type Db, type Executor, isUniqueViolation } from '../data/db.ts';
+import { type BillRow, findBillForUpdate, updateBill } from '../data/repositories/bills.ts';
+import { findBorrowerById, rewardOnTimeRepayment } from '../data/repositories/borrowers.ts';
+import { findLoan, type LoanRow, moveLoan } from '../data/repositories/loans.ts';
+import {
+  findSettlementByReference,
+  insertSettlement,
+  type SettlementRow,
+} from '../data/repositories/settlements.ts';
+import { allocate, type BillFacts, billState, type BillState } from '../domain/bill.ts';
+import { dayOf } from '../domain/calendar.ts';
+import { transition } from '../domain/loan-status.ts';
+import { AppError } from '../errors.ts';
+
+type SettleConfig = Pick<Config, 'timeZone' | 'quotaGrowth'>;
+
+/** The facts of a bill the domain needs, with the overdue terms frozen on its loan. */
+export function billFacts(bill: BillRow): BillFacts {
+  return {
+    principal: bill.principal,
+    repayInterest: bill.repay_interest,
+    dueDay: bill.due_day,
+    delayCount: bill.delay_count,
+    delayUnpaid: bill.delay_unpaid,
+    overduePaid: bill.overdue_paid,
+    interestPaid: bill.interest_paid,
+    principalPaid: bill.principal_paid,
+    repaid: bill.status === 'repaid',
+  };
+}
+
+/** A bill's state today, by the business calendar and its loan's frozen overdue terms. */
+export function stateOf(bill: BillRow, loan: Pick<LoanRow, 'overdue_rate_ppm' | 'overdue_cap_ppm'>, now: Date, timeZone: string): BillState {
+  return billState(billFacts(bill), dayOf(now.getTime(), timeZone), {
+    overdueRatePpm: loan.overdue_rate_ppm,
+    overdueCapPpm: loan.overdue_cap_ppm,
+  });
+}
+
+export interface SettledPayment {
+  /** The settlement written for this reference (now or earlier). */
+  settlement: SettlementRow;
+  /** False when the reference had already been settled: nothing changed this time. */
+  applied: boolean;
+}
+
+/**
+ * Applies one settled repayment to a bill, once per reference, in one
+ * transaction: overdue fee first, then repay interest, unpaid delays and
+ * principal. When nothing is left the bill and loan become repaid and, if it
+ * was on time, the borrower's quota grows. Money beyond what was owed is kept
+ * on the settlement as `excess` for a refund; it is never dropped.
+ */
+export async function settleRepayment(
+  db: Db,
+  clock: Clock,
+  config: SettleConfig,
+  payment: { billId: number; amount: number; reference: string; source: string },
+): Promise<SettledPayment> {
+  if (!Number.isSafeInteger(payment.amount) || payment.amount <= 0) {
+    throw new AppError(422, 'invalid_amount', 'errors.amount_invalid');
+  }
+  const earlier = await findSettlementByReference(db, payment.reference);
+  if (earlier) return { settlement: earlier, applied: false };
+  try {
+    return await db.transaction((trx) => applyRepayment(trx, clock, config, payment));
+  } catch (err) {
+    // A concurrent copy of the same reference committed first.
+    const winner = isUniqueViolation(err) ? await findSettlementByReference(db, payment.reference) : undefined;
+    if (winner) return { settlement: winner, applied: false };
+    throw err;
+  }
+}
+
+async function applyRepayment(
+  trx: Executor,
+  clock: Clock,
+  config: SettleConfig,
+  payment: { billId: number; amount: number; reference: string; source: string },
+): Promise<SettledPayment> {
+  const now = clock.now();
+  const bill = await findBillForUpdate(trx, payment.billId);
+  if (!bill) throw new AppError(404, 'not_found', 'errors.not_found');
+  const loan = (await findLoan(trx, bill.loan_id))!;
+  const before = stateOf(bill, loan, now, config.timeZone);
+  const parts = allocate(payment.amount, before.owed);
+  await insertSettlement(trx, {
+    bill_id: bill.id,
+    borrower_id: bill.borrower_id,
+    reference: payment.reference,
+    source: payment.source,
+    purpose: 'repay',
+    amount: payment.amount,
+    overdue_part: parts.overdue,
+    interest_part: parts.interest,
+    delay_part: parts.delay,
+    principal_part: parts.principal,
+    excess: parts.excess,
+    settled_at: now.getTime(),
+  });
+  const paidOff = before.needRepayMoney > 0 && payment.amount >= before.needRepayMoney;
+  const written = await updateBill(trx, bill.id, bill.version, {
+    overdue_paid: bill.overdue_paid + parts.overdue,
+    interest_paid: bill.interest_paid + parts.interest,
+    delay_paid: bill.delay_paid + parts.delay,
+    delay_unpaid: bill.delay_unpaid - parts.delay,
+    principal_paid: bill.principal_paid + parts.principal,
+    excess_paid: bill.excess_paid + parts.excess,
+    ...(paidOff ? { status: 'repaid' as const, repaid_at: now.getTime() } : {}),
+  });
+  if (!written) throw new Error(`bill ${bill.id} changed while settling ${payment.reference}`);
+  if (paidOff) {
+    await moveLoan(trx, loan.id, loan.status, transition(loan.status, 'repaid'), { repaid_at: now.getTime() });
+    if (before.overdueDays === 0) {
+      const borrower = (await findBorrowerById(trx, bill.borrower_id))!;
+      const grown = Math.min(borrower.quota + config.quotaGrowth.step, Math.max(config.quotaGrowth.max, borrower.quota));
+      await rewardOnTimeRepayment(trx, borrower.id, grown, now.getTime());
+    }
+  }
+  return { settlement: (await findSettlementByReference(trx, payment.reference))!, applied: true };
+}

@@ -1,0 +1,57 @@
+import test from 'ava';
+import { decideLoanByHand } from '../../src/services/loans.ts';
+import { borrow, signedInApp } from '../helpers/loans.ts';
+import { startServer, type TestServer } from '../helpers/server.ts';
+
+let server: TestServer;
+test.before(async () => {
+  server = await startServer({ REVIEW_MODE: 'manual' });
+});
+test.after.always(() => server?.close());
+
+const DAY = 86_400_000;
+const decide = (loanId: number, approve: boolean, code?: string) =>
+  decideLoanByHand(server.db, server.clock, server.config, { loanId, staffId: 7, approve, code });
+
+test.serial('with manual review a confirmed loan waits; staff approval disburses it once', async (t) => {
+  const { app, borrower } = await signedInApp(server);
+  const waiting = await borrow(t, app, '2000', '7');
+  t.like(waiting, { confirm: 1, status: 0, loan_status: 'in_review', billId: '' });
+  const loan = await server.db('loans').where({ borrower_id: borrower.id }).first();
+  const approved = await decide(loan.id, true);
+  t.like(approved, { status: 'disbursed', decided_by: 'staff:7' });
+  await t.throwsAsync(decide(loan.id, true), { message: 'not_in_review' });
+  await t.throwsAsync(decide(loan.id, false), { message: 'not_in_review' });
+  t.is((await server.db('bills').where({ loan_id: loan.id })).length, 1);
+  t.like((await app.getJson('/Repay/loans')).json().data, { loan_status: 'disbursed', status: 0, money: 2000 });
+});
+
+test.serial('two staff deciding at once decide once', async (t) => {
+  const { app, borrower } = await signedInApp(server);
+  await borrow(t, app, '2000', '7');
+  const loan = await server.db('loans').where({ borrower_id: borrower.id }).first();
+  const results = await Promise.allSettled([decide(loan.id, true), decide(loan.id, false, 'staff'), decide(loan.id, true)]);
+  t.is(results.filter((r) => r.status === 'fulfilled').length, 1);
+  t.true((await server.db('bills').where({ loan_id: loan.id })).length <= 1);
+});
+
+test.serial('a rejection shows its reason and when to apply again, and blocks applying until then', async (t) => {
+  const { app, borrower } = await signedInApp(server);
+  await borrow(t, app, '2000', '7');
+  const loan = await server.db('loans').where({ borrower_id: borrower.id }).first();
+  await decide(loan.id, false, 'staff');
+  const data = (await app.getJson('/Repay/loans')).json().data;
+  t.like(data, { status: 2, loan_status: 'rejected' });
+  t.regex(data.reapply_day, /^\d{2}-\d{2}-\d{4}$/);
+  const page = await app.get('/Repay/index.shtml', { Accept: 'text/html' });
+  t.regex(page.text, /Our team could not approve this application\./);
+  t.regex(page.text, /You can apply again from/);
+  t.notRegex(page.text, /id="quote-form"/);
+  const blocked = await app.postApp('/Loan/reLoan', { money: '1000' });
+  t.is(blocked.status, 409);
+  t.regex(blocked.json().message, /You can apply again from \d{4}-\d{2}-\d{2}\./);
+
+  server.clock.advance(7 * DAY + 1000);
+  await app.postApp('/Index/ajaxSignIn', { username: borrower.phone, password: borrower.password });
+  t.is((await app.postApp('/Loan/reLoan', { money: '1000' })).status, 200);
+});
