@@ -238,7 +238,8 @@ test.serial('the database itself refuses a second open loan for a borrower', asy
   };
   await insertLoan(server.db, { ...row, oid: 'U1', status: 'rejected' });
   await insertLoan(server.db, { ...row, oid: 'U2', status: 'awaiting_confirmation' });
-  const err = await t.throwsAsync(insertLoan(server.db, { ...row, oid: 'U3', status: 'disbursed' }));
+  // better-sqlite3's SqliteError does not pass ava's instanceof Error check, hence `any`.
+  const err = await t.throwsAsync(insertLoan(server.db, { ...row, oid: 'U3', status: 'disbursed' }), { any: true });
   t.true(isUniqueViolation(err));
   t.false(isUniqueViolation(new Error('something else')));
 });
