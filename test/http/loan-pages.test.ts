@@ -94,3 +94,21 @@ test.serial('the live quote action answers JSON for the apply form script', asyn
   const noJs = await browser.get('/Loan/quote?money=2500&time=15');
   t.is(noJs.headers.get('location'), '/Repay/index.shtml?money=2500.00&time=15');
 });
+
+test.serial('an overdue loan says so on the home page, with the late fee, in both languages', async (t) => {
+  const { browser, b } = await browserFor();
+  const app = new Client(server.url);
+  for (const [k, v] of browser.cookies) app.cookies.set(k, v);
+  await app.postApp('/Loan/reLoan', { money: '3000', time: '7' });
+  await app.postApp('/Index/ajaxApply', {});
+  server.clock.advance(9 * 86_400_000);
+  await browser.signIn(b.phone, b.password);
+  const en = await browser.get('/Repay/index.shtml');
+  t.regex(en.text, /2 days overdue/);
+  t.regex(en.text, /class="badge s1">Overdue/);
+  t.regex(en.text, /Late fee so far: MX\$120\.00/);
+  t.regex(en.text, /MX\$3,271\.20/, '3000 + 151.20 interest + 120 late fee');
+  const es = await browser.get('/Repay/index.shtml?lang=es');
+  t.regex(es.text, /2 días de atraso/);
+  t.regex(es.text, /Cargo por atraso hasta hoy: \$120\.00/);
+});
