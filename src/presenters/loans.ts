@@ -8,7 +8,8 @@ import { dayOf, formatDay, isoDay, startOfDay } from '../domain/calendar.ts';
 import { type Quote, rateOf } from '../domain/fees.ts';
 import { formatPlain, formatShort, type Minor } from '../domain/money.ts';
 import { OPEN_STATES } from '../domain/loan-status.ts';
-import { formatRate } from '../domain/rates.ts';
+import { productDefaults } from './product.ts';
+import type { Formatters } from './format.ts';
 import { stateOf } from '../services/settlement.ts';
 
 type PresentConfig = Pick<Config, 'product' | 'timeZone'>;
@@ -18,15 +19,6 @@ const units = (minor: Minor) => minor / 100;
 const secs = (ms: number) => Math.floor(ms / 1000);
 /** A rate as the spec's eight-decimal string: "0.00720000". */
 const rate8 = (ppm: number) => `${Math.trunc(ppm / 1_000_000)}.${String(ppm % 1_000_000).padStart(6, '0')}00`;
-
-export function productDefaults(product: Config['product']) {
-  return {
-    default_loan_time: product.defaultTerm,
-    default_deadline: product.terms.map(String),
-    default_loan_interest: formatRate(product.loanRatePpm),
-    default_repay_interest: formatRate(product.repayRatePpm),
-  };
-}
 
 /** What the borrower may borrow next, as the spec's `next_loan` fields. */
 function nextLoan(borrower: BorrowerRow, product: Config['product'], hasOpenLoan: boolean) {
@@ -196,7 +188,28 @@ export function presentBillForPage(config: PresentConfig, current: LoanSnapshot,
   };
 }
 
-/** The live quote on the home page and the confirmation page's key facts. */
+/** The quote as the home page's key facts show it. */
 export function presentQuote(q: Quote) {
   return { ...q, dueDay: isoDay(q.dueDay) };
+}
+
+/** Loan/quote: a quote in the spec's field names, plus the same figures formatted for the page's script. */
+export function presentQuoteJson(q: Quote, fmt: Formatters) {
+  return {
+    money: formatPlain(q.principal),
+    time: String(q.term),
+    serviceFee: formatPlain(q.fee),
+    received: formatPlain(q.received),
+    repay_interest: formatPlain(q.repayInterest),
+    repay_money: formatPlain(q.amountDue),
+    nextRepayDay: formatDay(q.dueDay),
+    display: {
+      money: fmt.money(q.principal),
+      fee: fmt.money(q.fee),
+      received: fmt.money(q.received),
+      repayInterest: fmt.money(q.repayInterest),
+      amountDue: fmt.money(q.amountDue),
+      dueDay: fmt.day(isoDay(q.dueDay)),
+    },
+  };
 }

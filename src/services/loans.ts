@@ -14,8 +14,21 @@ type LoanConfig = Pick<Config, 'product' | 'timeZone' | 'review'>;
 
 const DAY_MS = 86_400_000;
 
-/** The quote a borrower would get today for an amount and term. */
-export function quoteToday(config: LoanConfig, clock: Clock, principal: number, term: number): Quote {
+/**
+ * The loan a borrower asks for (by default their whole quota over the default
+ * term), priced as of today; 422 naming the field when the product does not
+ * allow it.
+ */
+export function priceLoan(
+  config: LoanConfig,
+  clock: Clock,
+  borrower: Pick<BorrowerRow, 'quota'>,
+  request: { principal?: number; term?: number },
+): Quote {
+  const principal = request.principal ?? borrower.quota;
+  const term = request.term ?? config.product.defaultTerm;
+  const problem = amountProblem(principal, term, borrower.quota, config.product);
+  if (problem) throw invalidInput({ [problem === 'errors.term_invalid' ? 'time' : 'money']: problem });
   return quote(principal, term, config.product, dayOf(clock.now().getTime(), config.timeZone));
 }
 
@@ -52,20 +65,16 @@ export async function applyForLoan(
   borrower: BorrowerRow,
   request: { principal?: number; term?: number },
 ): Promise<LoanRow> {
-  const principal = request.principal ?? borrower.quota;
-  const term = request.term ?? config.product.defaultTerm;
-  const problem = amountProblem(principal, term, borrower.quota, config.product);
-  if (problem) throw invalidInput({ [problem === 'errors.term_invalid' ? 'time' : 'money']: problem });
+  const q = priceLoan(config, clock, borrower, request);
   const now = clock.now();
   try {
     return await db.transaction(async (trx) => {
       await assertMayApply(trx, borrower.id, now.getTime(), config.timeZone);
-      const q = quoteToday(config, clock, principal, term);
       const id = await insertLoan(trx, {
         oid: newOid(now, config.timeZone),
         borrower_id: borrower.id,
-        principal,
-        term_days: term,
+        principal: q.principal,
+        term_days: q.term,
         loan_rate_ppm: config.product.loanRatePpm,
         repay_rate_ppm: config.product.repayRatePpm,
         overdue_rate_ppm: config.product.overdueRatePpm,

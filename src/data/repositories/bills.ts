@@ -32,10 +32,6 @@ export function insertBill(db: Executor, row: NewBill): Promise<number> {
   return insertReturningId(db, 'bills', row);
 }
 
-export function findBill(db: Executor, id: number): Promise<BillRow | undefined> {
-  return db<BillRow>('bills').where({ id }).first();
-}
-
 /** Reads a bill to change it; on PostgreSQL the row stays locked until the transaction ends. */
 export function findBillForUpdate(db: Executor, id: number): Promise<BillRow | undefined> {
   const query = db<BillRow>('bills').where({ id });

@@ -2,12 +2,12 @@
 import type { Context } from 'koa';
 import { z } from 'zod';
 import { dayOf, isoDay } from '../../domain/calendar.ts';
-import { amountProblem } from '../../domain/fees.ts';
 import { OPEN_STATES } from '../../domain/loan-status.ts';
 import { parseMoney } from '../../domain/money.ts';
 import { presentBillForPage, presentBorrowerLoans, presentQuote } from '../../presenters/loans.ts';
 import { currentLoan } from '../../services/loan-reads.ts';
-import { quoteToday } from '../../services/loans.ts';
+import { AppError } from '../../errors.ts';
+import { priceLoan } from '../../services/loans.ts';
 
 const blankToUndefined = (v: unknown) => (v === '' || v === null ? undefined : v);
 
@@ -58,17 +58,30 @@ export async function homeModel(ctx: Context) {
   };
 }
 
-/** The apply form's values and, when they make a valid loan, its quote. */
+/** The apply form's values and, when they make a loan the product allows, its quote (else why not). */
 function quoteForm(ctx: Context, quota: number) {
   const { config, clock } = ctx.deps;
   const { product } = config;
   const asked = loanRequestSchema.safeParse(ctx.query);
-  const principal = (asked.success && asked.data.money) || quota;
-  const term = (asked.success && asked.data.time) || product.defaultTerm;
-  const problem = asked.success ? amountProblem(principal, term, quota, product) : 'errors.invalid_input';
+  const request = asked.success ? { principal: asked.data.money, term: asked.data.time } : {};
+  let quote: ReturnType<typeof presentQuote> | null = null;
+  let problem: string | null = asked.success ? null : 'errors.invalid_input';
+  try {
+    if (!problem) quote = presentQuote(priceLoan(config, clock, { quota }, request));
+  } catch (err) {
+    if (!(err instanceof AppError)) throw err;
+    problem = err.key;
+  }
+  const principal = request.principal ?? quota;
   return {
-    form: { money: (principal / 100).toFixed(2), time: term, min: product.minAmount / 100, max: quota / 100, step: product.amountStep / 100 },
-    quote: problem ? null : presentQuote(quoteToday(config, clock, principal, term)),
+    form: {
+      money: (principal / 100).toFixed(2),
+      time: request.term ?? product.defaultTerm,
+      min: product.minAmount / 100,
+      max: quota / 100,
+      step: product.amountStep / 100,
+    },
+    quote,
     quoteError: problem && ctx.query.money !== undefined ? ctx.state.t(problem) : null,
   };
 }
