@@ -12,6 +12,7 @@ import { securityHeaders } from './http/middleware/security.ts';
 import { loadBorrower, sessions } from './http/middleware/session.ts';
 import { createRouter } from './http/routes.ts';
 import { createViews } from './http/views.ts';
+import { createGateway } from './services/payments/index.ts';
 
 const PUBLIC_DIR = fileURLToPath(new URL('../public', import.meta.url));
 
@@ -21,6 +22,7 @@ export function createApp(deps: Deps): Koa {
   const app = new Koa({ proxy: config.trustProxy, keys: [config.session.secret] });
   app.context.deps = deps;
   app.context.views = createViews({ watch: config.env === 'development' });
+  app.context.gateway = createGateway(config, deps.db, deps.clock);
   // Errors are answered by handleErrors; this only keeps Koa from printing them twice.
   app.silent = true;
 

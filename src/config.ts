@@ -5,6 +5,8 @@ import { parseRatePpm } from './domain/rates.ts';
 
 /** The secret used when SESSION_SECRET is unset; production refuses to start with it. */
 export const DEFAULT_SESSION_SECRET = 'cuota-development-secret-change-me';
+/** The notification-signing secret when PAYMENT_WEBHOOK_SECRET is unset; production refuses it. */
+export const DEFAULT_WEBHOOK_SECRET = 'cuota-development-webhook-secret';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -75,6 +77,11 @@ const envSchema = z.object({
   QUOTA_GROWTH: money.prefault('1000.00'),
   QUOTA_MAX: money.prefault('20000.00'),
   CLOCK_AT: z.iso.datetime({ offset: true }).optional(),
+  DELAY_MAX: int(0, 100).default(3),
+  PAYMENT_GATEWAY: z.enum(['sandbox']).optional(),
+  PAYMENT_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').default(DEFAULT_WEBHOOK_SECRET),
+  PAYMENT_INTENT_HOURS: int(1, 24 * 30).default(72),
+  PAYMENT_REFERENCE_HOURS: int(1, 24 * 30).default(24),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -104,6 +111,13 @@ export interface Config {
     reapplyAfterDays: number;
   };
   quotaGrowth: { step: number; max: number };
+  delayMax: number;
+  payments: {
+    gateway: 'sandbox';
+    webhookSecret: string;
+    intentMs: number;
+    referenceMs: number;
+  };
   /** Run the portal as if it were this moment (development and demos only). */
   clockAt: Date | undefined;
   logLevel: string;
@@ -144,8 +158,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     // Node serves plain HTTP here; Secure cookies need the proxy's X-Forwarded-Proto to be trusted.
     throw new ConfigError('COOKIE_SECURE=true needs TRUST_PROXY=true (TLS ends at the reverse proxy)');
   }
-  if (e.NODE_ENV === 'production' && e.SESSION_SECRET === DEFAULT_SESSION_SECRET) {
-    throw new ConfigError('SESSION_SECRET must be set to a private random value in production');
+  if (e.NODE_ENV === 'production') {
+    const missing = [
+      e.SESSION_SECRET === DEFAULT_SESSION_SECRET && 'SESSION_SECRET must be set to a private random value in production',
+      e.PAYMENT_WEBHOOK_SECRET === DEFAULT_WEBHOOK_SECRET &&
+        'PAYMENT_WEBHOOK_SECRET must be set to a private random value in production',
+      // The sandbox lets anyone mark a payment paid: production must ask for it by name (staging, benchmarks).
+      !e.PAYMENT_GATEWAY && 'PAYMENT_GATEWAY must be set explicitly in production',
+    ].filter(Boolean);
+    if (missing.length) throw new ConfigError(missing.join('\n'));
   }
   const config: Config = {
     env: e.NODE_ENV,
@@ -182,6 +203,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     review: { mode: e.REVIEW_MODE, reapplyAfterDays: e.REAPPLY_AFTER_DAYS },
     quotaGrowth: { step: e.QUOTA_GROWTH, max: e.QUOTA_MAX },
+    delayMax: e.DELAY_MAX,
+    payments: {
+      gateway: e.PAYMENT_GATEWAY ?? 'sandbox',
+      webhookSecret: e.PAYMENT_WEBHOOK_SECRET,
+      intentMs: e.PAYMENT_INTENT_HOURS * 3_600_000,
+      referenceMs: e.PAYMENT_REFERENCE_HOURS * 3_600_000,
+    },
     clockAt: e.CLOCK_AT ? new Date(e.CLOCK_AT) : undefined,
     logLevel: e.LOG_LEVEL,
   };

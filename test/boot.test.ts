@@ -99,7 +99,7 @@ test('a second start does not seed again, and production never seeds', async (t)
 
   const prod = await freshDatabase();
   t.teardown(() => prod.drop());
-  const { child, output } = await boot({ DATABASE_URL: prod.url, NODE_ENV: 'production', SESSION_SECRET: 'y'.repeat(40) });
+  const { child, output } = await boot({ DATABASE_URL: prod.url, NODE_ENV: 'production', SESSION_SECRET: 'y'.repeat(40), PAYMENT_WEBHOOK_SECRET: 'p'.repeat(40), PAYMENT_GATEWAY: 'sandbox' });
   child.kill('SIGTERM');
   await exited(child);
   t.notRegex(output(), /seeded/);

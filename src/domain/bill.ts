@@ -10,6 +10,8 @@ export interface BillFacts {
   delayCount: number;
   delayUnpaid: Minor;
   overduePaid: Minor;
+  /** Late fees paid in due periods an extension has since closed. */
+  overdueCleared: Minor;
   interestPaid: Minor;
   principalPaid: Minor;
   repaid: boolean;
@@ -32,7 +34,7 @@ export interface BillState {
 
 /** A bill as of `today`: its status, its overdue fee and what is still owed, part by part. */
 export function billState(bill: BillFacts, today: Day, product: Pick<Product, 'overdueRatePpm' | 'overdueCapPpm'>): BillState {
-  const repaidTotal = bill.overduePaid + bill.interestPaid + bill.principalPaid;
+  const repaidTotal = bill.overduePaid + bill.overdueCleared + bill.interestPaid + bill.principalPaid;
   if (bill.repaid) {
     return {
       status: BILL_STATUS.repaid,

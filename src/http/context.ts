@@ -5,6 +5,7 @@ import type { Config } from '../config.ts';
 import type { Db } from '../data/db.ts';
 import type { BorrowerRow } from '../data/repositories/borrowers.ts';
 import type { I18n, Language } from '../i18n.ts';
+import type { Gateway } from '../services/payments/gateway.ts';
 import type { Views } from './views.ts';
 
 /** What the app is built from; tests pass their own database, clock and logger. */
@@ -50,6 +51,7 @@ declare module 'koa' {
   interface DefaultContext {
     deps: Deps;
     views: Views;
+    gateway: Gateway;
     /** koa-session's session (null once destroyed); it declares no types of its own. */
     session: SessionData | null;
   }

@@ -25,6 +25,8 @@ export interface Answer {
   flash?: string;
   /** Variables only the page needs (never sent as JSON); computed only when a page is rendered. */
   page?: () => Record<string, unknown>;
+  /** HTTP status of a JSON answer other than 200 (Repay/ajaxDelay's 402). */
+  status?: number;
 }
 
 /** Answers one action as JSON or as a page (GET renders, POST redirects 303 with a flash). */
@@ -32,9 +34,9 @@ export function respond(ctx: Context, answer: Answer): void {
   ctx.vary('Accept');
   ctx.set('Cache-Control', 'no-store');
   if (wantsJson(ctx)) {
-    ctx.status = 200;
+    ctx.status = answer.status ?? 200;
     ctx.body = answer.json ?? {
-      status: 200,
+      status: ctx.status,
       message: answer.message ? ctx.state.t(answer.message) : '',
       data: answer.data ?? '',
     };

@@ -1,6 +1,7 @@
 import Router from '@koa/router';
 import * as Index from './controllers/IndexController.ts';
 import * as Loan from './controllers/LoanController.ts';
+import * as Pay from './controllers/PayController.ts';
 import * as Repay from './controllers/RepayController.ts';
 import { requireCsrf } from './middleware/csrf.ts';
 import { requireBorrower } from './middleware/session.ts';
@@ -30,6 +31,19 @@ export function createRouter(): Router {
   router.post('/Repay/orders', requireBorrower, Repay.orders);
   router.get('/Repay/loanDetail', requireBorrower, Repay.loanDetail);
   router.post('/Repay/loanDetail', requireBorrower, Repay.loanDetail);
+  router.get('/Repay/loanDelay', requireBorrower, Repay.loanDelay);
+  router.post('/Repay/loanDelay', requireBorrower, Repay.loanDelay);
+  router.post('/Repay/ajaxDelay', requireBorrower, Repay.ajaxDelay);
+  router.post('/Repay/payData', requireBorrower, Repay.payData);
+  router.post('/Repay/payTransf', requireBorrower, Repay.payTransf);
+
+  // Payment URLs work without a session (the token names one intent); notifications are signed.
+  router.post('/Pay/notify', Pay.notify);
+  router.get('/Pay/sandbox/:reference', Pay.sandboxCheckout);
+  router.post('/Pay/sandbox/:reference', Pay.sandboxPay);
+  router.get('/Pay/:token/barcode.png', Pay.barcode);
+  router.get('/Pay/:token', Pay.show);
+  router.post('/Pay/:token', Pay.show);
 
   return router;
 }

@@ -4,6 +4,7 @@ import type { BorrowerRow } from '../data/repositories/borrowers.ts';
 import type { LoanRow } from '../data/repositories/loans.ts';
 import type { SettlementRow } from '../data/repositories/settlements.ts';
 import type { BillState } from '../domain/bill.ts';
+import type { DelayQuote } from '../domain/delay.ts';
 import { dayOf, formatDay, isoDay, startOfDay } from '../domain/calendar.ts';
 import { type Quote, rateOf } from '../domain/fees.ts';
 import { formatPlain, formatShort, type Minor } from '../domain/money.ts';
@@ -160,6 +161,16 @@ export function presentLoanDetail(config: PresentConfig, current: LoanSnapshot) 
       overdue_smsstatus: '0',
       overdue_xq: null,
     },
+  };
+}
+
+/** The extension fields the spec adds to loanDetail (next=delay) and loanDelay. */
+export function presentDelay(config: PresentConfig, q: DelayQuote) {
+  return {
+    delayFee: units(q.fee),
+    nextRepayDatetime: secs(startOfDay(q.newDueDay, config.timeZone)),
+    overdueFee: units(q.overdueOwed),
+    nextRepayDay: formatDay(q.newDueDay),
   };
 }
 

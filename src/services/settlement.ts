@@ -11,10 +11,18 @@ import {
 } from '../data/repositories/settlements.ts';
 import { allocate, type BillFacts, billState, type BillState } from '../domain/bill.ts';
 import { dayOf } from '../domain/calendar.ts';
+import { type DelayQuote, delayQuote } from '../domain/delay.ts';
 import { transition } from '../domain/loan-status.ts';
 import { AppError } from '../errors.ts';
 
-type SettleConfig = Pick<Config, 'timeZone' | 'quotaGrowth'>;
+type SettleConfig = Pick<Config, 'timeZone' | 'quotaGrowth' | 'delayMax'>;
+
+export interface Payment {
+  billId: number;
+  amount: number;
+  reference: string;
+  source: string;
+}
 
 /** The facts of a bill the domain needs, with the overdue terms frozen on its loan. */
 export function billFacts(bill: BillRow): BillFacts {
@@ -25,6 +33,7 @@ export function billFacts(bill: BillRow): BillFacts {
     delayCount: bill.delay_count,
     delayUnpaid: bill.delay_unpaid,
     overduePaid: bill.overdue_paid,
+    overdueCleared: bill.overdue_cleared,
     interestPaid: bill.interest_paid,
     principalPaid: bill.principal_paid,
     repaid: bill.status === 'repaid',
@@ -57,7 +66,7 @@ export async function settleRepayment(
   db: Db,
   clock: Clock,
   config: SettleConfig,
-  payment: { billId: number; amount: number; reference: string; source: string },
+  payment: Payment,
 ): Promise<SettledPayment> {
   if (!Number.isSafeInteger(payment.amount) || payment.amount <= 0) {
     throw new AppError(422, 'invalid_amount', 'errors.amount_invalid');
@@ -74,12 +83,8 @@ export async function settleRepayment(
   }
 }
 
-async function applyRepayment(
-  trx: Executor,
-  clock: Clock,
-  config: SettleConfig,
-  payment: { billId: number; amount: number; reference: string; source: string },
-): Promise<SettledPayment> {
+/** settleRepayment's work inside the caller's transaction (the payment notification uses it too). */
+export async function applyRepayment(trx: Executor, clock: Clock, config: SettleConfig, payment: Payment): Promise<SettledPayment> {
   const now = clock.now();
   const bill = await findBillForUpdate(trx, payment.billId);
   if (!bill) throw new AppError(404, 'not_found', 'errors.not_found');
@@ -120,4 +125,60 @@ async function applyRepayment(
     }
   }
   return { settlement: (await findSettlementByReference(trx, payment.reference))!, applied: true };
+}
+
+/** A bill's extension as of now: its price, its new due day, or why it cannot be bought. */
+export function quoteDelay(bill: BillRow, loan: LoanRow, now: Date, config: Pick<Config, 'timeZone' | 'delayMax'>): DelayQuote {
+  const today = dayOf(now.getTime(), config.timeZone);
+  const state = stateOf(bill, loan, now, config.timeZone);
+  return delayQuote(billFacts(bill), state, { loanRatePpm: loan.loan_rate_ppm, term: loan.term_days }, today, config.delayMax);
+}
+
+/**
+ * Applies money paid for an extension, inside the caller's transaction: the
+ * due day moves by the loan's term, the late fee so far is cleared and one
+ * delay is counted. When an extension can no longer be bought (repaid since,
+ * limit reached, too late) or the money does not cover its price, the money
+ * is applied as a repayment instead, so it is never lost.
+ */
+export async function applyDelay(
+  trx: Executor,
+  clock: Clock,
+  config: SettleConfig,
+  payment: Payment,
+): Promise<SettledPayment & { extended: boolean }> {
+  const now = clock.now();
+  const bill = await findBillForUpdate(trx, payment.billId);
+  if (!bill) throw new AppError(404, 'not_found', 'errors.not_found');
+  const loan = (await findLoan(trx, bill.loan_id))!;
+  const q = quoteDelay(bill, loan, now, config);
+  if (q.refusal || payment.amount < q.total) {
+    return { ...(await applyRepayment(trx, clock, config, payment)), extended: false };
+  }
+  const excess = payment.amount - q.total;
+  await insertSettlement(trx, {
+    bill_id: bill.id,
+    borrower_id: bill.borrower_id,
+    reference: payment.reference,
+    source: payment.source,
+    purpose: 'delay',
+    amount: payment.amount,
+    overdue_part: q.overdueOwed,
+    interest_part: 0,
+    delay_part: q.fee,
+    principal_part: 0,
+    excess,
+    settled_at: now.getTime(),
+  });
+  const written = await updateBill(trx, bill.id, bill.version, {
+    due_day: q.newDueDay,
+    delay_count: bill.delay_count + 1,
+    delay_days: bill.delay_days + loan.term_days,
+    overdue_cleared: bill.overdue_cleared + bill.overdue_paid,
+    overdue_paid: 0,
+    extension_paid: bill.extension_paid + q.total,
+    excess_paid: bill.excess_paid + excess,
+  });
+  if (!written) throw new Error(`bill ${bill.id} changed while settling ${payment.reference}`);
+  return { settlement: (await findSettlementByReference(trx, payment.reference))!, applied: true, extended: true };
 }

@@ -56,6 +56,7 @@ const facts = (over: Partial<BillFacts> = {}): BillFacts => ({
   delayCount: 0,
   delayUnpaid: 0,
   overduePaid: 0,
+  overdueCleared: 0,
   interestPaid: 0,
   principalPaid: 0,
   repaid: false,

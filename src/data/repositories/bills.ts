@@ -17,6 +17,8 @@ export interface BillRow {
   delay_paid: number;
   principal_paid: number;
   excess_paid: number;
+  overdue_cleared: number;
+  extension_paid: number;
   status: 'open' | 'repaid';
   created_at: number;
   repaid_at: number | null;

@@ -1,6 +1,15 @@
 import type { Context } from 'koa';
 import { z } from 'zod';
-import { presentBillForPage, presentLoanDetail, presentOrders } from '../../presenters/loans.ts';
+import { newestIntent, intentsOfBill, referencesOfIntents } from '../../data/repositories/payments.ts';
+import { isoDay } from '../../domain/calendar.ts';
+import { invalidInput, notFound } from '../../errors.ts';
+import { type LoanSnapshot, presentBillForPage, presentDelay, presentLoanDetail, presentOrders } from '../../presenters/loans.ts';
+import { presentPaymentHistory } from '../../presenters/payments.ts';
+import type { PayType } from '../../services/payments/gateway.ts';
+import { intentByToken, openIntent, ownBill } from '../../services/payments/intents.ts';
+import { quoteDelay } from '../../services/settlement.ts';
+import { publicBase } from '../urls.ts';
+import { paymentAnswer, paymentUrl } from './PayController.ts';
 import { presentVisitorLoans } from '../../presenters/product.ts';
 import { allLoans, ownLoanDetail } from '../../services/loan-reads.ts';
 import { respond } from '../respond.ts';
@@ -36,19 +45,133 @@ export async function orders(ctx: Context): Promise<void> {
   });
 }
 
-const detailSchema = z.object({
-  oid: z.string({ error: 'errors.oid_required' }).trim().min(1, 'errors.oid_required').max(40, 'errors.oid_required'),
-});
+const oid = z.string({ error: 'errors.oid_required' }).trim().min(1, 'errors.oid_required').max(40, 'errors.oid_required');
+const detailSchema = z.object({ oid, next: z.string().optional() });
 
-/** GET/POST /Repay/loanDetail (auth): one of the borrower's own bills in full. */
+/**
+ * GET/POST /Repay/loanDetail (auth): one of the borrower's own bills in full,
+ * with its payments; `next=delay` adds what an extension would cost and do.
+ */
 export async function loanDetail(ctx: Context): Promise<void> {
   const { config, db, clock } = ctx.deps;
-  const { oid } = validate(detailSchema, input(ctx));
-  const { current, settlements } = await ownLoanDetail(db, clock, config, ctx.state.borrower!.id, oid);
+  const request = validate(detailSchema, input(ctx));
+  const borrowerId = ctx.state.borrower!.id;
+  const { current, settlements } = await ownLoanDetail(db, clock, config, borrowerId, request.oid);
+  const payments = await paymentHistory(ctx, current.bill!.id);
   respond(ctx, {
     view: 'repay/detail.njk',
-    data: presentLoanDetail(config, current),
+    data: { ...presentLoanDetail(config, current), ...(request.next === 'delay' ? delayPreview(ctx, current) : {}) },
     message: 'messages.successfully',
-    page: () => ({ current: presentBillForPage(config, current, clock.now(), settlements) }),
+    page: () => ({ current: presentBillForPage(config, current, clock.now(), settlements), payments }),
+  });
+}
+
+/** What loanDetail adds for `next=delay`: the extension's fee and the due day it would give. */
+function delayPreview(ctx: Context, current: LoanSnapshot) {
+  const { config, clock } = ctx.deps;
+  const { delayFee, nextRepayDatetime, nextRepayDay } = presentDelay(config, quoteDelay(current.bill!, current.loan, clock.now(), config));
+  return { delayFee, nextRepayDatetime, nextRepayDay };
+}
+
+async function paymentHistory(ctx: Context, billId: number) {
+  const intents = await intentsOfBill(ctx.deps.db, billId);
+  const refs = await referencesOfIntents(ctx.deps.db, intents.map((i) => i.id));
+  return presentPaymentHistory(intents, refs, ctx.deps.clock.now().getTime());
+}
+
+/**
+ * GET/POST /Repay/loanDelay (auth): the extension page. `needRepayMoney` is
+ * what the extension costs now; the page explains that it does not reduce
+ * what is owed, and why it is refused when it is.
+ */
+export async function loanDelay(ctx: Context): Promise<void> {
+  const { config, db, clock } = ctx.deps;
+  const request = validate(detailSchema, input(ctx));
+  const { current } = await ownLoanDetail(db, clock, config, ctx.state.borrower!.id, request.oid);
+  const q = quoteDelay(current.bill!, current.loan, clock.now(), config);
+  respond(ctx, {
+    view: 'repay/delay.njk',
+    data: { ...presentLoanDetail(config, current), needRepayMoney: q.total / 100, ...presentDelay(config, q) },
+    message: 'messages.successfully',
+    page: () => ({
+      current: presentBillForPage(config, current, clock.now()),
+      quote: { ...q, newDueDay: isoDay(q.newDueDay) },
+      refusal: q.refusal,
+      delaysUsed: current.bill!.delay_count,
+      delaysAllowed: config.delayMax,
+      term: current.loan.term_days,
+    }),
+  });
+}
+
+const payDataSchema = z.object({ oid, next: z.string().optional() });
+
+/** POST /Repay/payData (auth): freezes what to pay now and answers the payment URL (a page goes there). */
+export async function payData(ctx: Context): Promise<void> {
+  const { config, db, clock } = ctx.deps;
+  const request = validate(payDataSchema, input(ctx));
+  const owned = await ownBill(db, ctx.state.borrower!.id, { oid: request.oid });
+  const intent = await openIntent(db, clock, config, owned, request.next === 'delay' ? 'delay' : 'repay');
+  const url = paymentUrl(ctx, intent);
+  respond(ctx, { json: { status: 200, data: url }, redirect: url });
+}
+
+const payTransfSchema = z.object({
+  paytype: z.enum(['1', '2'], { error: 'errors.paytype_invalid' }).transform((v) => Number(v) as PayType),
+  url: z.string({ error: 'errors.pay_url_invalid' }).max(500, 'errors.pay_url_invalid'),
+});
+
+/**
+ * POST /Repay/payTransf (auth): the payment URL's answer, for this site's
+ * payment URL of the session's own order only.
+ */
+export async function payTransf(ctx: Context): Promise<void> {
+  const { db, config } = ctx.deps;
+  const request = validate(payTransfSchema, input(ctx));
+  let url: URL;
+  try {
+    url = new URL(request.url);
+  } catch {
+    throw invalidInput({ url: 'errors.pay_url_invalid' });
+  }
+  const token = /^\/pay\/([^/]+)$/i.exec(url.pathname)?.[1];
+  if (url.origin !== new URL(publicBase(ctx)).origin || !token) throw invalidInput({ url: 'errors.pay_url_invalid' });
+  const intent = await intentByToken(db, token, config.session.secret);
+  if (!intent || intent.borrower_id !== ctx.state.borrower!.id) throw notFound();
+  const { data } = await paymentAnswer(ctx, intent, request.paytype);
+  respond(ctx, {
+    json: { status: 200, data: { code: 200, msg: 'successful', data }, message: 'successful' },
+    redirect: `${url.pathname}?paytype=${request.paytype}`,
+  });
+}
+
+const ajaxDelaySchema = z.object({
+  oid: z.string({ error: 'errors.oid_required' }).regex(/^\d{1,12}$/, 'errors.oid_required'),
+});
+
+/**
+ * POST /Repay/ajaxDelay (auth), `oid` = the bill id: 200 "Deferred success"
+ * once the newest extension bought for the bill is paid; until then 402 with
+ * the payment URL for it. An extension is bought, never granted on credit.
+ */
+export async function ajaxDelay(ctx: Context): Promise<void> {
+  const { config, db, clock } = ctx.deps;
+  const request = validate(ajaxDelaySchema, input(ctx));
+  const owned = await ownBill(db, ctx.state.borrower!.id, { billId: Number(request.oid) });
+  const latest = await newestIntent(db, owned.bill.id, 'delay');
+  if (latest?.status === 'paid') {
+    respond(ctx, {
+      json: { status: 200, data: '', message: ctx.state.t('messages.deferred_success') },
+      redirect: `/Repay/loanDetail?oid=${owned.loan.oid}`,
+      flash: 'messages.deferred_success',
+    });
+    return;
+  }
+  const intent = await openIntent(db, clock, config, owned, 'delay');
+  const url = paymentUrl(ctx, intent);
+  respond(ctx, {
+    status: 402,
+    json: { status: 402, data: url, message: ctx.state.t('messages.delay_payment_required') },
+    redirect: url,
   });
 }

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import type { Context, Next } from 'koa';
 import { csrfRejected } from '../../errors.ts';
+import { publicBase } from '../urls.ts';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -10,11 +11,6 @@ export function csrfToken(ctx: Context): string {
   if (!session) return '';
   session.csrf ??= crypto.randomBytes(32).toString('base64url');
   return session.csrf;
-}
-
-function expectedOrigin(ctx: Context): string {
-  const configured = ctx.deps.config.publicUrl;
-  return configured ? new URL(configured).origin : `${ctx.protocol}://${ctx.host}`;
 }
 
 function sameToken(a: unknown, b: unknown): boolean {
@@ -33,7 +29,7 @@ function sameToken(a: unknown, b: unknown): boolean {
 export function assertCsrf(ctx: Context): void {
   if (ctx.get('X-Requested-With').toLowerCase() === 'xmlhttprequest') {
     const origin = ctx.get('Origin');
-    if (!origin || origin === expectedOrigin(ctx)) return;
+    if (!origin || origin === publicBase(ctx)) return;
     throw csrfRejected();
   }
   const body = ctx.request.body as Record<string, unknown> | undefined;
@@ -41,9 +37,13 @@ export function assertCsrf(ctx: Context): void {
   if (!sameToken(sent, ctx.session?.csrf)) throw csrfRejected();
 }
 
+// Payment URLs carry their own unguessable token (a WebView may have no session),
+// and provider notifications carry a signature: neither uses the session token.
+const TOKEN_AUTHENTICATED = /^\/pay\//i;
+
 /** Checks every unsafe method; GET actions that change state add `requireCsrf` to their route. */
 export async function csrfForUnsafeMethods(ctx: Context, next: Next): Promise<void> {
-  if (!SAFE_METHODS.has(ctx.method)) assertCsrf(ctx);
+  if (!SAFE_METHODS.has(ctx.method) && !TOKEN_AUTHENTICATED.test(ctx.path)) assertCsrf(ctx);
   await next();
 }
 

@@ -1,0 +1,149 @@
+import type { Context } from 'koa';
+import bwipjs from 'bwip-js/node';
+import getRawBody from 'raw-body';
+import { z } from 'zod';
+import { findReference, newestReference, type ReferenceRow } from '../../data/repositories/payments.ts';
+import { parseMoney } from '../../domain/money.ts';
+import { AppError, invalidInput, notFound } from '../../errors.ts';
+import { presentIntent, presentReference, referenceState } from '../../presenters/payments.ts';
+import type { PayType } from '../../services/payments/gateway.ts';
+import { intentByToken, intentClosed, intentToken, referenceFor } from '../../services/payments/intents.ts';
+import { handleNotification } from '../../services/payments/notifications.ts';
+import { SandboxGateway, SIGNATURE_HEADER } from '../../services/payments/sandbox.ts';
+import { respond, wantsJson } from '../respond.ts';
+import { publicBase } from '../urls.ts';
+import { input, validate } from '../validate.ts';
+
+const paytypeSchema = z.object({
+  paytype: z.enum(['1', '2'], { error: 'errors.paytype_invalid' }).transform((v) => Number(v) as PayType).optional(),
+});
+
+/** The intent named by the URL's token; anything else is a 404. */
+async function intentOf(ctx: Context) {
+  const intent = await intentByToken(ctx.deps.db, String(ctx.params.token), ctx.deps.config.session.secret);
+  if (!intent) throw notFound();
+  return intent;
+}
+
+/** The payment URL's own address (absolute), as payData hands it out. */
+export function paymentUrl(ctx: Context, intent: Parameters<typeof intentToken>[0]): string {
+  return `${publicBase(ctx)}/Pay/${intentToken(intent, ctx.deps.config.session.secret)}`;
+}
+
+/** The payment URL's answer for a reference, shared with Repay/payTransf. */
+export async function paymentAnswer(ctx: Context, intent: Awaited<ReturnType<typeof intentOf>>, paytype: PayType) {
+  const { db, clock, config } = ctx.deps;
+  const ref = await referenceFor(db, clock, config, ctx.gateway, intent, paytype, publicBase(ctx));
+  return { ref, data: presentReference(ref, paymentUrl(ctx, intent), publicBase(ctx), config.timeZone) };
+}
+
+/**
+ * GET/POST /Pay/<token>: without `paytype`, the page to choose how to pay;
+ * with it, the reference to pay (the same one while it lives, a new one once
+ * it expired). Works without a session: the token names one intent.
+ */
+export async function show(ctx: Context): Promise<void> {
+  const intent = await intentOf(ctx);
+  const { paytype } = validate(paytypeSchema, input(ctx));
+  const { config, clock } = ctx.deps;
+  const now = clock.now().getTime();
+  if (!paytype) {
+    // Only a person's browser can choose on a page; a client must say which method it wants.
+    if (ctx.method === 'POST' || wantsJson(ctx)) throw invalidInput({ paytype: 'errors.paytype_invalid' });
+    respond(ctx, {
+      view: 'pay/choose.njk',
+      data: { ...presentIntent(intent, config), closed: intentClosed(intent, now), token: ctx.params.token },
+    });
+    return;
+  }
+  const { ref, data } = await paymentAnswer(ctx, intent, paytype);
+  respond(ctx, {
+    json: { code: 200, msg: 'successful', data },
+    view: 'pay/reference.njk',
+    data: {
+      ...data,
+      paytype,
+      purpose: intent.purpose,
+      amount: ref.amount,
+      expiresAt: ref.expires_at,
+      secondsLeft: Math.max(0, Math.floor((ref.expires_at - now) / 1000)),
+      state: referenceState(ref, now),
+      token: ctx.params.token,
+      sandboxCheckout: ctx.gateway instanceof SandboxGateway ? ctx.gateway.checkoutUrl(publicBase(ctx), ref.reference) : null,
+    },
+    redirect: `/Pay/${ctx.params.token}?paytype=${paytype}`,
+  });
+}
+
+/** GET /Pay/<token>/barcode.png?paytype=N: the reference as a Code128 barcode, to scan or save. */
+export async function barcode(ctx: Context): Promise<void> {
+  const intent = await intentOf(ctx);
+  const { paytype } = validate(paytypeSchema.required(), ctx.query);
+  const ref = await newestReference(ctx.deps.db, intent.id, paytype);
+  if (!ref) throw notFound();
+  ctx.body = await bwipjs.toBuffer({ bcid: 'code128', text: ref.reference, scale: 3, height: 14, includetext: true, paddingwidth: 8, paddingheight: 8, backgroundcolor: 'FFFFFF' });
+  ctx.type = 'image/png';
+  ctx.set('Cache-Control', 'private, no-store');
+  ctx.set('Content-Disposition', `inline; filename="cuota-${ref.reference}.png"`);
+}
+
+/** POST /Pay/notify: a provider's signed notification; answered with what was done. */
+export async function notify(ctx: Context): Promise<void> {
+  let raw: string;
+  try {
+    raw = await getRawBody(ctx.req, { limit: '16kb', encoding: 'utf8' });
+  } catch (err) {
+    throw (err as { status?: number }).status === 413 ? new AppError(413, 'payload_too_large', 'errors.payload_too_large') : err;
+  }
+  const { db, clock, config, logger } = ctx.deps;
+  const headers = { [SIGNATURE_HEADER]: ctx.get(SIGNATURE_HEADER) || undefined };
+  const result = await handleNotification(db, clock, config, ctx.gateway, logger, raw, headers);
+  ctx.status = result.status;
+  ctx.body = { status: result.status, outcome: result.outcome };
+}
+
+/** The sandbox's checkout for a reference, after checking the link's signature. */
+async function sandboxReference(ctx: Context): Promise<{ gateway: SandboxGateway; ref: ReferenceRow }> {
+  const gateway = ctx.gateway;
+  const ref = gateway instanceof SandboxGateway ? await findReference(ctx.deps.db, String(ctx.params.reference)) : undefined;
+  const sig = String(input(ctx).sig ?? '');
+  if (!ref || !(gateway instanceof SandboxGateway) || sig !== gateway.checkoutSignature(ref.reference)) throw notFound();
+  return { gateway, ref };
+}
+
+/** GET /Pay/sandbox/<reference>: the sandbox checkout, where a tester marks a reference paid. */
+export async function sandboxCheckout(ctx: Context): Promise<void> {
+  const { ref } = await sandboxReference(ctx);
+  respond(ctx, {
+    view: 'pay/sandbox.njk',
+    data: {
+      reference: ref.reference,
+      amount: ref.amount,
+      method: ref.method,
+      state: referenceState(ref, ctx.deps.clock.now().getTime()),
+      sig: ctx.query.sig,
+      outcome: /^[a-z_]{1,40}$/.test(String(ctx.query.outcome)) ? ctx.query.outcome : null,
+    },
+  });
+}
+
+/**
+ * POST /Pay/sandbox/<reference>: "mark as paid". The sandbox then notifies this
+ * portal over HTTP with a signed notification, exactly as a provider would.
+ */
+export async function sandboxPay(ctx: Context): Promise<void> {
+  const { gateway, ref } = await sandboxReference(ctx);
+  const asked = parseMoney(String(input(ctx).amount ?? ''));
+  const { body, signature } = gateway.notification(ref.reference, asked ?? ref.amount);
+  const res = await fetch(`${publicBase(ctx)}/Pay/notify`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', [SIGNATURE_HEADER]: signature },
+    body,
+  });
+  const answer = (await res.json()) as { outcome: string };
+  respond(ctx, {
+    json: { status: res.status, outcome: answer.outcome },
+    view: 'pay/sandbox.njk',
+    redirect: `/Pay/sandbox/${ref.reference}?sig=${encodeURIComponent(String(input(ctx).sig))}&outcome=${answer.outcome}`,
+  });
+}

@@ -1,0 +1,61 @@
+import type { Config } from '../config.ts';
+import type { IntentRow, ReferenceRow } from '../data/repositories/payments.ts';
+import { localParts } from '../domain/calendar.ts';
+import { formatPlain } from '../domain/money.ts';
+
+const two = (n: number) => String(n).padStart(2, '0');
+
+/** "YYYY-MM-DD HH:mm:ss" in the business time zone, as the spec shows `expire`. */
+export function specDateTime(ms: number, timeZone: string): string {
+  const p = localParts(ms, timeZone);
+  return `${p.y}-${two(p.m)}-${two(p.d)} ${two(p.h)}:${two(p.min)}:${two(p.s)}`;
+}
+
+/** The payment URL's answer for a reference: the spec's fields, absolute URLs included. */
+export function presentReference(ref: ReferenceRow, payUrl: string, baseUrl: string, timeZone: string) {
+  return {
+    reference: ref.reference,
+    barcode: ref.barcode,
+    expire: specDateTime(ref.expires_at, timeZone),
+    path: `${payUrl}/barcode.png?paytype=${ref.paytype}`,
+    money: formatPlain(ref.amount),
+    name: ref.method,
+    image: `${baseUrl}/img/${ref.paytype === 1 ? 'stp' : 'paycash'}.svg`,
+    ...(ref.checkout_url ? { checkout: ref.checkout_url } : {}),
+  };
+}
+
+/** A reference's state for people: paid, expired, or waiting to be paid. */
+export function referenceState(ref: ReferenceRow, now: number): 'paid' | 'expired' | 'pending' {
+  if (ref.status === 'paid') return 'paid';
+  return ref.expires_at <= now ? 'expired' : 'pending';
+}
+
+/** The payments of one bill for its detail page: each intent with its references, newest first. */
+export function presentPaymentHistory(intents: IntentRow[], refs: ReferenceRow[], now: number) {
+  return intents.map((intent) => ({
+    purpose: intent.purpose,
+    amount: intent.amount,
+    createdAt: intent.created_at,
+    references: refs
+      .filter((r) => r.intent_id === intent.id)
+      .map((r) => ({
+        method: r.method,
+        reference: r.reference,
+        amount: r.paid_amount ?? r.amount,
+        state: referenceState(r, now),
+        at: r.paid_at ?? r.created_at,
+      })),
+  }));
+}
+
+/** The payment page's summary of an intent. */
+export function presentIntent(intent: IntentRow, config: Pick<Config, 'timeZone'>) {
+  return {
+    purpose: intent.purpose,
+    amount: intent.amount,
+    money: formatPlain(intent.amount),
+    expire: specDateTime(intent.expires_at, config.timeZone),
+    expiresAt: intent.expires_at,
+  };
+}

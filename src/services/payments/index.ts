@@ -1,0 +1,13 @@
+import type { Clock } from '../../clock.ts';
+import type { Config } from '../../config.ts';
+import type { Db } from '../../data/db.ts';
+import type { Gateway } from './gateway.ts';
+import { SandboxGateway } from './sandbox.ts';
+
+/** The configured payment provider. A real one is added here, by name (see the README). */
+export function createGateway(config: Pick<Config, 'payments'>, db: Db, clock: Clock): Gateway {
+  switch (config.payments.gateway) {
+    case 'sandbox':
+      return new SandboxGateway(db, clock, config.payments.webhookSecret);
+  }
+}

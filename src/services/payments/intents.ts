@@ -1,0 +1,164 @@
+import crypto from 'node:crypto';
+import type { Clock } from '../../clock.ts';
+import type { Config } from '../../config.ts';
+import { type Db, isUniqueViolation } from '../../data/db.ts';
+import { billOfLoan, type BillRow } from '../../data/repositories/bills.ts';
+import { findLoan, findOwnLoanByOid, type LoanRow } from '../../data/repositories/loans.ts';
+import {
+  findIntent,
+  insertIntent,
+  insertReference,
+  type IntentRow,
+  newestIntent,
+  newestReference,
+  type Purpose,
+  type ReferenceRow,
+  supersedeIntents,
+} from '../../data/repositories/payments.ts';
+import { AppError, notFound } from '../../errors.ts';
+import { quoteDelay, stateOf } from '../settlement.ts';
+import type { Gateway, PayType } from './gateway.ts';
+
+type IntentConfig = Pick<Config, 'timeZone' | 'delayMax' | 'payments' | 'session'>;
+
+/**
+ * The payment URL's token: the intent id and an HMAC of it (keyed by the
+ * session secret), so it cannot be guessed, needs no storage, and names one
+ * intent of one borrower.
+ */
+export function intentToken(intent: Pick<IntentRow, 'id' | 'borrower_id' | 'created_at'>, secret: string): string {
+  const mac = crypto
+    .createHmac('sha256', secret)
+    .update(`pay:${intent.id}:${intent.borrower_id}:${intent.created_at}`)
+    .digest('base64url');
+  return `${intent.id}-${mac}`;
+}
+
+/** The intent a token names, or undefined for anything forged, truncated or unknown. */
+export async function intentByToken(db: Db, token: string, secret: string): Promise<IntentRow | undefined> {
+  const m = /^(\d{1,12})-([A-Za-z0-9_-]{43})$/.exec(token);
+  if (!m) return undefined;
+  const intent = await findIntent(db, Number(m[1]));
+  if (!intent) return undefined;
+  const expected = Buffer.from(intentToken(intent, secret));
+  const given = Buffer.from(token);
+  return expected.length === given.length && crypto.timingSafeEqual(expected, given) ? intent : undefined;
+}
+
+/** What paying for `purpose` costs now; a refused extension or a settled bill answers 409 with the reason. */
+function priceOf(bill: BillRow, loan: LoanRow, purpose: Purpose, now: Date, config: IntentConfig): number {
+  if (bill.status === 'repaid') throw new AppError(409, 'bill_repaid', 'errors.bill_repaid');
+  if (purpose === 'repay') return stateOf(bill, loan, now, config.timeZone).needRepayMoney;
+  const q = quoteDelay(bill, loan, now, config);
+  if (q.refusal) throw new AppError(409, 'delay_refused', q.refusal);
+  return q.total;
+}
+
+/**
+ * The borrower's own disbursed loan and its bill, by order number or by bill
+ * id (the spec's `billId`); anyone else's, or an unknown one, is the same 404.
+ */
+export async function ownBill(
+  db: Db,
+  borrowerId: number,
+  key: { oid: string } | { billId: number },
+): Promise<{ loan: LoanRow; bill: BillRow }> {
+  let loan: LoanRow | undefined;
+  let bill: BillRow | undefined;
+  if ('oid' in key) {
+    loan = await findOwnLoanByOid(db, borrowerId, key.oid);
+    bill = loan && (await billOfLoan(db, loan.id));
+  } else {
+    bill = await db<BillRow>('bills').where({ id: key.billId, borrower_id: borrowerId }).first();
+    loan = bill && (await findLoan(db, bill.loan_id));
+  }
+  if (!loan || !bill) throw notFound();
+  return { loan, bill };
+}
+
+/**
+ * Repay/payData: an intent freezing what paying `purpose` costs now, with an
+ * expiry. A live intent with the same amount is reused (same URL); a changed
+ * amount makes a new one and retires the old (their references still settle
+ * if someone pays them).
+ */
+export async function openIntent(
+  db: Db,
+  clock: Clock,
+  config: IntentConfig,
+  owned: { loan: LoanRow; bill: BillRow },
+  purpose: Purpose,
+): Promise<IntentRow> {
+  const { loan, bill } = owned;
+  const borrowerId = bill.borrower_id;
+  return db.transaction(async (trx) => {
+    const now = clock.now();
+    const amount = priceOf(bill, loan, purpose, now, config);
+    const live = await newestIntent(trx, bill.id, purpose);
+    if (live && live.status === 'open' && live.amount === amount && live.expires_at > now.getTime()) return live;
+    const id = await insertIntent(trx, {
+      borrower_id: borrowerId,
+      bill_id: bill.id,
+      purpose,
+      amount,
+      status: 'open',
+      created_at: now.getTime(),
+      expires_at: now.getTime() + config.payments.intentMs,
+    });
+    await supersedeIntents(trx, bill.id, purpose, id);
+    return (await findIntent(trx, id))!;
+  });
+}
+
+/** Why an intent cannot take new references: paid, replaced, or expired (an i18n key), or null. */
+export function intentClosed(intent: IntentRow, now: number): string | null {
+  if (intent.status === 'paid') return 'errors.intent_paid';
+  if (intent.status === 'superseded') return 'errors.intent_superseded';
+  if (intent.expires_at <= now) return 'errors.intent_expired';
+  return null;
+}
+
+/**
+ * The live reference of an intent for a payment type, or a new one from the
+ * gateway when there is none or it expired. Paid intents show their paid
+ * reference; closed intents cannot get new ones.
+ */
+export async function referenceFor(
+  db: Db,
+  clock: Clock,
+  config: IntentConfig,
+  gateway: Gateway,
+  intent: IntentRow,
+  paytype: PayType,
+  baseUrl: string,
+): Promise<ReferenceRow> {
+  const now = clock.now().getTime();
+  const latest = await newestReference(db, intent.id, paytype);
+  if (latest && (latest.status === 'paid' || latest.expires_at > now)) return latest;
+  const closed = intentClosed(intent, now);
+  if (closed) throw new AppError(410, 'intent_closed', closed);
+  const expiresAt = Math.min(now + config.payments.referenceMs, intent.expires_at);
+  for (let attempt = 0; ; attempt++) {
+    const issued = await gateway.issueReference({ paytype, amount: intent.amount, expiresAt, baseUrl });
+    try {
+      const id = await insertReference(db, {
+        intent_id: intent.id,
+        borrower_id: intent.borrower_id,
+        paytype,
+        provider: gateway.name,
+        reference: issued.reference,
+        barcode: issued.barcode,
+        method: issued.methodName,
+        checkout_url: issued.checkoutUrl ?? null,
+        amount: intent.amount,
+        status: 'pending',
+        created_at: now,
+        expires_at: expiresAt,
+      });
+      return (await db<ReferenceRow>('payment_references').where({ id }).first())!;
+    } catch (err) {
+      // Random references can collide with an old one; a few tries always find a free one.
+      if (!isUniqueViolation(err) || attempt >= 4) throw err;
+    }
+  }
+}
