@@ -10,6 +10,7 @@ import { stripPageSuffix } from './http/middleware/paths.ts';
 import { logRequests } from './http/middleware/request-log.ts';
 import { securityHeaders } from './http/middleware/security.ts';
 import { loadBorrower, sessions } from './http/middleware/session.ts';
+import { loadStaff } from './http/middleware/staff.ts';
 import { createRouter } from './http/routes.ts';
 import { createViews } from './http/views.ts';
 import { createGateway } from './services/payments/index.ts';
@@ -36,6 +37,7 @@ export function createApp(deps: Deps): Koa {
     // Inside the session, so a form re-rendered after an error keeps its CSRF token.
     .use(handleErrors)
     .use(loadBorrower)
+    .use(loadStaff)
     .use(stripPageSuffix)
     .use(parseBody)
     .use(csrfForUnsafeMethods)

@@ -82,6 +82,19 @@ const envSchema = z.object({
   PAYMENT_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').default(DEFAULT_WEBHOOK_SECRET),
   PAYMENT_INTENT_HOURS: int(1, 24 * 30).default(72),
   PAYMENT_REFERENCE_HOURS: int(1, 24 * 30).default(24),
+  UPLOAD_MAX_MB: int(1, 50).default(10),
+  UPLOAD_MAX_MEGAPIXELS: int(1, 200).default(40),
+  UTR_PATTERN: z
+    .string()
+    .default('^([0-9]{12}|[A-Za-z0-9]{16,22})$')
+    .refine((p) => {
+      try {
+        new RegExp(p);
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'not a valid regular expression'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -112,6 +125,9 @@ export interface Config {
   };
   quotaGrowth: { step: number; max: number };
   delayMax: number;
+  uploads: { maxBytes: number; maxPixels: number };
+  /** What a UTR must look like (a UPI reference or a NEFT/RTGS/SPEI tracking key). */
+  utrPattern: RegExp;
   payments: {
     gateway: 'sandbox';
     webhookSecret: string;
@@ -204,6 +220,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     review: { mode: e.REVIEW_MODE, reapplyAfterDays: e.REAPPLY_AFTER_DAYS },
     quotaGrowth: { step: e.QUOTA_GROWTH, max: e.QUOTA_MAX },
     delayMax: e.DELAY_MAX,
+    uploads: { maxBytes: e.UPLOAD_MAX_MB * 1024 * 1024, maxPixels: e.UPLOAD_MAX_MEGAPIXELS * 1_000_000 },
+    utrPattern: new RegExp(e.UTR_PATTERN),
     payments: {
       gateway: e.PAYMENT_GATEWAY ?? 'sandbox',
       webhookSecret: e.PAYMENT_WEBHOOK_SECRET,

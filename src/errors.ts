@@ -25,6 +25,7 @@ export class AppError extends Error {
 export const badRequest = (key = 'errors.bad_request') => new AppError(400, 'bad_request', key);
 export const unauthenticated = () => new AppError(401, 'unauthenticated', 'errors.unauthenticated');
 export const invalidCredentials = () => new AppError(401, 'invalid_credentials', 'errors.invalid_credentials');
+export const forbidden = () => new AppError(403, 'forbidden', 'errors.forbidden');
 export const csrfRejected = () => new AppError(403, 'csrf', 'errors.csrf');
 export const notFound = () => new AppError(404, 'not_found', 'errors.not_found');
 export const payloadTooLarge = () => new AppError(413, 'payload_too_large', 'errors.payload_too_large');

@@ -4,6 +4,7 @@ import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../data/db.ts';
 import type { BorrowerRow } from '../data/repositories/borrowers.ts';
+import type { StaffRow } from '../data/repositories/staff.ts';
 import type { I18n, Language } from '../i18n.ts';
 import type { Gateway } from '../services/payments/gateway.ts';
 import type { Views } from './views.ts';
@@ -27,6 +28,11 @@ export interface FormState {
   data?: () => Promise<Record<string, unknown>>;
 }
 
+/** Where a form's error goes instead of a re-render: shown as a flash on that page. */
+export interface FlashBack {
+  redirect: string;
+}
+
 /** What a session holds; koa-session keeps it in the sessions table. */
 export interface SessionData {
   borrowerId?: number;
@@ -47,6 +53,11 @@ declare module 'koa' {
     t: TFunction;
     borrower?: BorrowerRow;
     form?: FormState;
+    flashBack?: FlashBack;
+    /** Info/ajaxUpload and Repay/repayProof answer `{info, status, url}` (errors: status 0). */
+    infoEnvelope?: boolean;
+    staff?: StaffRow;
+    staffCsrf?: string;
   }
   interface DefaultContext {
     deps: Deps;

@@ -1,10 +1,19 @@
 import Router from '@koa/router';
+import type { Middleware } from 'koa';
 import * as Index from './controllers/IndexController.ts';
+import * as Info from './controllers/InfoController.ts';
 import * as Loan from './controllers/LoanController.ts';
 import * as Pay from './controllers/PayController.ts';
 import * as Repay from './controllers/RepayController.ts';
+import * as Support from './controllers/support/SupportController.ts';
 import { requireCsrf } from './middleware/csrf.ts';
 import { requireBorrower } from './middleware/session.ts';
+import { requireStaff } from './middleware/staff.ts';
+
+/** Runs an upload parser when the request is multipart (the app may send plain fields instead). */
+function multipartIfSent(parser: Middleware): Middleware {
+  return (ctx, next) => (ctx.is('multipart/form-data') ? parser(ctx, next) : next());
+}
 
 /** Every route of the portal. Paths are case-insensitive; `.shtml`/`.html` is stripped before routing. */
 export function createRouter(): Router {
@@ -37,6 +46,10 @@ export function createRouter(): Router {
   router.post('/Repay/payData', requireBorrower, Repay.payData);
   router.post('/Repay/payTransf', requireBorrower, Repay.payTransf);
 
+  router.post('/Info/ajaxUpload', requireBorrower, Info.infoEnvelope, Info.uploadParser(1), Info.ajaxUpload);
+  router.post('/Repay/repayProof', requireBorrower, Info.infoEnvelope, multipartIfSent(Info.uploadParser(2)), Repay.repayProof);
+  router.get('/Public/Upload/:day/:file', Info.serveUpload);
+
   // Payment URLs work without a session (the token names one intent); notifications are signed.
   router.post('/Pay/notify', Pay.notify);
   router.get('/Pay/sandbox/:reference', Pay.sandboxCheckout);
@@ -44,6 +57,20 @@ export function createRouter(): Router {
   router.get('/Pay/:token/barcode.png', Pay.barcode);
   router.get('/Pay/:token', Pay.show);
   router.post('/Pay/:token', Pay.show);
+
+  // The support console: HTML only, staff sessions only.
+  const staff = requireStaff();
+  const admin = requireStaff('admin');
+  router.get('/support/login', Support.loginPage);
+  router.post('/support/login', Support.login);
+  router.post('/support/logout', staff, Support.logout);
+  router.get('/support', staff, Support.queue);
+  router.get('/support/proofs/:id', staff, Support.proof);
+  router.post('/support/proofs/:id', staff, Support.decideProof);
+  router.get('/support/loans', admin, Support.loans);
+  router.post('/support/loans/:id', admin, Support.decideLoan);
+  router.get('/support/borrowers', admin, Support.borrower);
+  router.get('/support/audit', admin, Support.auditLog);
 
   return router;
 }

@@ -10,6 +10,10 @@ export interface StaffRow {
   created_at: number;
 }
 
+export function findStaffById(db: Executor, id: number): Promise<StaffRow | undefined> {
+  return db<StaffRow>('staff').where({ id }).first();
+}
+
 export function findStaffByEmail(db: Executor, email: string): Promise<StaffRow | undefined> {
   return db<StaffRow>('staff').where({ email }).first();
 }

@@ -5,9 +5,12 @@ import { isoDay } from '../../domain/calendar.ts';
 import { invalidInput, notFound } from '../../errors.ts';
 import { type LoanSnapshot, presentBillForPage, presentDelay, presentLoanDetail, presentOrders } from '../../presenters/loans.ts';
 import { presentPaymentHistory } from '../../presenters/payments.ts';
+import { presentProofsForBorrower } from '../../presenters/proofs.ts';
 import type { PayType } from '../../services/payments/gateway.ts';
 import { intentByToken, openIntent, ownBill } from '../../services/payments/intents.ts';
+import { proofsOfBill, submitProof } from '../../services/proofs.ts';
 import { quoteDelay } from '../../services/settlement.ts';
+import { storeUpload } from '../../services/uploads.ts';
 import { publicBase } from '../urls.ts';
 import { paymentAnswer, paymentUrl } from './PayController.ts';
 import { presentVisitorLoans } from '../../presenters/product.ts';
@@ -58,11 +61,16 @@ export async function loanDetail(ctx: Context): Promise<void> {
   const borrowerId = ctx.state.borrower!.id;
   const { current, settlements } = await ownLoanDetail(db, clock, config, borrowerId, request.oid);
   const payments = await paymentHistory(ctx, current.bill!.id);
+  const proofs = await proofsOfBill(db, current.bill!.id);
   respond(ctx, {
     view: 'repay/detail.njk',
     data: { ...presentLoanDetail(config, current), ...(request.next === 'delay' ? delayPreview(ctx, current) : {}) },
     message: 'messages.successfully',
-    page: () => ({ current: presentBillForPage(config, current, clock.now(), settlements), payments }),
+    page: () => ({
+      current: presentBillForPage(config, current, clock.now(), settlements),
+      payments,
+      proofs: presentProofsForBorrower(proofs),
+    }),
   });
 }
 
@@ -173,5 +181,37 @@ export async function ajaxDelay(ctx: Context): Promise<void> {
     status: 402,
     json: { status: 402, data: url, message: ctx.state.t('messages.delay_payment_required') },
     redirect: url,
+  });
+}
+
+const proofSchema = z.object({
+  oid,
+  utr: z.string().trim().max(40, 'errors.utr_invalid').optional(),
+  utr_image: z.string().trim().max(64, 'errors.image_not_yours').optional(),
+  repay_image: z.string().trim().max(64, 'errors.image_not_yours').optional(),
+});
+
+/**
+ * POST /Repay/repayProof (auth): a UTR and/or screenshots for a bill. The app
+ * sends upload paths from Info/ajaxUpload; the page's plain form may send the
+ * images themselves (multipart), which are stored the same way first.
+ */
+export async function repayProof(ctx: Context): Promise<void> {
+  const { db, clock, config } = ctx.deps;
+  const borrower = ctx.state.borrower!;
+  const raw = ctx.state.multipart?.fields ?? input(ctx);
+  ctx.state.flashBack = { redirect: typeof raw.oid === 'string' ? `/Repay/loanDetail?oid=${encodeURIComponent(raw.oid)}` : '/Repay/index.shtml' };
+  const fields: Record<string, unknown> = { ...raw };
+  for (const file of ctx.state.multipart?.files ?? []) {
+    if ((file.field === 'utr_image' || file.field === 'repay_image') && file.bytes > 0) {
+      fields[file.field] = (await storeUpload(db, clock, config, { borrowerId: borrower.id, file: file.tmpPath, bytes: file.bytes })).path;
+    }
+  }
+  const request = validate(proofSchema, Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, v === '' ? undefined : v])));
+  await submitProof(db, clock, config, borrower.id, request);
+  respond(ctx, {
+    json: { info: ctx.state.t('messages.proof_successful'), status: 1, url: '' },
+    redirect: ctx.state.flashBack.redirect,
+    flash: 'messages.proof_received',
   });
 }

@@ -40,7 +40,13 @@ export async function handleErrors(ctx: Context, next: Next): Promise<void> {
 
     if (wantsJson(ctx)) {
       ctx.status = err.status;
-      ctx.body = { status: err.status, message, data: '' };
+      ctx.body = ctx.state.infoEnvelope ? { info: message, status: 0, url: '' } : { status: err.status, message, data: '' };
+      return;
+    }
+    if (ctx.state.flashBack && err.status < 500 && err.status !== 401 && ctx.session) {
+      ctx.session.flash = err.key;
+      ctx.status = 303;
+      ctx.redirect(ctx.state.flashBack.redirect);
       return;
     }
     if (err.status === 401 && err.code === 'unauthenticated') {

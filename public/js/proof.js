@@ -1,0 +1,65 @@
+// Progressive enhancement for the proof form: each screenshot is sent first to
+// Info/ajaxUpload with a progress bar, then the form is sent with the stored
+// paths instead of the files. Without JavaScript the form sends the files
+// itself and the server stores them the same way.
+(function () {
+  var form = document.getElementById('proof-form');
+  if (!form || !window.FormData || !window.XMLHttpRequest) return;
+  var bar = document.getElementById('proof-progress');
+  var error = document.getElementById('proof-error');
+
+  function upload(file) {
+    return new Promise(function (resolve, reject) {
+      var data = new FormData();
+      data.append('fileName', 'file');
+      data.append('file', file);
+      var xhr = new XMLHttpRequest();
+      xhr.open('POST', '/Info/ajaxUpload');
+      xhr.setRequestHeader('X-Requested-With', 'XMLHttpRequest');
+      xhr.setRequestHeader('Accept', 'application/json');
+      xhr.upload.onprogress = function (e) {
+        if (e.lengthComputable) bar.value = Math.round((e.loaded / e.total) * 100);
+      };
+      xhr.onload = function () {
+        var body = {};
+        try { body = JSON.parse(xhr.responseText); } catch (e) { /* not JSON */ }
+        if (body.status === 1) resolve(body.info);
+        else reject(new Error(body.info || body.message || xhr.statusText));
+      };
+      xhr.onerror = function () { reject(new Error(xhr.statusText || 'network')); };
+      xhr.send(data);
+    });
+  }
+
+  form.addEventListener('submit', function (event) {
+    var inputs = Array.prototype.filter.call(form.querySelectorAll('input[type=file]'), function (i) {
+      return i.files && i.files.length;
+    });
+    if (!inputs.length) return;
+    event.preventDefault();
+    error.hidden = true;
+    bar.hidden = false;
+    var button = form.querySelector('button[type=submit]');
+    button.disabled = true;
+    inputs.reduce(function (chain, input) {
+      return chain.then(function () {
+        bar.value = 0;
+        return upload(input.files[0]).then(function (path) {
+          var hidden = document.createElement('input');
+          hidden.type = 'hidden';
+          hidden.name = input.name;
+          hidden.value = path;
+          input.disabled = true;
+          form.appendChild(hidden);
+        });
+      });
+    }, Promise.resolve()).then(function () {
+      form.submit();
+    }, function (err) {
+      error.textContent = err.message;
+      error.hidden = false;
+      bar.hidden = true;
+      button.disabled = false;
+    });
+  });
+})();

@@ -1,0 +1,63 @@
+import fs from 'node:fs';
+import type { Context, Next } from 'koa';
+import { AppError, notFound } from '../../errors.ts';
+import { storeUpload, uploadFile } from '../../services/uploads.ts';
+import { respond } from '../respond.ts';
+import { parseMultipart } from '../middleware/upload.ts';
+
+/** Marks the two actions that answer `{info, status, url}`, errors included. */
+export async function infoEnvelope(ctx: Context, next: Next): Promise<void> {
+  ctx.state.infoEnvelope = true;
+  await next();
+}
+
+/** Multipart on an upload route: at most `maxFiles` files, the configured size each. */
+export function uploadParser(maxFiles: number) {
+  return async function uploads(ctx: Context, next: Next): Promise<void> {
+    const { uploadDir, uploads } = ctx.deps.config;
+    return parseMultipart({ tmpDir: `${uploadDir}/.tmp`, maxBytes: uploads.maxBytes, maxFiles })(ctx, next);
+  };
+}
+
+/**
+ * POST /Info/ajaxUpload (auth, multipart): one image under the field that
+ * `fileName` names (default `file`); answers its stored path in `info`.
+ */
+export async function ajaxUpload(ctx: Context): Promise<void> {
+  const { fields, files } = ctx.state.multipart!;
+  const wanted = fields.fileName?.trim() || 'file';
+  const file = files.find((f) => f.field === wanted) ?? files.find((f) => f.field === 'file');
+  if (!file) throw new AppError(422, 'upload_missing', 'errors.upload_missing');
+  const { db, clock, config } = ctx.deps;
+  const stored = await storeUpload(db, clock, config, { borrowerId: ctx.state.borrower!.id, file: file.tmpPath, bytes: file.bytes });
+  respond(ctx, { json: { info: stored.path, status: 1, url: '' }, redirect: '/Repay/index.shtml' });
+}
+
+/**
+ * GET /Public/Upload/<day>/<file>: a private image, only for the borrower who
+ * uploaded it and for staff; everyone else gets the same 404.
+ */
+export async function serveUpload(ctx: Context): Promise<void> {
+  const relative = `${ctx.params.day}/${ctx.params.file}`;
+  const file = uploadFile(ctx.deps.config, relative);
+  if (!file) throw notFound();
+  const { borrower, staff } = ctx.state;
+  const owned =
+    staff ||
+    (borrower &&
+      (await ctx.deps.db('uploads')
+        .where({ borrower_id: borrower.id })
+        .andWhere((q) => q.where({ path: relative }).orWhere({ thumb_path: relative }))
+        .first()));
+  if (!owned) throw notFound();
+  try {
+    const stat = await fs.promises.stat(file);
+    ctx.set('Content-Length', String(stat.size));
+  } catch {
+    throw notFound();
+  }
+  ctx.type = 'image/jpeg';
+  ctx.set('Cache-Control', 'private, no-store');
+  ctx.set('X-Content-Type-Options', 'nosniff');
+  ctx.body = fs.createReadStream(file);
+}

@@ -1,0 +1,145 @@
+import type { Context } from 'koa';
+import { z } from 'zod';
+import { findBorrowerByPhone } from '../../../data/repositories/borrowers.ts';
+import { parseMoney } from '../../../domain/money.ts';
+import { normalizePhone } from '../../../domain/phone.ts';
+import { invalidInput, notFound } from '../../../errors.ts';
+import { presentProofForStaff, presentQueue } from '../../../presenters/support.ts';
+import { audit, recentAudit } from '../../../services/audit.ts';
+import { signInStaff } from '../../../services/auth.ts';
+import { decideLoanByHand } from '../../../services/loans.ts';
+import { type ProofDecision, reviewProof } from '../../../services/proofs.ts';
+import { borrowerOverview, loansInReview, pendingProofs, proofForStaff } from '../../../services/support.ts';
+import { endStaffSession, startStaffSession } from '../../middleware/staff.ts';
+import { renderPage } from '../../respond.ts';
+import { validate } from '../../validate.ts';
+
+const body = (ctx: Context) => (ctx.request.body ?? {}) as Record<string, unknown>;
+const page = (ctx: Context, view: string, data: Record<string, unknown> = {}) =>
+  renderPage(ctx, view, { ...data, staff: ctx.state.staff, staffCsrf: ctx.state.staffCsrf });
+
+/** GET /support/login: the staff sign-in form (a signed-in staff member goes to the queue). */
+export function loginPage(ctx: Context): void {
+  if (ctx.state.staff) return ctx.redirect('/support/');
+  page(ctx, 'support/login.njk', { values: {} });
+}
+
+const loginSchema = z.object({
+  email: z.string({ error: 'errors.email_required' }).trim().min(3, 'errors.email_required').max(254, 'errors.email_required'),
+  password: z.string({ error: 'errors.password_required' }).min(1, 'errors.password_required').max(128, 'errors.password_too_long'),
+});
+
+/** POST /support/login: e-mail and password, locked out like borrowers after repeated failures. */
+export async function login(ctx: Context): Promise<void> {
+  ctx.state.form = { view: 'support/login.njk', page: '/support/login', values: { email: body(ctx).email } };
+  const fields = validate(loginSchema, body(ctx));
+  const { db, clock, config } = ctx.deps;
+  const staff = await signInStaff(db, clock, config.login, { ...fields, address: ctx.ip });
+  await startStaffSession(ctx, staff.id);
+  await audit(db, clock, { staffId: staff.id, action: 'sign_in', subject: `staff:${staff.id}`, address: ctx.ip });
+  ctx.status = 303;
+  ctx.redirect('/support/');
+}
+
+/** POST /support/logout. */
+export async function logout(ctx: Context): Promise<void> {
+  const staff = ctx.state.staff!;
+  await audit(ctx.deps.db, ctx.deps.clock, { staffId: staff.id, action: 'sign_out', subject: `staff:${staff.id}`, address: ctx.ip });
+  await endStaffSession(ctx);
+  ctx.status = 303;
+  ctx.redirect('/support/login');
+}
+
+/** GET /support/: proofs waiting for review, oldest first, with their count. */
+export async function queue(ctx: Context): Promise<void> {
+  const proofs = await pendingProofs(ctx.deps.db);
+  page(ctx, 'support/queue.njk', presentQueue(proofs));
+}
+
+/** GET /support/proofs/<id>: one proof with the bill, the screenshots side by side and any warnings. */
+export async function proof(ctx: Context): Promise<void> {
+  const { db, clock, config } = ctx.deps;
+  const found = await proofForStaff(db, clock, config, Number(ctx.params.id));
+  if (!found) throw notFound();
+  page(ctx, 'support/proof.njk', presentProofForStaff(found, ctx.state.t));
+}
+
+const decisionSchema = z.discriminatedUnion('decision', [
+  z.object({
+    decision: z.literal('approve'),
+    amount: z.string().transform((v, c) => {
+      const minor = parseMoney(v);
+      if (minor === null || minor <= 0) {
+        c.addIssue({ code: 'custom', message: 'errors.amount_invalid' });
+        return z.NEVER;
+      }
+      return minor;
+    }),
+    purpose: z.enum(['repay', 'delay'], { error: 'errors.invalid_input' }),
+  }),
+  z.object({
+    decision: z.literal('reject'),
+    reason: z.string().trim().max(32).default('other'),
+    note: z.string().trim().max(500).optional(),
+  }),
+], { error: 'errors.invalid_input' });
+
+/** POST /support/proofs/<id>: approve (settles the amount) or reject (with a reason the borrower sees). */
+export async function decideProof(ctx: Context): Promise<void> {
+  const id = Number(ctx.params.id);
+  ctx.state.flashBack = { redirect: `/support/proofs/${id}` };
+  const input = validate(decisionSchema, body(ctx));
+  const decision: ProofDecision =
+    input.decision === 'approve'
+      ? { approve: true, amount: input.amount, purpose: input.purpose }
+      : { approve: false, code: input.reason, note: input.note || undefined };
+  if (!decision.approve && decision.code === 'other' && !decision.note) throw invalidInput({ note: 'errors.reject_note_required' });
+  const { db, clock, config } = ctx.deps;
+  await reviewProof(db, clock, config, { proofId: id, staffId: ctx.state.staff!.id, address: ctx.ip, decision });
+  if (ctx.session) ctx.session.flash = decision.approve ? 'support.approved' : 'support.rejected';
+  ctx.status = 303;
+  ctx.redirect('/support/');
+}
+
+/** GET /support/loans (admin): loans waiting for a manual decision. */
+export async function loans(ctx: Context): Promise<void> {
+  page(ctx, 'support/loans.njk', { loans: await loansInReview(ctx.deps.db) });
+}
+
+/** POST /support/loans/<id> (admin): approve (disburses) or reject a loan in review. */
+export async function decideLoan(ctx: Context): Promise<void> {
+  ctx.state.flashBack = { redirect: '/support/loans' };
+  const { decision, note } = validate(
+    z.object({ decision: z.enum(['approve', 'reject'], { error: 'errors.invalid_input' }), note: z.string().trim().max(500).optional() }),
+    body(ctx),
+  );
+  const { db, clock, config } = ctx.deps;
+  const loanId = Number(ctx.params.id);
+  await decideLoanByHand(db, clock, config, { loanId, staffId: ctx.state.staff!.id, approve: decision === 'approve', code: 'staff', note });
+  await audit(db, clock, { staffId: ctx.state.staff!.id, action: `${decision}_loan`, subject: `loan:${loanId}`, address: ctx.ip, detail: { note } });
+  if (ctx.session) ctx.session.flash = decision === 'approve' ? 'support.loan_approved' : 'support.loan_rejected';
+  ctx.status = 303;
+  ctx.redirect('/support/loans');
+}
+
+/** GET /support/borrowers?phone= (admin): one borrower's loans, bills, payments and proofs. Audited. */
+export async function borrower(ctx: Context): Promise<void> {
+  const asked = typeof ctx.query.phone === 'string' ? ctx.query.phone : '';
+  const phone = asked ? normalizePhone(asked) : null;
+  const { db, clock, config } = ctx.deps;
+  const found = phone ? await findBorrowerByPhone(db, phone) : undefined;
+  if (found) {
+    await audit(db, clock, { staffId: ctx.state.staff!.id, action: 'view_borrower', subject: `borrower:${found.id}`, address: ctx.ip });
+  }
+  page(ctx, 'support/borrower.njk', {
+    asked,
+    notFound: Boolean(asked) && !found,
+    overview: found ? await borrowerOverview(db, clock, config, found) : null,
+  });
+}
+
+/** GET /support/audit (admin): every staff action, newest first. */
+export async function auditLog(ctx: Context): Promise<void> {
+  const entries = await recentAudit(ctx.deps.db);
+  page(ctx, 'support/audit.njk', { entries });
+}

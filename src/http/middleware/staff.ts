@@ -1,0 +1,70 @@
+import crypto from 'node:crypto';
+import type { Context, Next } from 'koa';
+import { findStaffById, type StaffRole } from '../../data/repositories/staff.ts';
+import { forbidden } from '../../errors.ts';
+import { DatabaseSessionStore } from './session.ts';
+
+export const STAFF_COOKIE = 'cuota.staff';
+// Staff cookies are read only where staff work: the console and the private files.
+const STAFF_PATHS = /^\/(support(\/|$)|public\/upload\/)/i;
+
+function store(ctx: Context): DatabaseSessionStore {
+  const { db, clock, config } = ctx.deps;
+  return new DatabaseSessionStore(db, clock, config.session);
+}
+
+/**
+ * Staff sessions are apart from borrower sessions: their own signed cookie
+ * (SameSite=Strict), their own row in the sessions table with the same idle
+ * and absolute limits, their own CSRF token. A borrower's session never opens
+ * the console.
+ */
+export async function loadStaff(ctx: Context, next: Next): Promise<void> {
+  if (STAFF_PATHS.test(ctx.path)) {
+    const key = ctx.cookies.get(STAFF_COOKIE, { signed: true });
+    const data = key ? await store(ctx).get(key) : undefined;
+    const staff = typeof data?.staffId === 'number' ? await findStaffById(ctx.deps.db, data.staffId) : undefined;
+    if (staff && typeof data?.csrf === 'string') {
+      ctx.state.staff = staff;
+      ctx.state.staffCsrf = data.csrf;
+    }
+  }
+  await next();
+}
+
+const cookieOptions = (ctx: Context) => ({
+  signed: true,
+  httpOnly: true,
+  sameSite: 'strict' as const,
+  secure: ctx.deps.config.session.secureCookie,
+  path: '/',
+});
+
+/** Signs a staff member in: a new session id, a new CSRF token. */
+export async function startStaffSession(ctx: Context, staffId: number): Promise<void> {
+  const key = crypto.randomBytes(32).toString('base64url');
+  const csrf = crypto.randomBytes(32).toString('base64url');
+  await store(ctx).set(key, { staffId, csrf, createdAt: ctx.deps.clock.now().getTime() });
+  ctx.cookies.set(STAFF_COOKIE, key, { ...cookieOptions(ctx), maxAge: ctx.deps.config.session.absoluteMs });
+}
+
+/** Signs a staff member out everywhere this cookie was used: the row is deleted. */
+export async function endStaffSession(ctx: Context): Promise<void> {
+  const key = ctx.cookies.get(STAFF_COOKIE, { signed: true });
+  if (key) await store(ctx).destroy(key);
+  ctx.cookies.set(STAFF_COOKIE, '', { ...cookieOptions(ctx), expires: new Date(0) });
+}
+
+/** Console pages: a visitor (or a borrower) goes to the staff sign-in; `admin` pages refuse support staff. */
+export function requireStaff(role?: StaffRole) {
+  return async function staffOnly(ctx: Context, next: Next): Promise<void> {
+    const staff = ctx.state.staff;
+    if (!staff) {
+      ctx.status = ctx.method === 'GET' ? 302 : 303;
+      ctx.redirect('/support/login');
+      return;
+    }
+    if (role === 'admin' && staff.role !== 'admin') throw forbidden();
+    await next();
+  };
+}

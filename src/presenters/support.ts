@@ -1,0 +1,54 @@
+import type { TFunction } from 'i18next';
+import { isoDay } from '../domain/calendar.ts';
+import type { ProofForStaff, QueuedProof } from '../services/support.ts';
+
+/** The queue page: proofs oldest first and how many wait. */
+export function presentQueue(proofs: QueuedProof[]) {
+  return {
+    count: proofs.length,
+    proofs: proofs.map((p) => ({
+      id: p.id,
+      phone: p.phone,
+      utr: p.utr,
+      images: [p.utr_image, p.repay_image].filter(Boolean).length,
+      flagged: JSON.parse(p.flags).length > 0,
+      createdAt: p.created_at,
+    })),
+  };
+}
+
+/** The proof page: the bill's amounts, the screenshots, and each warning in words naming the other proof. */
+export function presentProofForStaff(found: ProofForStaff, t: TFunction) {
+  const { proof, current } = found;
+  const state = current.state!;
+  return {
+    proof: {
+      id: proof.id,
+      status: proof.status,
+      utr: proof.utr,
+      createdAt: proof.created_at,
+      rejectCode: proof.reject_code,
+      rejectNote: proof.reject_note,
+      settledAmount: proof.settled_amount,
+    },
+    phone: found.phone,
+    bill: {
+      oid: current.loan.oid,
+      principal: current.loan.principal,
+      dueDay: isoDay(current.dueDay),
+      overdueDays: state.overdueDays,
+      needRepayMoney: state.needRepayMoney,
+      repaidTotal: state.repaidTotal,
+      status: state.status,
+    },
+    prefill: (state.needRepayMoney / 100).toFixed(2),
+    images: found.images
+      .filter((i) => i.upload)
+      .map((i) => ({ field: i.field, full: `/Public/Upload/${i.upload!.path}`, thumb: `/Public/Upload/${i.upload!.thumb_path}` })),
+    warnings: found.flags.map((f) =>
+      f.kind === 'odd_utr'
+        ? { text: t('support.flag_odd_utr'), proofId: null }
+        : { text: t(`support.flag_${f.kind}`, { field: t(`support.field_${f.field}`), id: f.proofId }), proofId: f.proofId },
+    ),
+  };
+}

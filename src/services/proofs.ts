@@ -1,0 +1,173 @@
+import distance from 'sharp-phash/distance.js';
+import type { Clock } from '../clock.ts';
+import type { Config } from '../config.ts';
+import { type Db, insertReturningId, isUniqueViolation } from '../data/db.ts';
+import { AppError, invalidInput } from '../errors.ts';
+import { audit } from './audit.ts';
+import { ownBill } from './payments/intents.ts';
+import { applyDelay, applyRepayment } from './settlement.ts';
+import { ownUpload, type UploadRow } from './uploads.ts';
+
+export interface ProofRow {
+  id: number;
+  borrower_id: number;
+  bill_id: number;
+  utr: string | null;
+  utr_image: string | null;
+  repay_image: string | null;
+  status: 'pending' | 'approved' | 'rejected';
+  flags: string;
+  reject_code: string | null;
+  reject_note: string | null;
+  decided_by: number | null;
+  decided_at: number | null;
+  settled_amount: number | null;
+  settled_purpose: string | null;
+  created_at: number;
+}
+
+/** What staff should look at twice on a proof. */
+export type ProofFlag =
+  | { kind: 'odd_utr' }
+  | { kind: 'same_image'; field: 'utr_image' | 'repay_image'; proofId: number }
+  | { kind: 'similar_image'; field: 'utr_image' | 'repay_image'; proofId: number; bits: number };
+
+// Perceptual hashes this many bits apart or fewer are the same picture, re-saved or re-cropped.
+const SIMILAR_BITS = 6;
+
+/** A UTR with a shape real ones rarely have: one repeated character, or a straight run. */
+export function oddUtr(utr: string): boolean {
+  if (/^(.)\1+$/.test(utr)) return true;
+  const codes = [...utr].map((c) => c.charCodeAt(0));
+  const steps = new Set(codes.slice(1).map((c, i) => c - codes[i]!));
+  return steps.size === 1 && (steps.has(1) || steps.has(-1));
+}
+
+/** The UTR as stored: no spaces or dashes, upper case. */
+export function normalizeUtr(text: string): string {
+  return text.replace(/[\s-]/g, '').toUpperCase();
+}
+
+/** Earlier proofs (anyone's) whose screenshots are the same as, or very close to, these uploads. */
+async function imageFlags(db: Db, images: Array<{ field: 'utr_image' | 'repay_image'; upload: UploadRow }>): Promise<ProofFlag[]> {
+  if (!images.length) return [];
+  const earlier = await db('proofs as p')
+    .join('uploads as u', function () {
+      this.on('u.path', '=', 'p.utr_image').orOn('u.path', '=', 'p.repay_image');
+    })
+    .select('p.id as proofId', 'u.sha256', 'u.phash')
+    .orderBy('p.id', 'desc')
+    .limit(5000);
+  const flags: ProofFlag[] = [];
+  for (const { field, upload } of images) {
+    for (const other of earlier as Array<{ proofId: number; sha256: string; phash: string }>) {
+      if (flags.some((f) => 'proofId' in f && f.proofId === other.proofId && f.field === field)) continue;
+      if (other.sha256 === upload.sha256) flags.push({ kind: 'same_image', field, proofId: other.proofId });
+      else {
+        const bits = distance(other.phash, upload.phash);
+        if (bits <= SIMILAR_BITS) flags.push({ kind: 'similar_image', field, proofId: other.proofId, bits });
+      }
+    }
+  }
+  return flags;
+}
+
+/**
+ * Repay/repayProof: a borrower's proof of a payment they made outside the
+ * gateway. At least one of a UTR and two screenshots; the screenshots must be
+ * the borrower's own uploads; a UTR must look like one and backs one live
+ * proof in the whole system; a repaid bill takes no proofs.
+ */
+export async function submitProof(
+  db: Db,
+  clock: Clock,
+  config: Pick<Config, 'utrPattern'>,
+  borrowerId: number,
+  input: { oid: string; utr?: string; utr_image?: string; repay_image?: string },
+): Promise<ProofRow> {
+  const { bill } = await ownBill(db, borrowerId, { oid: input.oid });
+  if (bill.status === 'repaid') throw new AppError(409, 'bill_repaid', 'errors.bill_repaid');
+  const utr = input.utr ? normalizeUtr(input.utr) : undefined;
+  if (!utr && !input.utr_image && !input.repay_image) throw invalidInput({ utr: 'errors.proof_empty' });
+  if (utr && !config.utrPattern.test(utr)) throw invalidInput({ utr: 'errors.utr_invalid' });
+  const images: Array<{ field: 'utr_image' | 'repay_image'; upload: UploadRow }> = [];
+  for (const field of ['utr_image', 'repay_image'] as const) {
+    const path = input[field];
+    if (!path) continue;
+    const upload = await ownUpload(db, borrowerId, path);
+    if (!upload) throw invalidInput({ [field]: 'errors.image_not_yours' });
+    images.push({ field, upload });
+  }
+  if (utr && (await db('proofs').where({ utr }).whereNot({ status: 'rejected' }).first())) {
+    throw new AppError(409, 'utr_used', 'errors.utr_used');
+  }
+  const flags: ProofFlag[] = [...(utr && oddUtr(utr) ? [{ kind: 'odd_utr' as const }] : []), ...(await imageFlags(db, images))];
+  try {
+    const id = await insertReturningId(db, 'proofs', {
+      borrower_id: borrowerId,
+      bill_id: bill.id,
+      utr: utr ?? null,
+      utr_image: input.utr_image ?? null,
+      repay_image: input.repay_image ?? null,
+      status: 'pending',
+      flags: JSON.stringify(flags),
+      created_at: clock.now().getTime(),
+    });
+    return (await db<ProofRow>('proofs').where({ id }).first())!;
+  } catch (err) {
+    if (isUniqueViolation(err)) throw new AppError(409, 'utr_used', 'errors.utr_used');
+    throw err;
+  }
+}
+
+export type ProofDecision =
+  | { approve: true; amount: number; purpose: 'repay' | 'delay' }
+  | { approve: false; code: string; note?: string };
+
+/**
+ * A staff decision on a proof in review, once: approving settles the amount
+ * received through the same settlement as the gateway (reference
+ * `proof:<id>`), rejecting records the reason the borrower will see. Two staff
+ * deciding at once: the first wins, the second gets 409. Audited.
+ */
+export async function reviewProof(
+  db: Db,
+  clock: Clock,
+  config: Pick<Config, 'timeZone' | 'quotaGrowth' | 'delayMax'>,
+  input: { proofId: number; staffId: number; address: string; decision: ProofDecision },
+): Promise<ProofRow> {
+  const { decision } = input;
+  if (decision.approve && (!Number.isSafeInteger(decision.amount) || decision.amount <= 0)) {
+    throw invalidInput({ amount: 'errors.amount_invalid' });
+  }
+  return db.transaction(async (trx) => {
+    const now = clock.now().getTime();
+    const changed = await trx('proofs')
+      .where({ id: input.proofId, status: 'pending' })
+      .update(
+        decision.approve
+          ? { status: 'approved', decided_by: input.staffId, decided_at: now, settled_amount: decision.amount, settled_purpose: decision.purpose }
+          : { status: 'rejected', decided_by: input.staffId, decided_at: now, reject_code: decision.code, reject_note: decision.note ?? null },
+      );
+    if (changed !== 1) throw new AppError(409, 'proof_decided', 'errors.proof_decided');
+    const proof = (await trx<ProofRow>('proofs').where({ id: input.proofId }).first())!;
+    if (decision.approve) {
+      const payment = { billId: proof.bill_id, amount: decision.amount, reference: `proof:${proof.id}`, source: 'proof' };
+      if (decision.purpose === 'delay') await applyDelay(trx, clock, config, payment);
+      else await applyRepayment(trx, clock, config, payment);
+    }
+    await audit(trx, clock, {
+      staffId: input.staffId,
+      action: decision.approve ? 'approve_proof' : 'reject_proof',
+      subject: `proof:${proof.id}`,
+      address: input.address,
+      detail: decision.approve ? { amount: decision.amount, purpose: decision.purpose } : { code: decision.code, note: decision.note },
+    });
+    return proof;
+  });
+}
+
+/** The proofs of a bill, newest first, for its page. */
+export function proofsOfBill(db: Db, billId: number): Promise<ProofRow[]> {
+  return db<ProofRow>('proofs').where({ bill_id: billId }).orderBy('id', 'desc');
+}

@@ -1,0 +1,150 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import heicDecode from 'heic-decode';
+import sharp, { type Metadata, type OutputInfo, type Sharp } from 'sharp';
+import phash from 'sharp-phash';
+import type { Clock } from '../clock.ts';
+import type { Config } from '../config.ts';
+import { type Db, insertReturningId, isUniqueViolation } from '../data/db.ts';
+import { localParts } from '../domain/calendar.ts';
+import { AppError, payloadTooLarge, unsupportedMediaType } from '../errors.ts';
+
+// One image at a time per core is plenty for a cheap server and bounds memory.
+sharp.concurrency(1);
+sharp.cache(false);
+
+const DISPLAY_EDGE = 1600;
+const THUMB_EDGE = 320;
+const ACCEPTED = new Set(['jpeg', 'png', 'webp', 'heif']);
+
+export interface UploadRow {
+  id: number;
+  borrower_id: number;
+  path: string;
+  thumb_path: string;
+  sha256: string;
+  phash: string;
+  width: number;
+  height: number;
+  bytes: number;
+  created_at: number;
+}
+
+type UploadConfig = Pick<Config, 'uploadDir' | 'uploads' | 'timeZone'>;
+
+const damaged = () => new AppError(422, 'image_damaged', 'errors.image_damaged');
+const tooManyPixels = () => new AppError(422, 'image_too_large', 'errors.image_too_large');
+
+/**
+ * Decodes what the borrower sent into a sharp pipeline, deciding the type by
+ * content, never by name: JPEG, PNG, WebP and HEIC/HEIF photos; anything else
+ * is 415, more pixels than allowed 422 (checked from the header, before
+ * decoding), and a file that does not decode 422.
+ */
+async function decode(file: string, maxPixels: number): Promise<Sharp> {
+  let meta: Metadata;
+  try {
+    meta = await sharp(file, { limitInputPixels: false }).metadata();
+  } catch {
+    throw unsupportedMediaType();
+  }
+  if (!meta.format || !ACCEPTED.has(meta.format)) throw unsupportedMediaType();
+  if (!meta.width || !meta.height) throw damaged();
+  if (meta.width * meta.height > maxPixels) throw tooManyPixels();
+  if (meta.format === 'heif' && meta.compression === 'hevc') {
+    // sharp's own libvips has no HEVC decoder; libheif (wasm) decodes phone HEIC photos.
+    try {
+      const image = await heicDecode({ buffer: await fs.promises.readFile(file) });
+      return sharp(Buffer.from(image.data.buffer, image.data.byteOffset, image.data.byteLength), { raw: { width: image.width, height: image.height, channels: 4 } });
+    } catch {
+      throw damaged();
+    }
+  }
+  return sharp(file, { limitInputPixels: maxPixels, failOn: 'truncated' });
+}
+
+async function sha256File(file: string): Promise<string> {
+  const hash = crypto.createHash('sha256');
+  for await (const chunk of fs.createReadStream(file)) hash.update(chunk);
+  return hash.digest('hex');
+}
+
+/** Writes bytes under the upload directory atomically: a crash never leaves half a file. */
+async function writeAtomically(root: string, relative: string, bytes: Buffer): Promise<void> {
+  const target = path.join(root, relative);
+  await fs.promises.mkdir(path.dirname(target), { recursive: true });
+  const tmp = `${target}.${crypto.randomBytes(6).toString('hex')}.tmp`;
+  await fs.promises.writeFile(tmp, bytes);
+  await fs.promises.rename(tmp, target);
+}
+
+/**
+ * Stores one uploaded image for a borrower: auto-rotated upright, every piece
+ * of metadata (GPS included) dropped, re-encoded as JPEG at display size,
+ * thumbnailed for the staff console, and fingerprinted (sha256 of what was
+ * sent, and a perceptual hash). Named `YYYYMMDD/<32 hex>.jpg` after the stored
+ * content; served only to its owner and staff.
+ */
+export async function storeUpload(
+  db: Db,
+  clock: Clock,
+  config: UploadConfig,
+  input: { borrowerId: number; file: string; bytes: number },
+): Promise<UploadRow> {
+  if (input.bytes > config.uploads.maxBytes) throw payloadTooLarge();
+  if (input.bytes === 0) throw damaged();
+  const source = await decode(input.file, config.uploads.maxPixels);
+  let display: { data: Buffer; info: OutputInfo };
+  let thumb: Buffer;
+  try {
+    const upright = source.rotate().flatten({ background: '#ffffff' });
+    display = await upright
+      .clone()
+      .resize({ width: DISPLAY_EDGE, height: DISPLAY_EDGE, fit: 'inside', withoutEnlargement: true })
+      .jpeg({ quality: 82, mozjpeg: true })
+      .toBuffer({ resolveWithObject: true });
+    thumb = await sharp(display.data).resize({ width: THUMB_EDGE, height: THUMB_EDGE, fit: 'inside' }).jpeg({ quality: 70 }).toBuffer();
+  } catch {
+    throw damaged();
+  }
+  const [original, perceptual] = await Promise.all([sha256File(input.file), phash(display.data)]);
+  const now = clock.now().getTime();
+  const p = localParts(now, config.timeZone);
+  const day = `${p.y}${String(p.m).padStart(2, '0')}${String(p.d).padStart(2, '0')}`;
+  const name = crypto.createHash('sha256').update(display.data).digest('hex').slice(0, 32);
+  const relative = `${day}/${name}.jpg`;
+  const thumbRelative = `${day}/${name}.thumb.jpg`;
+  await writeAtomically(config.uploadDir, relative, display.data);
+  await writeAtomically(config.uploadDir, thumbRelative, thumb);
+  const row = {
+    borrower_id: input.borrowerId,
+    path: relative,
+    thumb_path: thumbRelative,
+    sha256: original,
+    phash: perceptual,
+    width: display.info.width,
+    height: display.info.height,
+    bytes: display.data.length,
+    created_at: now,
+  };
+  try {
+    const id = await insertReturningId(db, 'uploads', row);
+    return { id, ...row };
+  } catch (err) {
+    // The same borrower sent the same picture again the same day: one row serves both.
+    if (!isUniqueViolation(err)) throw err;
+    return (await db<UploadRow>('uploads').where({ borrower_id: input.borrowerId, path: relative }).first())!;
+  }
+}
+
+/** An upload by its path if the borrower owns it. */
+export function ownUpload(db: Db, borrowerId: number, relative: string): Promise<UploadRow | undefined> {
+  return db<UploadRow>('uploads').where({ borrower_id: borrowerId, path: relative }).first();
+}
+
+/** The file on disk for an upload path (or its thumbnail), refusing anything that is not one. */
+export function uploadFile(config: Pick<Config, 'uploadDir'>, relative: string): string | null {
+  if (!/^\d{8}\/[0-9a-f]{32}(\.thumb)?\.jpg$/.test(relative)) return null;
+  return path.join(config.uploadDir, relative);
+}
