@@ -1,5 +1,6 @@
 import type { Db } from '../../src/data/db.ts';
 import { insertBorrower } from '../../src/data/repositories/borrowers.ts';
+import { insertStaff } from '../../src/data/repositories/staff.ts';
 import { hashPassword } from '../../src/services/passwords.ts';
 
 const hashes = new Map<string, Promise<string>>();
@@ -19,4 +20,12 @@ export async function makeBorrower(db: Db, fields: { phone?: string; password?: 
     updated_at: now,
   });
   return { id, phone, password };
+}
+
+/** A staff account in the database (password hashed once per password). */
+export async function makeStaff(db: Db, role: 'support' | 'admin' = 'support', password = 'staff-password-1') {
+  if (!hashes.has(password)) hashes.set(password, hashPassword(password));
+  const email = `staff${++sequence}-${process.pid}@cuota.test`;
+  const id = await insertStaff(db, { email, password_hash: await hashes.get(password)!, role, created_at: Date.now() });
+  return { id, email, password, role };
 }

@@ -1,0 +1,68 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import test from 'ava';
+import { openPhoneBrowser } from '../helpers/browser.ts';
+import { makeStaff } from '../helpers/factories.ts';
+import { screenshotPng } from '../helpers/images.ts';
+import { borrow, signedInApp } from '../helpers/loans.ts';
+import { startServer, type TestServer } from '../helpers/server.ts';
+
+let server: TestServer;
+let dir: string;
+test.before(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cuota-browser-proofs-'));
+  server = await startServer({ UPLOAD_DIR: path.join(dir, 'uploads') });
+});
+test.after.always(async () => {
+  await server?.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+const shots = process.env.SCREENSHOT_DIR ?? '/tmp';
+
+test('a borrower sends a screenshot and UTR in Spanish; staff approve it in English; the loan shows repaid', async (t) => {
+  const { app, borrower } = await signedInApp(server);
+  const loan = await borrow(t, app, '3000', '10');
+  const screenshot = path.join(dir, 'transferencia.png');
+  fs.writeFileSync(screenshot, await screenshotPng('SPEI 482910375516'));
+
+  const phone = await openPhoneBrowser({ locale: 'es-MX' });
+  t.teardown(phone.close);
+  const page = phone.page;
+  await page.goto(`${server.url}/Index/login`);
+  await page.getByLabel('Número de teléfono').fill(borrower.phone);
+  await page.getByLabel('Contraseña').fill(borrower.password);
+  await page.getByRole('button', { name: 'Entrar' }).click();
+  await page.goto(`${server.url}/Repay/loanDetail?oid=${loan.oid}`);
+  await page.getByLabel('UTR / referencia de la transferencia').fill('482910375516');
+  await page.getByLabel('Captura de la transferencia').setInputFiles(screenshot);
+  const uploaded = page.waitForResponse((r) => r.url().endsWith('/Info/ajaxUpload') && r.status() === 200);
+  await page.getByRole('button', { name: 'Enviar comprobante' }).click();
+  await uploaded; // the script sent the image first, with progress
+  await page.waitForSelector('.badge.proof-pending');
+  t.regex((await page.locator('main').textContent())!, /Recibimos tu comprobante/);
+  await page.screenshot({ path: `${shots}/cuota-proof-es.png`, fullPage: true });
+
+  const staff = await makeStaff(server.db);
+  const desk = await openPhoneBrowser({ locale: 'en-US' });
+  t.teardown(desk.close);
+  const console = desk.page;
+  await console.setViewportSize({ width: 1280, height: 900 });
+  await console.goto(`${server.url}/support/login`);
+  await console.getByLabel('E-mail').fill(staff.email);
+  await console.getByLabel('Password').fill(staff.password);
+  await console.getByRole('button', { name: 'Staff sign in' }).click();
+  await console.waitForURL(/\/support\/$/);
+  t.regex((await console.locator('h1').textContent())!, /1 proof waiting/);
+  await console.getByRole('link', { name: /^#\d+$/ }).first().click();
+  t.true(await console.locator('.shots img').first().evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0));
+  t.is(await console.getByLabel('Amount received').inputValue(), '3216.00');
+  await console.screenshot({ path: `${shots}/cuota-console-proof.png`, fullPage: true });
+  await console.getByRole('button', { name: 'Approve' }).click();
+  await console.waitForURL(/\/support\/$/);
+  t.regex((await console.locator('.flash').textContent())!, /approved and settled/);
+
+  await page.goto(`${server.url}/Repay/index.shtml`);
+  t.regex((await page.locator('main').textContent())!, /Pagado por completo/);
+});
