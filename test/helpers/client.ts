@@ -11,10 +11,11 @@ export class Client {
     return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
   }
 
-  async request(method: string, path: string, init: { body?: BodyInit; headers?: Record<string, string> } = {}) {
+  async request(method: string, path: string, init: { body?: string | Buffer; headers?: Record<string, string> } = {}) {
     const headers: Record<string, string> = { ...init.headers };
     if (this.cookies.size && !headers.Cookie) headers.Cookie = this.cookieHeader();
-    const res = await fetch(this.base + path, { method, body: init.body, headers, redirect: 'manual' });
+    const body = Buffer.isBuffer(init.body) ? new Uint8Array(init.body) : init.body;
+    const res = await fetch(this.base + path, { method, body, headers, redirect: 'manual' });
     for (const line of res.headers.getSetCookie()) {
       const [pair = ''] = line.split(';');
       const eq = pair.indexOf('=');

@@ -1,8 +1,8 @@
 import zlib from 'node:zlib';
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 
 /** A photo-like JPEG: left half red, right half blue, so orientation can be checked by colour. */
-export function twoToneJpeg(width = 1200, height = 900, extra: (s: sharp.Sharp) => sharp.Sharp = (s) => s): Promise<Buffer> {
+export function twoToneJpeg(width = 1200, height = 900, extra: (s: Sharp) => Sharp = (s) => s): Promise<Buffer> {
   const svg = `<svg width="${width}" height="${height}"><rect width="${width / 2}" height="${height}" fill="#e00000"/><rect x="${width / 2}" width="${width / 2}" height="${height}" fill="#0000e0"/></svg>`;
   return extra(sharp(Buffer.from(svg)).jpeg({ quality: 85 })).toBuffer();
 }
