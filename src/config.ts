@@ -83,6 +83,12 @@ const envSchema = z.object({
   PAYMENT_INTENT_HOURS: int(1, 24 * 30).default(72),
   PAYMENT_REFERENCE_HOURS: int(1, 24 * 30).default(24),
   UPLOAD_MAX_MB: int(1, 50).default(10),
+  FEEDBACK_PER_HOUR: int(1, 1000).default(5),
+  CONTACTS_ENABLED: bool.default(false),
+  CONTACTS_CONSENT_VERSION: z.string().min(1).max(32).default('2026-11'),
+  SUPPORT_PHONE: z.string().regex(/^\+?[0-9 ()-]{6,20}$/, 'expected a phone number').default('+52 55 5000 1234'),
+  SUPPORT_WHATSAPP: z.string().regex(/^\+?[0-9 ()-]{6,20}$/, 'expected a phone number').default('+52 55 5000 1234'),
+  SUPPORT_HOURS: z.string().min(1).max(40).default('09:00–18:00'),
   UPLOAD_MAX_MEGAPIXELS: int(1, 200).default(40),
   UTR_PATTERN: z
     .string()
@@ -126,6 +132,10 @@ export interface Config {
   quotaGrowth: { step: number; max: number };
   delayMax: number;
   uploads: { maxBytes: number; maxPixels: number };
+  feedbackPerHour: number;
+  /** Phone-book upload: off unless enabled, and then only with the borrower's consent to this text version. */
+  contacts: { enabled: boolean; consentVersion: string };
+  support: { phone: string; whatsapp: string; hours: string };
   /** What a UTR must look like (a UPI reference or a NEFT/RTGS/SPEI tracking key). */
   utrPattern: RegExp;
   payments: {
@@ -222,6 +232,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     delayMax: e.DELAY_MAX,
     uploads: { maxBytes: e.UPLOAD_MAX_MB * 1024 * 1024, maxPixels: e.UPLOAD_MAX_MEGAPIXELS * 1_000_000 },
     utrPattern: new RegExp(e.UTR_PATTERN),
+    feedbackPerHour: e.FEEDBACK_PER_HOUR,
+    contacts: { enabled: e.CONTACTS_ENABLED, consentVersion: e.CONTACTS_CONSENT_VERSION },
+    support: { phone: e.SUPPORT_PHONE, whatsapp: e.SUPPORT_WHATSAPP, hours: e.SUPPORT_HOURS },
     payments: {
       gateway: e.PAYMENT_GATEWAY ?? 'sandbox',
       webhookSecret: e.PAYMENT_WEBHOOK_SECRET,

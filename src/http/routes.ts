@@ -1,11 +1,14 @@
 import Router from '@koa/router';
 import type { Middleware } from 'koa';
 import * as Index from './controllers/IndexController.ts';
+import * as Contact from './controllers/ContactController.ts';
+import * as Feedback from './controllers/FeedbackController.ts';
 import * as Info from './controllers/InfoController.ts';
 import * as Loan from './controllers/LoanController.ts';
 import * as Pay from './controllers/PayController.ts';
 import * as Repay from './controllers/RepayController.ts';
 import * as Support from './controllers/support/SupportController.ts';
+import { parseContactsBody } from './middleware/body.ts';
 import { requireCsrf } from './middleware/csrf.ts';
 import { requireBorrower } from './middleware/session.ts';
 import { requireStaff } from './middleware/staff.ts';
@@ -50,6 +53,15 @@ export function createRouter(): Router {
   router.post('/Repay/repayProof', requireBorrower, Info.infoEnvelope, multipartIfSent(Info.uploadParser(2)), Repay.repayProof);
   router.get('/Public/Upload/:day/:file', Info.serveUpload);
 
+  router.get('/Index/contact', Index.contact);
+  router.post('/Index/contact', Index.contact);
+  router.get('/Feedback/index', Feedback.index);
+  router.post('/Feedback/ajaxCreate', multipartIfSent(Info.uploadParser(3)), Feedback.ajaxCreate);
+  router.get('/Contact/index', requireBorrower, Contact.index);
+  router.post('/Contact/ajaxPush', requireBorrower, parseContactsBody, requireCsrf, Contact.ajaxPush);
+  router.post('/Contact/consent', requireBorrower, Contact.consent);
+  router.post('/Contact/withdraw', requireBorrower, Contact.withdraw);
+
   // Payment URLs work without a session (the token names one intent); notifications are signed.
   router.post('/Pay/notify', Pay.notify);
   router.get('/Pay/sandbox/:reference', Pay.sandboxCheckout);
@@ -71,6 +83,8 @@ export function createRouter(): Router {
   router.post('/support/loans/:id', admin, Support.decideLoan);
   router.get('/support/borrowers', admin, Support.borrower);
   router.get('/support/audit', admin, Support.auditLog);
+  router.get('/support/feedback', staff, Support.feedback);
+  router.post('/support/feedback/:id', staff, Support.answer);
 
   return router;
 }

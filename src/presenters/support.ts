@@ -1,5 +1,6 @@
 import type { TFunction } from 'i18next';
 import { isoDay } from '../domain/calendar.ts';
+import type { FeedbackRow } from '../services/feedback.ts';
 import type { ProofForStaff, QueuedProof } from '../services/support.ts';
 
 /** The queue page: proofs oldest first and how many wait. */
@@ -51,4 +52,18 @@ export function presentProofForStaff(found: ProofForStaff, t: TFunction) {
         : { text: t(`support.flag_${f.kind}`, { field: t(`support.field_${f.field}`), id: f.proofId }), proofId: f.proofId },
     ),
   };
+}
+
+/** The feedback inbox: each message with its attachments as staff links. */
+export function presentFeedbackInbox(rows: FeedbackRow[]) {
+  return rows.map((f) => ({
+    id: f.id,
+    fromBorrower: f.borrower_id !== null,
+    contact: f.contact,
+    comments: f.comments,
+    attachments: (JSON.parse(f.attachments) as string[]).map((p) => ({ full: `/Public/Upload/${p}`, thumb: `/Public/Upload/${p.replace(/\.jpg$/, '.thumb.jpg')}` })),
+    status: f.status,
+    replyNote: f.reply_note,
+    createdAt: f.created_at,
+  }));
 }

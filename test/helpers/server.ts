@@ -72,7 +72,9 @@ export async function startServer(
   const database = shared
     ? { url: shared.config.database.client === 'pg' ? shared.config.database.url : shared.config.database.filename, db: shared.db, drop: async () => {} }
     : await freshDatabase();
-  const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: database.url, ...env });
+  // Each server gets its own upload directory, removed with it (unless the test gives one).
+  const uploads = env.UPLOAD_DIR ? undefined : fs.mkdtempSync(path.join(os.tmpdir(), 'cuota-test-uploads-'));
+  const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: database.url, ...(uploads ? { UPLOAD_DIR: uploads } : {}), ...env });
   const logs: Array<Record<string, unknown>> = [];
   const sink = new Writable({
     write(chunk, _enc, done) {
@@ -97,6 +99,7 @@ export async function startServer(
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
       await database.drop();
+      if (uploads) fs.rmSync(uploads, { recursive: true, force: true });
     },
   };
 }

@@ -72,3 +72,13 @@ export async function apply(ctx: Context): Promise<void> {
     flash: flash ?? 'messages.loan_in_review',
   });
 }
+
+/** GET/POST /Index/contact: how to reach support (phone, WhatsApp, hours). */
+export function contact(ctx: Context): void {
+  const { phone, whatsapp, hours } = ctx.deps.config.support;
+  respond(ctx, {
+    json: { status: 200, message: ctx.state.t('messages.successful_lower'), data: { phone_number: phone, whatapp: whatsapp } },
+    view: 'index/contact.njk',
+    data: { phone, whatsapp, hours, tel: phone.replace(/[^+\d]/g, ''), wa: whatsapp.replace(/\D/g, '') },
+  });
+}

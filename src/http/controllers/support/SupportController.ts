@@ -4,8 +4,9 @@ import { findBorrowerByPhone } from '../../../data/repositories/borrowers.ts';
 import { parseMoney } from '../../../domain/money.ts';
 import { normalizePhone } from '../../../domain/phone.ts';
 import { invalidInput, notFound } from '../../../errors.ts';
-import { presentProofForStaff, presentQueue } from '../../../presenters/support.ts';
+import { presentFeedbackInbox, presentProofForStaff, presentQueue } from '../../../presenters/support.ts';
 import { audit, recentAudit } from '../../../services/audit.ts';
+import { answerFeedback, feedbackInbox } from '../../../services/feedback.ts';
 import { signInStaff } from '../../../services/auth.ts';
 import { decideLoanByHand } from '../../../services/loans.ts';
 import { type ProofDecision, reviewProof } from '../../../services/proofs.ts';
@@ -142,4 +143,24 @@ export async function borrower(ctx: Context): Promise<void> {
 export async function auditLog(ctx: Context): Promise<void> {
   const entries = await recentAudit(ctx.deps.db);
   page(ctx, 'support/audit.njk', { entries });
+}
+
+/** GET /support/feedback?status=open|closed: the feedback inbox, newest first, attachments visible. */
+export async function feedback(ctx: Context): Promise<void> {
+  const status = ctx.query.status === 'closed' ? 'closed' : 'open';
+  const rows = await feedbackInbox(ctx.deps.db, status);
+  page(ctx, 'support/feedback.njk', { status, items: presentFeedbackInbox(rows) });
+}
+
+/** POST /support/feedback/<id>: a reply note, closing (or reopening) the message. Audited. */
+export async function answer(ctx: Context): Promise<void> {
+  ctx.state.flashBack = { redirect: '/support/feedback' };
+  const { note, close } = validate(
+    z.object({ note: z.string().trim().max(2000, 'errors.comments_too_long').default(''), close: z.enum(['1', '0']).default('1') }),
+    body(ctx),
+  );
+  await answerFeedback(ctx.deps.db, ctx.deps.clock, { id: Number(ctx.params.id), staffId: ctx.state.staff!.id, address: ctx.ip, note, close: close === '1' });
+  if (ctx.session) ctx.session.flash = 'support.feedback_saved';
+  ctx.status = 303;
+  ctx.redirect('/support/feedback');
 }
