@@ -17,6 +17,13 @@ import { createGateway } from './services/payments/index.ts';
 
 const PUBLIC_DIR = fileURLToPath(new URL('../public', import.meta.url));
 
+// Only these paths can be files in public/: nothing else touches the disk.
+const STATIC_PATHS = /^\/(css|js|img)\//;
+
+function staticFiles(serveFiles: Koa.Middleware): Koa.Middleware {
+  return (ctx, next) => (STATIC_PATHS.test(ctx.path) ? serveFiles(ctx, next) : next());
+}
+
 /** Builds the Koa app from its dependencies; never listens (main.ts and the tests do). */
 export function createApp(deps: Deps): Koa {
   const { config } = deps;
@@ -31,7 +38,7 @@ export function createApp(deps: Deps): Koa {
   app
     .use(logRequests)
     .use(securityHeaders(config.session.secureCookie))
-    .use(serve(PUBLIC_DIR, { maxage: config.env === 'production' ? 86_400_000 : 0, index: false }))
+    .use(staticFiles(serve(PUBLIC_DIR, { maxage: config.env === 'production' ? 86_400_000 : 0, index: false })))
     .use(sessions(app, deps.db, deps.clock, config.session))
     .use(chooseLanguage)
     // Inside the session, so a form re-rendered after an error keeps its CSRF token.

@@ -22,7 +22,9 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const logger = pino({ level: config.logLevel, base: undefined });
+  // Production logs through an async buffer (flushed at shutdown) so a request never waits on a write.
+  const destination = pino.destination({ sync: config.env !== 'production' });
+  const logger = pino({ level: config.logLevel, base: undefined }, destination);
   const db = openDatabase(config.database);
   await migrate(db);
   const clock = config.clockAt ? clockStartingAt(config.clockAt) : systemClock;
@@ -63,6 +65,7 @@ async function main(): Promise<void> {
     server.close(async () => {
       await db.destroy();
       logger.info('stopped');
+      destination.flushSync();
       process.exit(0);
     });
     server.closeIdleConnections();

@@ -15,6 +15,32 @@ const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations', import.meta.url
 // bigint here is a unix time in ms or an amount in minor units, far below 2^53.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 
+interface SqliteConnection {
+  pragma(sql: string): unknown;
+  prepare(sql: string): unknown;
+}
+
+const STATEMENT_CACHE_SIZE = 500;
+
+/**
+ * knex prepares every SQLite statement again on each query, which costs more
+ * than running it. The app issues a small, fixed set of SQL texts, so the
+ * connection keeps the prepared ones (bounded; oldest dropped first).
+ */
+function cacheStatements(conn: SqliteConnection): void {
+  const prepare = conn.prepare.bind(conn);
+  const cache = new Map<string, unknown>();
+  conn.prepare = (sql: string) => {
+    let statement = cache.get(sql);
+    if (!statement) {
+      statement = prepare(sql);
+      if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+      cache.set(sql, statement);
+    }
+    return statement;
+  };
+}
+
 /** Opens the configured database: SQLite in WAL mode with foreign keys on, or PostgreSQL. */
 export function openDatabase(database: Config['database']): Db {
   if (database.client === 'pg') {
@@ -31,7 +57,8 @@ export function openDatabase(database: Config['database']): Db {
     pool: {
       min: 1,
       max: 1,
-      afterCreate(conn: { pragma(sql: string): unknown }, done: (err: Error | null, conn: unknown) => void) {
+      afterCreate(conn: SqliteConnection, done: (err: Error | null, conn: unknown) => void) {
+        cacheStatements(conn);
         conn.pragma('journal_mode = WAL');
         conn.pragma('busy_timeout = 5000');
         conn.pragma('foreign_keys = ON');

@@ -28,10 +28,24 @@ export function localParts(ms: number, timeZone: string) {
   return { y: +p.year!, m: +p.month!, d: +p.day!, h: +p.hour!, min: +p.minute!, s: +p.second! };
 }
 
+// Zone offsets only change on quarter hours, so one lookup serves a quarter of an hour.
+const QUARTER_MS = 15 * 60_000;
+const offsets = new Map<string, number>();
+
+function cachedOffset(ms: number, timeZone: string): number {
+  const key = `${timeZone}|${Math.floor(ms / QUARTER_MS)}`;
+  let offset = offsets.get(key);
+  if (offset === undefined) {
+    if (offsets.size > 10_000) offsets.clear();
+    offset = offsetAt(Math.floor(ms / QUARTER_MS) * QUARTER_MS, timeZone);
+    offsets.set(key, offset);
+  }
+  return offset;
+}
+
 /** The local calendar day of an instant. */
 export function dayOf(ms: number, timeZone: string): Day {
-  const { y, m, d } = localParts(ms, timeZone);
-  return Date.UTC(y, m - 1, d) / DAY_MS;
+  return Math.floor((ms + cachedOffset(ms, timeZone)) / DAY_MS);
 }
 
 /** How far the zone's wall clock is ahead of UTC at an instant, in ms. */
@@ -40,8 +54,21 @@ function offsetAt(ms: number, timeZone: string): number {
   return Date.UTC(y, m - 1, d, h, min, s) - Math.floor(ms / 1000) * 1000;
 }
 
+const starts = new Map<string, number>();
+
 /** The instant a local day begins (00:00 local time), in ms. */
 export function startOfDay(day: Day, timeZone: string): number {
+  const key = `${timeZone}|${day}`;
+  let start = starts.get(key);
+  if (start === undefined) {
+    if (starts.size > 10_000) starts.clear();
+    start = computeStartOfDay(day, timeZone);
+    starts.set(key, start);
+  }
+  return start;
+}
+
+function computeStartOfDay(day: Day, timeZone: string): number {
   const utcMidnight = day * DAY_MS;
   let guess = utcMidnight - offsetAt(utcMidnight, timeZone);
   // A second pass settles days whose offset differs from the first guess (DST changes).

@@ -188,3 +188,23 @@ test.serial('files are private: their owner and staff see them; another borrower
   await console.postForm('/support/login', { _csrf: token, email: staff.email, password: staff.password });
   t.is((await console.get(`/Public/Upload/${info}`)).status, 200);
 });
+
+test.serial('a client that goes away mid-upload leaves no temporary file behind', async (t) => {
+  const { app } = await signedInApp(server);
+  const net = await import('node:net');
+  const { port } = new URL(server.url);
+  const head = multipart(B, [['Content-Disposition: form-data; name="file"; filename="a.jpg"', Buffer.alloc(64 * 1024, 1)]]).subarray(0, 40 * 1024);
+  await new Promise<void>((resolve) => {
+    const socket = net.connect(Number(port), '127.0.0.1', () => {
+      socket.write(
+        `POST /Info/ajaxUpload HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: ${app.cookieHeader()}\r\nX-Requested-With: XMLHttpRequest\r\n` +
+          `Content-Type: multipart/form-data; boundary=${B}\r\nContent-Length: ${5 * 1024 * 1024}\r\n\r\n`,
+      );
+      socket.write(head, () => setTimeout(() => socket.destroy(), 200));
+    });
+    socket.on('close', () => resolve());
+  });
+  for (let i = 0; i < 50 && leftovers().length; i++) await new Promise((r) => setTimeout(r, 20));
+  t.deepEqual(leftovers(), []);
+  t.is((await specUpload(app, await screenshotPng('after abort'))).status, 200, 'the server still serves uploads');
+});

@@ -62,13 +62,21 @@ function read(ctx: Context, options: { tmpDir: string; maxBytes: number; maxFile
     }
     const fields: Record<string, string> = {};
     const writes: Promise<void>[] = [];
+    const sinks: fs.WriteStream[] = [];
     let failure: Error | undefined;
     const fail = (err: Error) => {
-      failure ??= err;
+      if (failure) return;
+      failure = err;
       ctx.req.unpipe(parser);
       ctx.req.resume(); // drain the rest quickly without keeping it
+      for (const sink of sinks) sink.destroy(); // close the temporary files; the caller removes them
       reject(failure);
     };
+    // A client that goes away mid-upload: busboy would wait forever, and the
+    // temporary file would never be removed.
+    ctx.req.once('close', () => {
+      if (!ctx.req.complete) fail(new AppError(400, 'upload_aborted', 'errors.bad_request'));
+    });
     parser.on('field', (name, value) => {
       fields[name] = value;
     });
@@ -81,7 +89,9 @@ function read(ctx: Context, options: { tmpDir: string; maxBytes: number; maxFile
         file.bytes += chunk.length;
       });
       stream.on('limit', () => fail(payloadTooLarge()));
-      writes.push(pipeline(stream, fs.createWriteStream(tmpPath)).catch((err) => fail(err)));
+      const sink = fs.createWriteStream(tmpPath);
+      sinks.push(sink);
+      writes.push(pipeline(stream, sink).catch((err) => fail(err)));
     });
     parser.on('filesLimit', () => fail(tooManyFiles()));
     parser.on('partsLimit', () => fail(tooManyFiles()));

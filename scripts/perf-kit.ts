@@ -1,0 +1,171 @@
+// Shared by the benchmark and the soak test: a throwaway portal process in
+// production mode on a fresh SQLite database, and small HTTP helpers.
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import sharp from 'sharp';
+import { systemClock } from '../src/clock.ts';
+import { loadConfig } from '../src/config.ts';
+import { migrate, openDatabase } from '../src/data/db.ts';
+import { insertBorrower } from '../src/data/repositories/borrowers.ts';
+import { hashPassword } from '../src/services/passwords.ts';
+
+export const ROOT = path.resolve(import.meta.dirname, '..');
+export const HAS_TASKSET = spawnSync('taskset', ['-c', '0', 'true']).status === 0;
+
+/** A command pinned to one core where taskset exists. */
+export function pinned(core: number, cmd: string, args: string[]): [string, string[]] {
+  return HAS_TASKSET ? ['taskset', ['-c', String(core), cmd, ...args]] : [cmd, args];
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitFor(url: string, child: ChildProcess, log: string): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    if (child.exitCode !== null) throw new Error(`exited early:\n${fs.existsSync(log) ? fs.readFileSync(log, 'utf8') : ''}`);
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${url} did not answer`);
+}
+
+export interface Portal {
+  url: string;
+  pid: number;
+  dir: string;
+  dbFile: string;
+  uploadDir: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts Cuota as `npm start` would, in production mode, on a fresh SQLite
+ * database seeded with `borrowers` accounts (phones 5590000000 + i, one
+ * password), pinned to `core`. Its log goes to a file in its directory.
+ */
+export async function startPortal(options: { core: number; borrowers: number; password: string }): Promise<Portal> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cuota-perf-'));
+  const dbFile = path.join(dir, 'cuota.sqlite');
+  const uploadDir = path.join(dir, 'uploads');
+  const db = openDatabase({ client: 'better-sqlite3', filename: dbFile });
+  await migrate(db);
+  const hash = await hashPassword(options.password);
+  const now = systemClock.now().getTime();
+  const quota = loadConfig({}).product.quota;
+  for (let i = 0; i < options.borrowers; i++) {
+    await insertBorrower(db, { phone: String(5590000000 + i), password_hash: hash, quota, created_at: now, updated_at: now });
+  }
+  await db.destroy();
+  const port = await freePort();
+  const log = path.join(dir, 'portal.log');
+  const out = fs.openSync(log, 'a');
+  // BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the portal (written when it stops).
+  const extra = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const [cmd, args] = pinned(options.core, process.execPath, [...extra, '--import', 'tsx', 'src/main.ts']);
+  const child = spawn(cmd, args, {
+    cwd: ROOT,
+    stdio: ['ignore', out, out],
+    env: {
+      PATH: process.env.PATH,
+      // As `npm start` sets it: fewer glibc malloc arenas keep libvips' memory from fragmenting.
+      MALLOC_ARENA_MAX: '2',
+      NODE_ENV: 'production',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      DATABASE_URL: dbFile,
+      UPLOAD_DIR: uploadDir,
+      SESSION_SECRET: crypto.randomBytes(32).toString('hex'),
+      PAYMENT_WEBHOOK_SECRET: crypto.randomBytes(32).toString('hex'),
+      PAYMENT_GATEWAY: 'sandbox',
+      LOG_LEVEL: 'info',
+    },
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor(`${url}/Index/languages`, child, log);
+  return {
+    url,
+    pid: child.pid!,
+    dir,
+    dbFile,
+    uploadDir,
+    async stop() {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+      fs.closeSync(out);
+    },
+  };
+}
+
+/** The bare Koa baseline on `core`. */
+export async function startBaseline(core: number): Promise<{ url: string; stop(): Promise<void> }> {
+  const port = await freePort();
+  const [cmd, args] = pinned(core, process.execPath, ['scripts/bench-baseline.mjs']);
+  const child = spawn(cmd, args, { cwd: ROOT, stdio: 'ignore', env: { PATH: process.env.PATH, PORT: String(port), NODE_ENV: 'production' } });
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor(url, child, '');
+  return {
+    url,
+    async stop() {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    },
+  };
+}
+
+/** A process's resident memory now and at its peak, in MB (Linux /proc). */
+export function memoryOf(pid: number): { rss: number; peak: number } {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+  return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
+}
+
+/** A signed-in app client: cookie header for a borrower. */
+export async function signIn(url: string, phone: string, password: string): Promise<string> {
+  const res = await fetch(`${url}/Index/ajaxSignIn`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'X-Requested-With': 'XMLHttpRequest' },
+    body: new URLSearchParams({ username: phone, password }),
+  });
+  if (res.status !== 200) throw new Error(`sign-in ${phone}: ${res.status} ${await res.text()}`);
+  return res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+}
+
+/** A 12-megapixel phone-like photo (4000x3000 JPEG): soft gradients with sensor-like noise. */
+export async function phonePhoto(): Promise<Buffer> {
+  const { data, info } = await sharp({
+    create: { width: 4000, height: 3000, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 40 } },
+  })
+    .blur(0.8)
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels } })
+    .jpeg({ quality: 85 })
+    .withMetadata({ orientation: 6 })
+    .toBuffer();
+}
+
+/** A multipart body carrying one file as the spec's upload does. */
+export function uploadBody(boundary: string, file: Buffer, name = 'photo.jpg'): Buffer {
+  return Buffer.concat([
+    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="fileName"\r\n\r\nfile\r\n`),
+    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: image/jpeg\r\n\r\n`),
+    file,
+    Buffer.from(`\r\n--${boundary}--\r\n`),
+  ]);
+}

@@ -1,0 +1,149 @@
+// npm run soak: 2 minutes (SOAK_SECONDS) of mixed traffic from 100 simulated
+// borrowers (SOAK_BORROWERS) against one portal process in production mode,
+// then checks that nothing was lost, doubled or left behind. Exit status 0 =
+// pass. Every request goes to 127.0.0.1 only, and the loop stops by itself.
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import sharp from 'sharp';
+import { memoryOf, signIn, startPortal, uploadBody } from './perf-kit.ts';
+
+const SECONDS = Number(process.env.SOAK_SECONDS ?? 120);
+const BORROWERS = Number(process.env.SOAK_BORROWERS ?? 100);
+const PASSWORD = 'soak-password';
+const WARMUP_MS = Math.min(20_000, (SECONDS * 1000) / 4);
+
+const stats = { requests: 0, serverErrors: 0, socketErrors: 0, byStatus: new Map<number, number>() };
+const accepted = { loans: new Set<string>(), proofs: 0, uploads: new Set<string>(), settledReferences: new Set<string>() };
+
+async function call(url: string, init: RequestInit & { headers: Record<string, string> }): Promise<Response | null> {
+  stats.requests++;
+  try {
+    const res = await fetch(url, { ...init, redirect: 'manual', signal: AbortSignal.timeout(30_000) });
+    stats.byStatus.set(res.status, (stats.byStatus.get(res.status) ?? 0) + 1);
+    if (res.status >= 500) stats.serverErrors++;
+    return res;
+  } catch {
+    stats.socketErrors++;
+    return null;
+  }
+}
+
+async function json(res: Response | null): Promise<any> {
+  if (!res) return null;
+  try {
+    return await res.json();
+  } catch {
+    return null;
+  }
+}
+
+/** One simulated borrower: sign in, read, apply, confirm, pay (sandbox) or send a proof, over and over. */
+async function borrower(base: string, index: number, until: number, photo: Buffer): Promise<void> {
+  const phone = String(5590000000 + index);
+  const cookie = await signIn(base, phone, PASSWORD);
+  const app = { Cookie: cookie, 'X-Requested-With': 'XMLHttpRequest', Accept: 'application/json' };
+  const form = { ...app, 'Content-Type': 'application/x-www-form-urlencoded' };
+  let round = 0;
+  while (Date.now() < until) {
+    round++;
+    await call(`${base}/Repay/index.shtml`, { headers: { Cookie: cookie, Accept: 'text/html' } });
+    const loans = await json(await call(`${base}/Repay/loans`, { headers: app }));
+    let data = loans?.data;
+    if (!data) continue;
+    if (data.status === 2 || data.loan_status === 'none') {
+      const applied = await call(`${base}/Loan/reLoan`, { method: 'POST', headers: form, body: 'money=1000&time=7' });
+      if (applied?.status !== 200) continue;
+      const confirmed = await call(`${base}/Index/ajaxApply`, { method: 'POST', headers: form, body: '' });
+      if (confirmed?.status !== 200) continue;
+      data = (await json(await call(`${base}/Repay/loans`, { headers: app })))?.data;
+      if (data?.oid) accepted.loans.add(data.oid);
+    }
+    if (!data?.oid || !data.billId) continue;
+    await call(`${base}/Repay/loanDetail?oid=${data.oid}`, { headers: { Cookie: cookie, Accept: 'text/html' } });
+    if ((index + round) % 4 === 0) {
+      // Send a proof: upload a photo, then a UTR with it.
+      const up = await json(await call(`${base}/Info/ajaxUpload`, { method: 'POST', headers: { ...app, 'Content-Type': 'multipart/form-data; boundary=S' }, body: new Uint8Array(uploadBody('S', photo)) }));
+      if (up?.status === 1) accepted.uploads.add(up.info);
+      const utr = String(100000000000 + index * 100000 + round);
+      const proof = await json(await call(`${base}/Repay/repayProof`, { method: 'POST', headers: form, body: `oid=${data.oid}&utr=${utr}${up?.status === 1 ? `&utr_image=${up.info}` : ''}` }));
+      if (proof?.status === 1) accepted.proofs++;
+      continue;
+    }
+    // Pay through the sandbox: payment URL, cash voucher, checkout "mark as paid" (signed notification).
+    const url = (await json(await call(`${base}/Repay/payData`, { method: 'POST', headers: form, body: `oid=${data.oid}` })))?.data;
+    if (typeof url !== 'string') continue;
+    const voucher = (await json(await call(url, { method: 'POST', headers: { ...form }, body: 'paytype=2' })))?.data;
+    if (!voucher?.checkout) continue;
+    const paid = await json(await call(voucher.checkout, { method: 'POST', headers: { Accept: 'application/json', 'Content-Type': 'application/x-www-form-urlencoded' }, body: '' }));
+    if (paid?.status === 200) accepted.settledReferences.add(voucher.reference);
+  }
+}
+
+/** A phone screenshot of a bank transfer, as a JPEG of about the size phones make. */
+function screenshot(): Promise<Buffer> {
+  const svg = `<svg width="1080" height="2340"><rect width="100%" height="100%" fill="#f4f6fa"/><rect width="100%" height="260" fill="#1f4f8a"/>${Array.from({ length: 30 }, (_, i) => `<text x="60" y="${360 + i * 64}" font-size="40" fill="#222">SPEI ${i} 0482910375516 $1,050.40</text>`).join('')}</svg>`;
+  return sharp(Buffer.from(svg)).jpeg({ quality: 90 }).toBuffer();
+}
+
+async function main() {
+  const portal = await startPortal({ core: 0, borrowers: BORROWERS, password: PASSWORD });
+  // Proofs are phone screenshots (the 12 MP photo is the upload benchmark's job).
+  const photo = await screenshot();
+  const started = Date.now();
+  const until = started + SECONDS * 1000;
+  let warmRss = 0;
+  let peakRss = 0;
+  const sampler = setInterval(() => {
+    const { rss } = memoryOf(portal.pid);
+    peakRss = Math.max(peakRss, rss);
+    if (!warmRss && Date.now() - started >= WARMUP_MS) warmRss = rss;
+  }, 1000);
+  console.log(`soak: ${BORROWERS} borrowers for ${SECONDS}s against ${portal.url}`);
+  await Promise.all(Array.from({ length: BORROWERS }, (_, i) => borrower(portal.url, i, until, photo)));
+  clearInterval(sampler);
+  const finalRss = memoryOf(portal.pid).rss;
+  await portal.stop();
+
+  const db = new Database(portal.dbFile, { readonly: true });
+  const one = (sql: string, ...args: unknown[]) => db.prepare(sql).get(...args) as Record<string, number | string>;
+  const checks: Array<[string, boolean, string]> = [];
+  const check = (name: string, ok: boolean, detail: string) => checks.push([name, ok, detail]);
+
+  check('zero 5xx', stats.serverErrors === 0, String(stats.serverErrors));
+  check('zero socket errors', stats.socketErrors === 0, String(stats.socketErrors));
+  const loanRows = new Set((db.prepare('select oid from loans').all() as Array<{ oid: string }>).map((r) => r.oid));
+  check('every accepted loan is stored', [...accepted.loans].every((o) => loanRows.has(o)), `${accepted.loans.size} loans`);
+  const proofCount = Number(one('select count(*) n from proofs').n);
+  check('every accepted proof is stored', proofCount === accepted.proofs, `${accepted.proofs} accepted, ${proofCount} stored`);
+  const uploadPaths = new Set((db.prepare('select path from uploads').all() as Array<{ path: string }>).map((r) => r.path));
+  check('every accepted upload is stored, and its file exists', [...accepted.uploads].every((p) => uploadPaths.has(p) && fs.existsSync(path.join(portal.uploadDir, p))), `${accepted.uploads.size} uploads`);
+  const settled = new Set((db.prepare('select reference from settlements').all() as Array<{ reference: string }>).map((r) => r.reference));
+  check('every paid reference is settled', [...accepted.settledReferences].every((r) => settled.has(r)), `${accepted.settledReferences.size} payments`);
+  const mismatched = one(
+    `select count(*) n from bills b where b.overdue_paid + b.overdue_cleared + b.interest_paid + b.principal_paid + b.delay_paid + b.extension_paid + b.excess_paid
+       <> coalesce((select sum(amount) from settlements s where s.bill_id = b.id), 0)`,
+  ).n;
+  check("every bill's payments add up to what it shows as paid", Number(mismatched) === 0, `${mismatched} bills differ`);
+  const twice = one('select count(*) n from (select reference from settlements group by reference having count(*) > 1)').n;
+  const overpaid = one("select count(*) n from bills where status = 'repaid' and (select count(*) from settlements s where s.bill_id = bills.id and s.excess > 0) > 0").n;
+  check('no bill settled twice', Number(twice) === 0 && Number(overpaid) === 0, `${twice} references twice, ${overpaid} bills overpaid`);
+  const integrity = one('pragma integrity_check').integrity_check;
+  check('SQLite integrity_check ok', integrity === 'ok', String(integrity));
+  const tmp = path.join(portal.uploadDir, '.tmp');
+  const leftovers = fs.existsSync(tmp) ? fs.readdirSync(tmp).length : 0;
+  check('no temporary upload files left', leftovers === 0, String(leftovers));
+  const growth = warmRss ? (finalRss - warmRss) / warmRss : 0;
+  check('RSS growth after warm-up under 10%', growth < 0.1, `${warmRss.toFixed(0)} MB -> ${finalRss.toFixed(0)} MB (${(growth * 100).toFixed(1)}%), peak ${peakRss.toFixed(0)} MB`);
+  db.close();
+
+  const byStatus = Object.fromEntries([...stats.byStatus].sort(([a], [b]) => a - b));
+  console.log(`requests: ${stats.requests} in ${SECONDS}s (${(stats.requests / SECONDS).toFixed(0)}/s); by status: ${JSON.stringify(byStatus)}`);
+  console.table(checks.map(([check, ok, detail]) => ({ check, ok: ok ? 'pass' : 'FAIL', detail })));
+  fs.rmSync(portal.dir, { recursive: true, force: true });
+  const failed = checks.filter(([, ok]) => !ok).length;
+  console.log(failed ? `soak: FAIL (${failed} checks)` : 'soak: PASS');
+  process.exit(failed ? 1 : 0);
+}
+
+await main();
