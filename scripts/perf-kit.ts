@@ -15,10 +15,11 @@ import { hashPassword } from '../src/services/passwords.ts';
 
 export const ROOT = path.resolve(import.meta.dirname, '..');
 export const HAS_TASKSET = spawnSync('taskset', ['-c', '0', 'true']).status === 0;
+export const JEMALLOC = '/usr/lib/x86_64-linux-gnu/libjemalloc.so.2';
 
 /** A command pinned to one core where taskset exists. */
-export function pinned(core: number, cmd: string, args: string[]): [string, string[]] {
-  return HAS_TASKSET ? ['taskset', ['-c', String(core), cmd, ...args]] : [cmd, args];
+export function pinned(core: number | null, cmd: string, args: string[]): [string, string[]] {
+  return HAS_TASKSET && core !== null ? ['taskset', ['-c', String(core), cmd, ...args]] : [cmd, args];
 }
 
 export function freePort(): Promise<number> {
@@ -57,9 +58,10 @@ export interface Portal {
 /**
  * Starts Cuota as `npm start` would, in production mode, on a fresh SQLite
  * database seeded with `borrowers` accounts (phones 5590000000 + i, one
- * password), pinned to `core`. Its log goes to a file in its directory.
+ * password), pinned to `core` (null: free to use every core). Its log goes
+ * to a file in its directory.
  */
-export async function startPortal(options: { core: number; borrowers: number; password: string }): Promise<Portal> {
+export async function startPortal(options: { core: number | null; borrowers: number; password: string }): Promise<Portal> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cuota-perf-'));
   const dbFile = path.join(dir, 'cuota.sqlite');
   const uploadDir = path.join(dir, 'uploads');
@@ -85,6 +87,8 @@ export async function startPortal(options: { core: number; borrowers: number; pa
       PATH: process.env.PATH,
       // As `npm start` sets it: fewer glibc malloc arenas keep libvips' memory from fragmenting.
       MALLOC_ARENA_MAX: '2',
+      // jemalloc, when installed (Debian: libjemalloc2), is what sharp recommends against libvips' fragmentation.
+      ...(fs.existsSync(JEMALLOC) && process.env.PERF_JEMALLOC !== '0' ? { LD_PRELOAD: JEMALLOC } : {}),
       NODE_ENV: 'production',
       HOST: '127.0.0.1',
       PORT: String(port),

@@ -45,6 +45,10 @@ async function main(): Promise<void> {
     logger.info({ url }, `Cuota is listening on ${url}`);
   });
   server.requestTimeout = 30_000;
+  // Idle keep-alive connections stay open longer than clients and proxies keep them
+  // (60 s is common), so a client never reuses a socket the server is closing.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
 
   const housekeeping = setInterval(() => {
     pruneExpired(db, clock, config).catch((err) => logger.error({ err }, 'housekeeping failed'));

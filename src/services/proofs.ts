@@ -1,6 +1,7 @@
 import distance from 'sharp-phash/distance.js';
 import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
+import type { Knex } from 'knex';
 import { type Db, insertReturningId, isUniqueViolation } from '../data/db.ts';
 import { AppError, invalidInput } from '../errors.ts';
 import { audit } from './audit.ts';
@@ -48,26 +49,40 @@ export function normalizeUtr(text: string): string {
   return text.replace(/[\s-]/g, '').toUpperCase();
 }
 
-/** Earlier proofs (anyone's) whose screenshots are the same as, or very close to, these uploads. */
+// Enough to show staff the pattern; a screenshot reused a hundred times needs no hundred warnings.
+const MAX_MATCHES = 5;
+// The perceptual comparison looks at this many of the newest proof images.
+const SIMILAR_WINDOW = 1000;
+
+/** Proof images (path, proof, fingerprints), newest first; one indexed join per image column. */
+function proofImages(db: Db, where: (q: Knex.QueryBuilder) => void, limit: number) {
+  const side = (column: 'utr_image' | 'repay_image') =>
+    db('proofs as p').join('uploads as u', 'u.path', `p.${column}`).select('p.id as proofId', 'u.sha256', 'u.phash').modify(where);
+  return db
+    .select('*')
+    .from(side('utr_image').unionAll(side('repay_image')).as('images'))
+    .orderBy('proofId', 'desc')
+    .limit(limit) as Promise<Array<{ proofId: number; sha256: string; phash: string }>>;
+}
+
+/**
+ * Earlier proofs (anyone's) whose screenshots are the same file as these
+ * uploads (sha256, through its index) or look the same (perceptual hash
+ * within SIMILAR_BITS, among the newest proof images). At most MAX_MATCHES each.
+ */
 async function imageFlags(db: Db, images: Array<{ field: 'utr_image' | 'repay_image'; upload: UploadRow }>): Promise<ProofFlag[]> {
-  if (!images.length) return [];
-  const earlier = await db('proofs as p')
-    .join('uploads as u', function () {
-      this.on('u.path', '=', 'p.utr_image').orOn('u.path', '=', 'p.repay_image');
-    })
-    .select('p.id as proofId', 'u.sha256', 'u.phash')
-    .orderBy('p.id', 'desc')
-    .limit(5000);
   const flags: ProofFlag[] = [];
+  const recent = images.length ? await proofImages(db, () => {}, SIMILAR_WINDOW) : [];
   for (const { field, upload } of images) {
-    for (const other of earlier as Array<{ proofId: number; sha256: string; phash: string }>) {
-      if (flags.some((f) => 'proofId' in f && f.proofId === other.proofId && f.field === field)) continue;
-      if (other.sha256 === upload.sha256) flags.push({ kind: 'same_image', field, proofId: other.proofId });
-      else {
-        const bits = distance(other.phash, upload.phash);
-        if (bits <= SIMILAR_BITS) flags.push({ kind: 'similar_image', field, proofId: other.proofId, bits });
-      }
-    }
+    const same = await proofImages(db, (q) => q.where('u.sha256', upload.sha256), MAX_MATCHES);
+    const sameIds = new Set(same.map((r) => r.proofId));
+    for (const id of sameIds) flags.push({ kind: 'same_image', field, proofId: id });
+    const similar = recent
+      .filter((r) => !sameIds.has(r.proofId))
+      .map((r) => ({ proofId: r.proofId, bits: distance(r.phash, upload.phash) }))
+      .filter((r) => r.bits <= SIMILAR_BITS)
+      .slice(0, MAX_MATCHES - sameIds.size);
+    for (const r of similar) flags.push({ kind: 'similar_image', field, proofId: r.proofId, bits: r.bits });
   }
   return flags;
 }

@@ -44,7 +44,7 @@ const tooManyPixels = () => new AppError(422, 'image_too_large', 'errors.image_t
  * is 415, more pixels than allowed 422 (checked from the header, before
  * decoding), and a file that does not decode 422.
  */
-async function decode(file: string, maxPixels: number): Promise<{ image: Sharp; hasAlpha: boolean }> {
+async function decode(file: Buffer, maxPixels: number): Promise<{ image: Sharp; hasAlpha: boolean }> {
   let meta: Metadata;
   try {
     meta = await sharp(file, { limitInputPixels: false }).metadata();
@@ -59,7 +59,7 @@ async function decode(file: string, maxPixels: number): Promise<{ image: Sharp; 
     // Loaded on first use: the decoder is a sizeable WebAssembly module most processes never need.
     const { default: heicDecode } = await import('heic-decode');
     try {
-      const image = await heicDecode({ buffer: await fs.promises.readFile(file) });
+      const image = await heicDecode({ buffer: file });
       const pixels = Buffer.from(image.data.buffer, image.data.byteOffset, image.data.byteLength);
       return { image: sharp(pixels, { raw: { width: image.width, height: image.height, channels: 4 } }), hasAlpha: false };
     } catch {
@@ -67,12 +67,6 @@ async function decode(file: string, maxPixels: number): Promise<{ image: Sharp; 
     }
   }
   return { image: sharp(file, { limitInputPixels: maxPixels, failOn: 'truncated' }), hasAlpha: Boolean(meta.hasAlpha) };
-}
-
-async function sha256File(file: string): Promise<string> {
-  const hash = crypto.createHash('sha256');
-  for await (const chunk of fs.createReadStream(file)) hash.update(chunk);
-  return hash.digest('hex');
 }
 
 /** Writes bytes under the upload directory atomically: a crash never leaves half a file. */
@@ -95,10 +89,10 @@ export async function storeUpload(
   db: Db,
   clock: Clock,
   config: UploadConfig,
-  input: { borrowerId: number; file: string; bytes: number },
+  input: { borrowerId: number; file: Buffer; sha256: string },
 ): Promise<UploadRow> {
-  if (input.bytes > config.uploads.maxBytes) throw payloadTooLarge();
-  if (input.bytes === 0) throw damaged();
+  if (input.file.length > config.uploads.maxBytes) throw payloadTooLarge();
+  if (input.file.length === 0) throw damaged();
   const source = await decode(input.file, config.uploads.maxPixels);
   let display: { data: Buffer; info: OutputInfo };
   let thumb: Buffer;
@@ -114,7 +108,7 @@ export async function storeUpload(
     throw damaged();
   }
   // The perceptual hash only needs 32x32 pixels: the thumbnail is plenty and cheap to decode.
-  const [original, perceptual] = await Promise.all([sha256File(input.file), phash(thumb)]);
+  const perceptual = await phash(thumb);
   const now = clock.now().getTime();
   const p = localParts(now, config.timeZone);
   const day = `${p.y}${String(p.m).padStart(2, '0')}${String(p.d).padStart(2, '0')}`;
@@ -127,7 +121,7 @@ export async function storeUpload(
     borrower_id: input.borrowerId,
     path: relative,
     thumb_path: thumbRelative,
-    sha256: original,
+    sha256: input.sha256,
     phash: perceptual,
     width: display.info.width,
     height: display.info.height,

@@ -50,7 +50,7 @@ export async function ajaxCreate(ctx: Context): Promise<void> {
   const request = validate(feedbackSchema, raw);
   if (files.length && borrower) {
     for (const file of files) {
-      request.attachments.push((await storeUpload(db, clock, config, { borrowerId: borrower.id, file: file.tmpPath, bytes: file.bytes })).path);
+      request.attachments.push((await storeUpload(db, clock, config, { borrowerId: borrower.id, file: file.data, sha256: file.sha256 })).path);
     }
   } else if (files.length) {
     request.attachments.push('(file)'); // a visitor's file: refused below like any attachment

@@ -14,8 +14,8 @@ export async function infoEnvelope(ctx: Context, next: Next): Promise<void> {
 /** Multipart on an upload route: at most `maxFiles` files, the configured size each. */
 export function uploadParser(maxFiles: number) {
   return async function uploads(ctx: Context, next: Next): Promise<void> {
-    const { uploadDir, uploads } = ctx.deps.config;
-    return parseMultipart({ tmpDir: `${uploadDir}/.tmp`, maxBytes: uploads.maxBytes, maxFiles })(ctx, next);
+    const { uploads } = ctx.deps.config;
+    return parseMultipart({ maxBytes: uploads.maxBytes, maxFiles })(ctx, next);
   };
 }
 
@@ -29,7 +29,7 @@ export async function ajaxUpload(ctx: Context): Promise<void> {
   const file = files.find((f) => f.field === wanted) ?? files.find((f) => f.field === 'file');
   if (!file) throw new AppError(422, 'upload_missing', 'errors.upload_missing');
   const { db, clock, config } = ctx.deps;
-  const stored = await storeUpload(db, clock, config, { borrowerId: ctx.state.borrower!.id, file: file.tmpPath, bytes: file.bytes });
+  const stored = await storeUpload(db, clock, config, { borrowerId: ctx.state.borrower!.id, file: file.data, sha256: file.sha256 });
   respond(ctx, { json: { info: stored.path, status: 1, url: '' }, redirect: '/Repay/index.shtml' });
 }
 

@@ -204,7 +204,7 @@ export async function repayProof(ctx: Context): Promise<void> {
   const fields: Record<string, unknown> = { ...raw };
   for (const file of ctx.state.multipart?.files ?? []) {
     if ((file.field === 'utr_image' || file.field === 'repay_image') && file.bytes > 0) {
-      fields[file.field] = (await storeUpload(db, clock, config, { borrowerId: borrower.id, file: file.tmpPath, bytes: file.bytes })).path;
+      fields[file.field] = (await storeUpload(db, clock, config, { borrowerId: borrower.id, file: file.data, sha256: file.sha256 })).path;
     }
   }
   const request = validate(proofSchema, Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, v === '' ? undefined : v])));

@@ -1,7 +1,4 @@
 import crypto from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import busboy from 'busboy';
 import type { Context, Next } from 'koa';
 import { AppError, payloadTooLarge, unsupportedMediaType } from '../../errors.ts';
@@ -9,9 +6,11 @@ import { assertCsrf } from './csrf.ts';
 
 export interface UploadedFile {
   field: string;
-  /** A temporary file, deleted when the request ends whatever happens. */
-  tmpPath: string;
+  /** The bytes as sent (never more than the size limit). */
+  data: Buffer;
   bytes: number;
+  /** sha256 of the bytes, computed while they arrived. */
+  sha256: string;
 }
 
 export interface Multipart {
@@ -30,26 +29,21 @@ const tooManyFiles = () => new AppError(413, 'too_many_files', 'errors.too_many_
 /**
  * Parses multipart/form-data on upload routes only, with busboy. Any part
  * with a filename is a file, whatever its headers (the spec's own request
- * sends one without a Content-Type). Files stream to temporary files under
- * `tmpDir`, with explicit limits on count, size and fields; every temporary
- * file is removed when the request ends, failed or not.
+ * sends one without a Content-Type). Files are kept in memory, bounded by
+ * explicit limits on count, size and fields (3 x 10 MB at most), so nothing
+ * is ever left on disk and a slow server does no extra file round trips.
  */
-export function parseMultipart(options: { tmpDir: string; maxBytes: number; maxFiles: number }) {
+export function parseMultipart(options: { maxBytes: number; maxFiles: number }) {
   return async function multipart(ctx: Context, next: Next): Promise<void> {
     if (!ctx.is('multipart/form-data')) throw unsupportedMediaType();
-    await fs.promises.mkdir(options.tmpDir, { recursive: true });
     const files: UploadedFile[] = [];
-    try {
-      ctx.state.multipart = { fields: await read(ctx, options, files), files };
-      assertCsrf(ctx);
-      await next();
-    } finally {
-      await Promise.all(files.map((f) => fs.promises.rm(f.tmpPath, { force: true })));
-    }
+    ctx.state.multipart = { fields: await read(ctx, options, files), files };
+    assertCsrf(ctx);
+    await next();
   };
 }
 
-function read(ctx: Context, options: { tmpDir: string; maxBytes: number; maxFiles: number }, files: UploadedFile[]) {
+function read(ctx: Context, options: { maxBytes: number; maxFiles: number }, files: UploadedFile[]) {
   return new Promise<Record<string, string>>((resolve, reject) => {
     let parser: busboy.Busboy;
     try {
@@ -61,15 +55,18 @@ function read(ctx: Context, options: { tmpDir: string; maxBytes: number; maxFile
       return reject(unsupportedMediaType());
     }
     const fields: Record<string, string> = {};
-    const writes: Promise<void>[] = [];
-    const sinks: fs.WriteStream[] = [];
+    let open = 0;
+    let parsed = false;
     let failure: Error | undefined;
+    const finish = () => {
+      if (!failure && parsed && open === 0) resolve(fields);
+    };
     const fail = (err: Error) => {
       if (failure) return;
       failure = err;
       ctx.req.unpipe(parser);
       ctx.req.resume(); // drain the rest quickly without keeping it
-      for (const sink of sinks) sink.destroy(); // close the temporary files; the caller removes them
+      files.length = 0; // let go of what was received
       reject(failure);
     };
     // A client that goes away mid-upload: busboy would wait forever, and the
@@ -81,25 +78,31 @@ function read(ctx: Context, options: { tmpDir: string; maxBytes: number; maxFile
       fields[name] = value;
     });
     parser.on('file', (field, stream) => {
-      // The name the client gave is never used on disk.
-      const tmpPath = path.join(options.tmpDir, `${crypto.randomBytes(16).toString('hex')}.part`);
-      const file: UploadedFile = { field, tmpPath, bytes: 0 };
-      files.push(file);
+      // The name the client gave is never used: stored files are named by their content.
+      const chunks: Buffer[] = [];
+      const hash = crypto.createHash('sha256');
+      let bytes = 0;
+      open++;
       stream.on('data', (chunk: Buffer) => {
-        file.bytes += chunk.length;
+        bytes += chunk.length;
+        hash.update(chunk);
+        chunks.push(chunk);
       });
       stream.on('limit', () => fail(payloadTooLarge()));
-      const sink = fs.createWriteStream(tmpPath);
-      sinks.push(sink);
-      writes.push(pipeline(stream, sink).catch((err) => fail(err)));
+      stream.on('error', (err: Error) => fail(err));
+      stream.on('end', () => {
+        open--;
+        if (!failure) files.push({ field, data: Buffer.concat(chunks, bytes), bytes, sha256: hash.digest('hex') });
+        finish();
+      });
     });
     parser.on('filesLimit', () => fail(tooManyFiles()));
     parser.on('partsLimit', () => fail(tooManyFiles()));
     parser.on('fieldsLimit', () => fail(payloadTooLarge()));
     parser.on('error', () => fail(new AppError(400, 'bad_multipart', 'errors.bad_request')));
     parser.on('close', () => {
-      if (failure) return;
-      Promise.all(writes).then(() => (failure ? reject(failure) : resolve(fields)), reject);
+      parsed = true;
+      finish();
     });
     ctx.req.pipe(parser);
   });
