@@ -69,8 +69,8 @@ function read(ctx: Context, options: { maxBytes: number; maxFiles: number }, fil
       files.length = 0; // let go of what was received
       reject(failure);
     };
-    // A client that goes away mid-upload: busboy would wait forever, and the
-    // temporary file would never be removed.
+    // A client that goes away mid-upload: busboy would wait forever, holding
+    // what was received.
     ctx.req.once('close', () => {
       if (!ctx.req.complete) fail(new AppError(400, 'upload_aborted', 'errors.bad_request'));
     });
