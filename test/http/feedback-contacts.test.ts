@@ -38,6 +38,20 @@ test.serial('feedback from a visitor, then the rate limit per address', async (t
   t.is((await visitor.postApp('/Feedback/ajaxCreate', { comments: '', contact: '5512345678' })).json().message, 'Write your message.');
   t.is((await visitor.postApp('/Feedback/ajaxCreate', { comments: 'x'.repeat(2001), contact: '5512345678' })).status, 422);
   t.is((await visitor.postApp('/Feedback/ajaxCreate', { comments: 'hi', contact: '5512345678', attachments: '20260302/0123456789abcdef0123456789abcdef.jpg' })).status, 422, 'visitors attach nothing');
+  const page = await visitor.get('/Feedback/index');
+  t.notRegex(page.text, /type="file"/, 'visitors are not offered attachments');
+  const token = /name="_csrf" value="([^"]+)"/.exec(page.text)![1]!;
+  const withFile = await visitor.request('POST', '/Feedback/ajaxCreate', {
+    body: multipart('V', [
+      ['Content-Disposition: form-data; name="_csrf"', token],
+      ['Content-Disposition: form-data; name="comments"', 'see attached'],
+      ['Content-Disposition: form-data; name="contact"', '5512345678'],
+      ['Content-Disposition: form-data; name="attachments"; filename="a.png"\r\nContent-Type: image/png', await screenshotPng('visitor')],
+    ]),
+    headers: { 'Content-Type': 'multipart/form-data; boundary=V' },
+  });
+  t.is(withFile.status, 422);
+  t.regex(withFile.text, /Sign in to attach images\./);
   await visitor.postApp('/Feedback/ajaxCreate', { comments: 'second', contact: '5512345678' });
   await visitor.postApp('/Feedback/ajaxCreate', { comments: 'third', contact: '5512345678' });
   const limited = await visitor.postApp('/Feedback/ajaxCreate', { comments: 'fourth', contact: '5512345678' });

@@ -1,6 +1,7 @@
 import type { Context } from 'koa';
 import { z } from 'zod';
 import { normalizePhone } from '../../domain/phone.ts';
+import { invalidInput } from '../../errors.ts';
 import { createFeedback } from '../../services/feedback.ts';
 import { storeUpload } from '../../services/uploads.ts';
 import { renderPage, respond } from '../respond.ts';
@@ -48,12 +49,9 @@ export async function ajaxCreate(ctx: Context): Promise<void> {
   ctx.state.form = { view: 'feedback/index.njk', page: '/Feedback/index', values: { comments: raw.comments, contact: raw.contact } };
   const files = (ctx.state.multipart?.files ?? []).filter((f) => f.bytes > 0);
   const request = validate(feedbackSchema, raw);
-  if (files.length && borrower) {
-    for (const file of files) {
-      request.attachments.push((await storeUpload(db, clock, config, { borrowerId: borrower.id, file: file.data, sha256: file.sha256 })).path);
-    }
-  } else if (files.length) {
-    request.attachments.push('(file)'); // a visitor's file: refused below like any attachment
+  if (files.length && !borrower) throw invalidInput({ attachments: 'errors.attachments_need_account' });
+  for (const file of files) {
+    request.attachments.push((await storeUpload(db, clock, config, { borrowerId: borrower!.id, file: file.data, sha256: file.sha256 })).path);
   }
   await createFeedback(db, clock, config, { ...request, borrowerId: borrower?.id, address: ctx.ip });
   respond(ctx, {
