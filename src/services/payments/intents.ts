@@ -6,6 +6,7 @@ import { billOfLoan, type BillRow } from '../../data/repositories/bills.ts';
 import { findLoan, findOwnLoanByOid, type LoanRow } from '../../data/repositories/loans.ts';
 import {
   findIntent,
+  findReferenceById,
   insertIntent,
   insertReference,
   type IntentRow,
@@ -155,7 +156,7 @@ export async function referenceFor(
         created_at: now,
         expires_at: expiresAt,
       });
-      return (await db<ReferenceRow>('payment_references').where({ id }).first())!;
+      return (await findReferenceById(db, id))!;
     } catch (err) {
       // Random references can collide with an old one; a few tries always find a free one.
       if (!isUniqueViolation(err) || attempt >= 4) throw err;
