@@ -174,6 +174,11 @@ export function presentDelay(config: PresentConfig, q: DelayQuote) {
   };
 }
 
+/** Repay/loanDelay: the bill, with `needRepayMoney` = what the extension costs now, and its effect. */
+export function presentLoanDelay(config: PresentConfig, current: LoanSnapshot, q: DelayQuote) {
+  return { ...presentLoanDetail(config, current), needRepayMoney: units(q.total), ...presentDelay(config, q) };
+}
+
 /** For people: what a bill's numbers mean today, for the home and detail pages. */
 export function presentBillForPage(config: PresentConfig, current: LoanSnapshot, now: Date, settlements: SettlementRow[] = []) {
   const { loan, bill, state, dueDay } = current;

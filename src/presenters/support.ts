@@ -1,5 +1,6 @@
 import type { TFunction } from 'i18next';
 import { isoDay } from '../domain/calendar.ts';
+import { formatPlain } from '../domain/money.ts';
 import type { FeedbackRow } from '../services/feedback.ts';
 import type { ProofForStaff, QueuedProof } from '../services/support.ts';
 
@@ -42,7 +43,7 @@ export function presentProofForStaff(found: ProofForStaff, t: TFunction) {
       repaidTotal: state.repaidTotal,
       status: state.status,
     },
-    prefill: (state.needRepayMoney / 100).toFixed(2),
+    prefill: formatPlain(state.needRepayMoney),
     images: found.images
       .filter((i) => i.upload)
       .map((i) => ({ field: i.field, full: `/Public/Upload/${i.upload!.path}`, thumb: `/Public/Upload/${i.upload!.thumb_path}` })),

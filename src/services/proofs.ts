@@ -155,6 +155,8 @@ export async function reviewProof(
   if (decision.approve && (!Number.isSafeInteger(decision.amount) || decision.amount <= 0)) {
     throw invalidInput({ amount: 'errors.amount_invalid' });
   }
+  // The borrower reads the reason: "other" means nothing without a note.
+  if (!decision.approve && decision.code === 'other' && !decision.note) throw invalidInput({ note: 'errors.reject_note_required' });
   return db.transaction(async (trx) => {
     const now = clock.now().getTime();
     const changed = await trx('proofs')

@@ -1,13 +1,13 @@
 import type { Context } from 'koa';
 import { z } from 'zod';
-import { newestIntent, intentsOfBill, referencesOfIntents } from '../../data/repositories/payments.ts';
+import { intentsOfBill, referencesOfIntents } from '../../data/repositories/payments.ts';
 import { isoDay } from '../../domain/calendar.ts';
 import { invalidInput, notFound } from '../../errors.ts';
-import { type LoanSnapshot, presentBillForPage, presentDelay, presentLoanDetail, presentOrders } from '../../presenters/loans.ts';
+import { type LoanSnapshot, presentBillForPage, presentDelay, presentLoanDelay, presentLoanDetail, presentOrders } from '../../presenters/loans.ts';
 import { presentPaymentHistory } from '../../presenters/payments.ts';
 import { presentProofsForBorrower } from '../../presenters/proofs.ts';
 import type { PayType } from '../../services/payments/gateway.ts';
-import { intentByToken, openIntent, ownBill } from '../../services/payments/intents.ts';
+import { extensionToPay, intentByToken, openIntent, ownBill } from '../../services/payments/intents.ts';
 import { proofsOfBill, submitProof } from '../../services/proofs.ts';
 import { quoteDelay } from '../../services/settlement.ts';
 import { storeUpload } from '../../services/uploads.ts';
@@ -99,7 +99,7 @@ export async function loanDelay(ctx: Context): Promise<void> {
   const q = quoteDelay(current.bill!, current.loan, clock.now(), config);
   respond(ctx, {
     view: 'repay/delay.njk',
-    data: { ...presentLoanDetail(config, current), needRepayMoney: q.total / 100, ...presentDelay(config, q) },
+    data: presentLoanDelay(config, current, q),
     message: 'messages.successfully',
     page: () => ({
       current: presentBillForPage(config, current, clock.now()),
@@ -166,8 +166,8 @@ export async function ajaxDelay(ctx: Context): Promise<void> {
   const { config, db, clock } = ctx.deps;
   const request = validate(ajaxDelaySchema, input(ctx));
   const owned = await ownBill(db, ctx.state.borrower!.id, { billId: Number(request.oid) });
-  const latest = await newestIntent(db, owned.bill.id, 'delay');
-  if (latest?.status === 'paid') {
+  const intent = await extensionToPay(db, clock, config, owned);
+  if (!intent) {
     respond(ctx, {
       json: { status: 200, data: '', message: ctx.state.t('messages.deferred_success') },
       redirect: `/Repay/loanDetail?oid=${owned.loan.oid}`,
@@ -175,7 +175,6 @@ export async function ajaxDelay(ctx: Context): Promise<void> {
     });
     return;
   }
-  const intent = await openIntent(db, clock, config, owned, 'delay');
   const url = paymentUrl(ctx, intent);
   respond(ctx, {
     status: 402,

@@ -3,7 +3,7 @@ import type { Context } from 'koa';
 import { z } from 'zod';
 import { dayOf, isoDay } from '../../domain/calendar.ts';
 import { OPEN_STATES } from '../../domain/loan-status.ts';
-import { parseMoney } from '../../domain/money.ts';
+import { formatPlain, parseMoney } from '../../domain/money.ts';
 import { presentBillForPage, presentBorrowerLoans, presentQuote } from '../../presenters/loans.ts';
 import { currentLoan } from '../../services/loan-reads.ts';
 import { AppError } from '../../errors.ts';
@@ -75,7 +75,7 @@ function quoteForm(ctx: Context, quota: number) {
   const principal = request.principal ?? quota;
   return {
     form: {
-      money: (principal / 100).toFixed(2),
+      money: formatPlain(principal),
       time: request.term ?? product.defaultTerm,
       min: product.minAmount / 100,
       max: quota / 100,

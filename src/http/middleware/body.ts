@@ -21,6 +21,18 @@ const parse = koaBody({
 // Provider notifications are verified over their exact bytes (read raw by their handler);
 // a phone book upload has its own, larger limits (parseContactsBody).
 const OWN_PARSER = /^\/(pay\/notify|contact\/ajaxpush)$/i;
+// Upload routes parse multipart themselves (parseMultipart); nowhere else is multipart read.
+const UPLOAD_ROUTES = /^\/(info\/ajaxupload|repay\/repayproof|feedback\/ajaxcreate)$/i;
+
+/**
+ * Whether this request's body is read by its route rather than here, so the
+ * route checks the CSRF token after parsing (the global check cannot see it).
+ * Only these named routes: a multipart body anywhere else is never read, and
+ * so never skips the check. (Payment URLs and notifications need no session token.)
+ */
+export function routeReadsBodyAndCsrf(ctx: Context): boolean {
+  return /^\/contact\/ajaxpush$/i.test(ctx.path) || (UPLOAD_ROUTES.test(ctx.path) && Boolean(ctx.is('multipart/form-data')));
+}
 
 export async function parseBody(ctx: Context, next: Next): Promise<void> {
   if (OWN_PARSER.test(ctx.path)) return next();

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import type { Context, Next } from 'koa';
 import { csrfRejected } from '../../errors.ts';
 import { publicBase } from '../urls.ts';
+import { routeReadsBodyAndCsrf } from './body.ts';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -43,15 +44,9 @@ export function assertCsrf(ctx: Context): void {
 // Payment URLs carry their own unguessable token (a WebView may have no session),
 // and provider notifications carry a signature: neither uses the session token.
 const TOKEN_AUTHENTICATED = /^\/pay\//i;
-// Routes that parse their own body check its token afterwards: upload routes (parseMultipart)
-// and the phone book (requireCsrf after parseContactsBody).
-const UPLOAD_ROUTES = /^\/(info\/ajaxupload|repay\/repayproof|feedback\/ajaxcreate)$/i;
-const OWN_BODY_ROUTES = /^\/contact\/ajaxpush$/i;
-
 /** Checks every unsafe method; GET actions that change state add `requireCsrf` to their route. */
 export async function csrfForUnsafeMethods(ctx: Context, next: Next): Promise<void> {
-  const deferred = (UPLOAD_ROUTES.test(ctx.path) && ctx.is('multipart/form-data')) || OWN_BODY_ROUTES.test(ctx.path);
-  if (!SAFE_METHODS.has(ctx.method) && !TOKEN_AUTHENTICATED.test(ctx.path) && !deferred) assertCsrf(ctx);
+  if (!SAFE_METHODS.has(ctx.method) && !TOKEN_AUTHENTICATED.test(ctx.path) && !routeReadsBodyAndCsrf(ctx)) assertCsrf(ctx);
   await next();
 }
 

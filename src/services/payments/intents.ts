@@ -111,6 +111,21 @@ export async function openIntent(
   });
 }
 
+/**
+ * Repay/ajaxDelay's rule: null once the newest extension bought for the bill
+ * is paid (the due day has moved); otherwise the intent that pays for one.
+ */
+export async function extensionToPay(
+  db: Db,
+  clock: Clock,
+  config: IntentConfig,
+  owned: { loan: LoanRow; bill: BillRow },
+): Promise<IntentRow | null> {
+  const latest = await newestIntent(db, owned.bill.id, 'delay');
+  if (latest?.status === 'paid') return null;
+  return openIntent(db, clock, config, owned, 'delay');
+}
+
 /** Why an intent cannot take new references: paid, replaced, or expired (an i18n key), or null. */
 export function intentClosed(intent: IntentRow, now: number): string | null {
   if (intent.status === 'paid') return 'errors.intent_paid';

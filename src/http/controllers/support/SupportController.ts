@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { findBorrowerByPhone } from '../../../data/repositories/borrowers.ts';
 import { parseMoney } from '../../../domain/money.ts';
 import { normalizePhone } from '../../../domain/phone.ts';
-import { invalidInput, notFound } from '../../../errors.ts';
+import { notFound } from '../../../errors.ts';
 import { presentFeedbackInbox, presentProofForStaff, presentQueue } from '../../../presenters/support.ts';
 import { audit, recentAudit } from '../../../services/audit.ts';
 import { answerFeedback, feedbackInbox } from '../../../services/feedback.ts';
@@ -94,7 +94,6 @@ export async function decideProof(ctx: Context): Promise<void> {
     input.decision === 'approve'
       ? { approve: true, amount: input.amount, purpose: input.purpose }
       : { approve: false, code: input.reason, note: input.note || undefined };
-  if (!decision.approve && decision.code === 'other' && !decision.note) throw invalidInput({ note: 'errors.reject_note_required' });
   const { db, clock, config } = ctx.deps;
   await reviewProof(db, clock, config, { proofId: id, staffId: ctx.state.staff!.id, address: ctx.ip, decision });
   if (ctx.session) ctx.session.flash = decision.approve ? 'support.approved' : 'support.rejected';
