@@ -17,9 +17,14 @@ export const ROOT = path.resolve(import.meta.dirname, '..');
 export const HAS_TASKSET = spawnSync('taskset', ['-c', '0', 'true']).status === 0;
 export const JEMALLOC = '/usr/lib/x86_64-linux-gnu/libjemalloc.so.2';
 
-/** A command pinned to one core where taskset exists. */
+/**
+ * A command pinned to one core, or (null) free to use every core, where
+ * taskset exists. Free is explicit: a child inherits its parent's affinity,
+ * and the benchmark itself runs pinned to core 1.
+ */
 export function pinned(core: number | null, cmd: string, args: string[]): [string, string[]] {
-  return HAS_TASKSET && core !== null ? ['taskset', ['-c', String(core), cmd, ...args]] : [cmd, args];
+  if (!HAS_TASKSET) return [cmd, args];
+  return ['taskset', ['-c', core === null ? `0-${os.cpus().length - 1}` : String(core), cmd, ...args]];
 }
 
 export function freePort(): Promise<number> {

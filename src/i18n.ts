@@ -43,8 +43,50 @@ export async function createI18n(defaultLanguage: Language): Promise<I18n> {
     interpolation: { escapeValue: false }, // Nunjucks escapes on output
     returnNull: false,
   });
-  const fixed = new Map(LANGUAGES.map((l) => [l, instance.getFixedT(l)]));
+  const fixed = new Map(LANGUAGES.map((l) => [l, remembered(instance.getFixedT(l))]));
   return { t: (lang) => fixed.get(lang)! };
+}
+
+// Enough for every key the app has in one language.
+const REMEMBERED_KEYS = 4000;
+// Strings with values filled in (amounts, days, masked phones) vary; this many are kept before starting over.
+const REMEMBERED_FILLED = 2000;
+
+const isPlainOptions = (o: unknown): o is Record<string, string | number | boolean> =>
+  typeof o === 'object' && o !== null && Object.values(o).every((v) => ['string', 'number', 'boolean'].includes(typeof v));
+
+/**
+ * A page asks for a hundred or so strings, and i18next resolves each
+ * (namespaces, fallbacks, plurals, nesting, interpolation) every time. The
+ * same key with the same values always gives the same string, so each is
+ * resolved once: plain keys for good, filled-in ones in a bounded map that
+ * starts over when full. Anything else goes straight through.
+ */
+function remembered(t: TFunction): TFunction {
+  const resolve = t as unknown as (...args: unknown[]) => string;
+  const plain = new Map<string, string>();
+  let filled = new Map<string, string>();
+  const lookup = (key: unknown, options?: unknown, ...rest: unknown[]): string => {
+    if (typeof key !== 'string' || rest.length > 0) return resolve(key, options, ...rest);
+    if (options === undefined) {
+      let text = plain.get(key);
+      if (text === undefined) {
+        text = resolve(key);
+        if (plain.size < REMEMBERED_KEYS) plain.set(key, text);
+      }
+      return text;
+    }
+    if (!isPlainOptions(options)) return resolve(key, options);
+    const id = `${key}\u0000${JSON.stringify(options)}`;
+    let text = filled.get(id);
+    if (text === undefined) {
+      text = resolve(key, options);
+      if (filled.size >= REMEMBERED_FILLED) filled = new Map();
+      filled.set(id, text);
+    }
+    return text;
+  };
+  return lookup as unknown as TFunction;
 }
 
 export function isLanguage(value: unknown): value is Language {

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import test from 'ava';
-import { LANGUAGES, loadResources } from '../src/i18n.ts';
+import { createI18n, LANGUAGES, loadResources } from '../src/i18n.ts';
 import { flattenKeys, missingKeys, parityProblems, usedKeys } from './helpers/i18n-keys.ts';
 
 const resources = loadResources();
@@ -38,4 +38,16 @@ test('the checks catch a missing key in a language and in a template', (t) => {
     `${path.relative(process.cwd(), path.join(dir, 'page.njk'))}: home.c`,
   ]);
   t.deepEqual(usedKeys("throw x('errors.nope')", ['errors']), ['errors.nope']);
+});
+
+test('a remembered plain string never stands in for an interpolated one', async (t) => {
+  const i18n = await createI18n('es');
+  const en = i18n.t('en');
+  t.is(en('common.signed_in_as'), 'Signed in as {{phone}}');
+  t.is(en('common.signed_in_as'), 'Signed in as {{phone}}');
+  t.is(en('common.signed_in_as', { phone: '55****5678' }), 'Signed in as 55****5678');
+  t.is(en('common.signed_in_as', { phone: '55****0000' }), 'Signed in as 55****0000');
+  t.is(en('common.signed_in_as', { phone: '55****5678' }), 'Signed in as 55****5678');
+  t.is(i18n.t('es')('common.signed_in_as', { phone: '1' }), 'Sesión iniciada como 1');
+  t.is(en('no.such.key'), 'no.such.key');
 });

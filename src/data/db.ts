@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
 import knexFactory, { type Knex } from 'knex';
 import pg from 'pg';
 import type { Config } from '../config.ts';
@@ -18,6 +19,7 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 interface SqliteConnection {
   pragma(sql: string): unknown;
   prepare(sql: string): unknown;
+  close(): unknown;
 }
 
 const STATEMENT_CACHE_SIZE = 500;
@@ -41,17 +43,61 @@ function cacheStatements(conn: SqliteConnection): void {
   };
 }
 
+interface Reader {
+  conn: Database.Database | null;
+  statements: Map<string, Database.Statement>;
+}
+
+// A SQLite file database's second connection, for firstRow; opened on first use.
+const readers = new WeakMap<Db, Reader>();
+
+/**
+ * One row by a fixed SQL text (`?` placeholders), the same on both databases.
+ * On a SQLite file, outside a transaction, it runs as a prepared statement on
+ * a second, query-only connection: WAL lets it read beside the writer and it
+ * sees every committed write. knex's builder, pool queue and query ids cost
+ * several times the query itself, and the reads behind every signed-in request
+ * (session, borrower, newest loan, bill) are the hottest. Anything else goes
+ * through knex.
+ */
+export async function firstRow<T>(db: Executor, sql: string, bindings: ReadonlyArray<string | number>): Promise<T | undefined> {
+  const reader = (db as Knex.Transaction).isTransaction ? undefined : readers.get(db as Db);
+  if (reader) {
+    if (!reader.conn) {
+      reader.conn = new Database((db as Db).client.config.connection.filename, { fileMustExist: true });
+      reader.conn.pragma('busy_timeout = 5000');
+      reader.conn.pragma('query_only = ON');
+    }
+    let statement = reader.statements.get(sql);
+    if (!statement) {
+      statement = reader.conn.prepare(sql);
+      reader.statements.set(sql, statement);
+    }
+    return statement.get(...bindings) as T | undefined;
+  }
+  const result = await db.raw(sql, bindings as (string | number)[]);
+  // better-sqlite3 answers the rows; pg a result with them.
+  return (Array.isArray(result) ? result[0] : result.rows[0]) as T | undefined;
+}
+
 /** Opens the configured database: SQLite in WAL mode with foreign keys on, or PostgreSQL. */
 export function openDatabase(database: Config['database']): Db {
   if (database.client === 'pg') {
     return knexFactory({ client: 'pg', connection: database.url, pool: { min: 0, max: 10 } });
   }
-  if (database.filename !== ':memory:') {
-    fs.mkdirSync(path.dirname(path.resolve(database.filename)), { recursive: true });
+  const reader: Reader = { conn: null, statements: new Map() };
+  const db = sqlite(database.filename, reader);
+  if (database.filename !== ':memory:') readers.set(db, reader);
+  return db;
+}
+
+function sqlite(filename: string, reader: Reader): Db {
+  if (filename !== ':memory:') {
+    fs.mkdirSync(path.dirname(path.resolve(filename)), { recursive: true });
   }
   return knexFactory({
     client: 'better-sqlite3',
-    connection: { filename: database.filename },
+    connection: { filename },
     useNullAsDefault: true,
     // better-sqlite3 is synchronous: one connection serialises writers without SQLITE_BUSY.
     pool: {
@@ -63,6 +109,14 @@ export function openDatabase(database: Config['database']): Db {
         conn.pragma('busy_timeout = 5000');
         conn.pragma('foreign_keys = ON');
         conn.pragma('synchronous = NORMAL');
+        // The reader lives and dies with the writer (knex closes it on destroy).
+        const close = conn.close.bind(conn);
+        conn.close = () => {
+          reader.conn?.close();
+          reader.conn = null;
+          reader.statements.clear();
+          return close();
+        };
         done(null, conn);
       },
     },

@@ -15,7 +15,7 @@ sharp.cache(false);
 
 // Wide enough to read a receipt, tall enough for a phone screenshot; a 12 MP
 // photo shrinks while it is decoded (JPEG shrink-on-load), which is most of the speed.
-const DISPLAY_WIDTH = 1280;
+const DISPLAY_WIDTH = 1000;
 const DISPLAY_HEIGHT = 2560;
 const THUMB_EDGE = 320;
 const ACCEPTED = new Set(['jpeg', 'png', 'webp', 'heif']);

@@ -1,4 +1,4 @@
-import { type Executor, insertReturningId } from '../db.ts';
+import { type Executor, firstRow, insertReturningId } from '../db.ts';
 
 export interface BillRow {
   id: number;
@@ -41,7 +41,7 @@ export function findBillForUpdate(db: Executor, id: number): Promise<BillRow | u
 }
 
 export function billOfLoan(db: Executor, loanId: number): Promise<BillRow | undefined> {
-  return db<BillRow>('bills').where({ loan_id: loanId }).first();
+  return firstRow(db, 'select * from bills where loan_id = ?', [loanId]);
 }
 
 export function billsOfLoans(db: Executor, loanIds: number[]): Promise<BillRow[]> {

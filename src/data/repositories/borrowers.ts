@@ -1,4 +1,4 @@
-import { type Executor, insertReturningId } from '../db.ts';
+import { type Executor, firstRow, insertReturningId } from '../db.ts';
 
 export interface BorrowerRow {
   id: number;
@@ -11,7 +11,7 @@ export interface BorrowerRow {
 }
 
 export function findBorrowerById(db: Executor, id: number): Promise<BorrowerRow | undefined> {
-  return db<BorrowerRow>('borrowers').where({ id }).first();
+  return firstRow(db, 'select * from borrowers where id = ?', [id]);
 }
 
 export function findBorrowerByPhone(db: Executor, phone: string): Promise<BorrowerRow | undefined> {

@@ -1,5 +1,5 @@
 import type { LoanState } from '../../domain/loan-status.ts';
-import { type Executor, insertReturningId } from '../db.ts';
+import { type Executor, firstRow, insertReturningId } from '../db.ts';
 
 export interface LoanRow {
   id: number;
@@ -45,7 +45,7 @@ export function findOwnLoanByOid(db: Executor, borrowerId: number, oid: string):
 }
 
 export function newestLoan(db: Executor, borrowerId: number): Promise<LoanRow | undefined> {
-  return db<LoanRow>('loans').where({ borrower_id: borrowerId }).orderBy('id', 'desc').first();
+  return firstRow(db, 'select * from loans where borrower_id = ? order by id desc limit 1', [borrowerId]);
 }
 
 export function loansOf(db: Executor, borrowerId: number): Promise<LoanRow[]> {

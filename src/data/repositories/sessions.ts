@@ -1,4 +1,4 @@
-import type { Executor } from '../db.ts';
+import { type Executor, firstRow } from '../db.ts';
 
 export interface SessionRow {
   id: string;
@@ -10,7 +10,7 @@ export interface SessionRow {
 }
 
 export function findSession(db: Executor, id: string): Promise<SessionRow | undefined> {
-  return db<SessionRow>('sessions').where({ id }).first();
+  return firstRow(db, 'select * from sessions where id = ?', [id]);
 }
 
 /** Inserts or replaces a session's data, keeping its creation time when it exists. */
