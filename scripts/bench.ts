@@ -53,7 +53,7 @@ async function main() {
     const post = (p: string, body: string) =>
       fetch(`${portal.url}${p}`, { method: 'POST', headers: { ...app, 'Content-Type': 'application/x-www-form-urlencoded' }, body });
     await post('/Loan/reLoan', 'money=3000&time=10');
-    await post('/Index/ajaxApply', '');
+    await post('/Index/ajaxApply', 'kfs_ack=1');
     const oid = ((await (await fetch(`${portal.url}/Repay/loans`, { headers: app })).json()) as { data: { oid: string } }).data.oid;
 
     const routes: Array<{ name: string; url: string; opts: Partial<autocannon.Options> }> = [

@@ -69,7 +69,7 @@ async function borrower(base: string, index: number, until: number, photo: Buffe
     if (data.status === 2 || data.loan_status === 'none') {
       const applied = await call(`${base}/Loan/reLoan`, { method: 'POST', headers: form, body: 'money=1000&time=7' });
       if (applied?.status !== 200) continue;
-      const confirmed = await call(`${base}/Index/ajaxApply`, { method: 'POST', headers: form, body: '' });
+      const confirmed = await call(`${base}/Index/ajaxApply`, { method: 'POST', headers: form, body: 'kfs_ack=1' });
       if (confirmed?.status !== 200) continue;
       data = (await json(await call(`${base}/Repay/loans`, { headers: app })))?.data;
       if (data?.oid) accepted.loans.add(data.oid);

@@ -101,6 +101,16 @@ const envSchema = z.object({
         return false;
       }
     }, 'not a valid regular expression'),
+  LENDER_NAME: z.string().min(1).max(80).default('Cuota Demo Lender'),
+  KFS_VERSION: z.string().min(1).max(32).default('2026-11'),
+  COOLING_OFF_DAYS: int(0, 30).default(3),
+  GRIEVANCE_NAME: z.string().min(1).max(80).default('Grievance Officer, Cuota'),
+  GRIEVANCE_PHONE: z.string().regex(/^\+?[0-9 ()-]{6,20}$/, 'expected a phone number').default('+52 55 5000 4321'),
+  GRIEVANCE_EMAIL: z.email().default('grievance@cuota.test'),
+  GRIEVANCE_HOURS: z.string().min(1).max(40).default('Mon–Fri 09:00–18:00'),
+  ESCALATION_AUTHORITY: z.string().min(1).max(120).default('CONDUSEF'),
+  ESCALATION_URL: z.url().default('https://www.condusef.gob.mx'),
+  ESCALATION_AFTER_DAYS: int(1, 365).default(30),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -143,6 +153,14 @@ export interface Config {
     webhookSecret: string;
     intentMs: number;
     referenceMs: number;
+  };
+  /** Borrower protection: who lends, the key facts statement's version, the cooling-off days, where to complain. */
+  protection: {
+    lender: string;
+    kfsVersion: string;
+    coolingOffDays: number;
+    grievance: { name: string; phone: string; email: string; hours: string };
+    escalation: { authority: string; url: string; afterDays: number };
   };
   /** Run the portal as if it were this moment (development and demos only). */
   clockAt: Date | undefined;
@@ -240,6 +258,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       webhookSecret: e.PAYMENT_WEBHOOK_SECRET,
       intentMs: e.PAYMENT_INTENT_HOURS * 3_600_000,
       referenceMs: e.PAYMENT_REFERENCE_HOURS * 3_600_000,
+    },
+    protection: {
+      lender: e.LENDER_NAME,
+      kfsVersion: e.KFS_VERSION,
+      coolingOffDays: e.COOLING_OFF_DAYS,
+      grievance: { name: e.GRIEVANCE_NAME, phone: e.GRIEVANCE_PHONE, email: e.GRIEVANCE_EMAIL, hours: e.GRIEVANCE_HOURS },
+      escalation: { authority: e.ESCALATION_AUTHORITY, url: e.ESCALATION_URL, afterDays: e.ESCALATION_AFTER_DAYS },
     },
     clockAt: e.CLOCK_AT ? new Date(e.CLOCK_AT) : undefined,
     logLevel: e.LOG_LEVEL,

@@ -131,7 +131,7 @@ test('CLOCK_AT runs the portal at a given time: restarting past the due day show
   t.teardown(() => first.child.kill('SIGKILL'));
   const h1 = await session(first.url);
   await fetch(`${first.url}/Loan/reLoan`, { method: 'POST', headers: h1, body: 'money=3000&time=10' });
-  await fetch(`${first.url}/Index/ajaxApply`, { method: 'POST', headers: h1, body: '' });
+  await fetch(`${first.url}/Index/ajaxApply`, { method: 'POST', headers: h1, body: 'kfs_ack=1' });
   const before = await (await fetch(`${first.url}/Repay/loans`, { headers: h1 })).json();
   t.like(before.data, { status: 0, nextRepayDay: '12-03-2026', repay_money: 3216 });
   first.child.kill('SIGTERM');

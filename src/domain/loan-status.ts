@@ -1,13 +1,15 @@
 /** A loan's life. Any move not listed here is refused, never written silently. */
-export const LOAN_STATES = ['awaiting_confirmation', 'in_review', 'rejected', 'disbursed', 'repaid'] as const;
+export const LOAN_STATES = ['awaiting_confirmation', 'in_review', 'rejected', 'disbursed', 'repaid', 'cancelled'] as const;
 export type LoanState = (typeof LOAN_STATES)[number];
 
 const ALLOWED: Record<LoanState, readonly LoanState[]> = {
   awaiting_confirmation: ['in_review'],
   in_review: ['rejected', 'disbursed'],
   rejected: [],
-  disbursed: ['repaid'],
+  // cancelled: returned by the borrower within the cooling-off days.
+  disbursed: ['repaid', 'cancelled'],
   repaid: [],
+  cancelled: [],
 };
 
 /** States in which a loan blocks another application (one open loan per borrower). */

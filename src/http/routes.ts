@@ -1,7 +1,9 @@
 import Router from '@koa/router';
 import type { Middleware } from 'koa';
 import * as Index from './controllers/IndexController.ts';
+import * as Complaint from './controllers/ComplaintController.ts';
 import * as Contact from './controllers/ContactController.ts';
+import * as Document from './controllers/DocumentController.ts';
 import * as Feedback from './controllers/FeedbackController.ts';
 import * as Info from './controllers/InfoController.ts';
 import * as Loan from './controllers/LoanController.ts';
@@ -36,6 +38,7 @@ export function createRouter(): Router {
   router.post('/Loan/reLoan', requireBorrower, Loan.reLoan);
   router.get('/Loan/confirm', requireBorrower, Loan.confirmPage);
   router.get('/Loan/quote', requireBorrower, Loan.quote);
+  router.get('/Loan/keyFacts', requireBorrower, Loan.keyFacts);
 
   router.get('/Repay/index', Repay.loans);
   router.get('/Repay/loans', Repay.loans);
@@ -48,6 +51,17 @@ export function createRouter(): Router {
   router.post('/Repay/ajaxDelay', requireBorrower, Repay.ajaxDelay);
   router.post('/Repay/payData', requireBorrower, Repay.payData);
   router.post('/Repay/payTransf', requireBorrower, Repay.payTransf);
+  router.get('/Repay/exit', requireBorrower, Repay.exitOffer);
+  router.post('/Repay/exit', requireBorrower, Repay.exit);
+  router.get('/Repay/receipt', requireBorrower, Document.receiptPage);
+  router.get('/Repay/receipt/pdf', requireBorrower, Document.receiptPdf);
+  router.get('/Repay/certificate', requireBorrower, Document.certificatePage);
+  router.get('/Repay/certificate/pdf', requireBorrower, Document.certificatePdf);
+
+  router.get('/Complaint/index', Complaint.index);
+  router.post('/Complaint/create', requireBorrower, Complaint.create);
+  router.get('/Complaint/view', requireBorrower, Complaint.view);
+  router.post('/Complaint/reply', requireBorrower, Complaint.reply);
 
   router.post('/Info/ajaxUpload', requireBorrower, Info.infoEnvelope, Info.uploadParser(1), Info.ajaxUpload);
   router.post('/Repay/repayProof', requireBorrower, Info.infoEnvelope, multipartIfSent(Info.uploadParser(2)), Repay.repayProof);
@@ -85,6 +99,13 @@ export function createRouter(): Router {
   router.get('/support/audit', admin, Support.auditLog);
   router.get('/support/feedback', staff, Support.feedback);
   router.post('/support/feedback/:id', staff, Support.answer);
+  router.get('/support/complaints', staff, Support.complaints);
+  router.get('/support/complaints/:id', staff, Support.complaint);
+  router.post('/support/complaints/:id', staff, Support.replyComplaint);
+  router.get('/support/receipt', staff, Document.receiptPage);
+  router.get('/support/receipt/pdf', staff, Document.receiptPdf);
+  router.get('/support/certificate', staff, Document.certificatePage);
+  router.get('/support/certificate/pdf', staff, Document.certificatePdf);
 
   return router;
 }

@@ -10,6 +10,8 @@ export interface Formatters {
   money(value: Minor | string): string;
   /** A rate (the spec's decimal string) as a percentage: "4.3 %". */
   percent(value: string): string;
+  /** A fraction as a percentage to 0.1 %: 32.146 → "3,214.6 %". */
+  share(fraction: number): string;
   /** A calendar day ("YYYY-MM-DD") for people: "12 Mar 2026". */
   day(iso: string): string;
   /** An instant (unix ms) in the business time zone: "12 Mar 2026, 14:05". */
@@ -25,6 +27,7 @@ export function formatters(lang: Language, config: Pick<Config, 'currency' | 'ti
   if (!f) {
     const moneyFormat = new Intl.NumberFormat(LOCALE_TAGS[lang], { style: 'currency', currency: config.currency });
     const percentFormat = new Intl.NumberFormat(LOCALE_TAGS[lang], { style: 'percent', maximumFractionDigits: 4 });
+    const shareFormat = new Intl.NumberFormat(LOCALE_TAGS[lang], { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 });
     const dayFormat = new Intl.DateTimeFormat(LOCALE_TAGS[lang], { dateStyle: 'medium', timeZone: 'UTC' });
     const dateTimeFormat = new Intl.DateTimeFormat(LOCALE_TAGS[lang], {
       dateStyle: 'medium',
@@ -40,6 +43,7 @@ export function formatters(lang: Language, config: Pick<Config, 'currency' | 'ti
         const ppm = parseRatePpm(value);
         return ppm === null ? value : percentFormat.format(ppm / 1_000_000);
       },
+      share: (fraction) => shareFormat.format(fraction),
       day: (iso) => dayFormat.format(new Date(`${iso}T00:00:00Z`)),
       dateTime: (ms) => dateTimeFormat.format(ms),
     };

@@ -199,8 +199,8 @@ export function presentBillForPage(config: PresentConfig, current: LoanSnapshot,
     owed: state?.owed,
     needRepayMoney: state?.needRepayMoney ?? loan.principal + loan.repay_interest,
     repaidTotal: state?.repaidTotal ?? 0,
-    repaidAt: bill?.repaid_at ?? null,
-    settlements: settlements.map((x) => ({ amount: x.amount, at: x.settled_at, source: x.source, excess: x.excess })),
+    repaidAt: bill?.repaid_at ?? loan.cancelled_at ?? null,
+    settlements: settlements.map((x) => ({ id: x.id, purpose: x.purpose, amount: x.amount, at: x.settled_at, source: x.source, excess: x.excess })),
   };
 }
 

@@ -11,6 +11,7 @@ import { OPEN_STATES, transition } from '../domain/loan-status.ts';
 import { AppError, invalidInput } from '../errors.ts';
 
 type LoanConfig = Pick<Config, 'product' | 'timeZone' | 'review'>;
+type ConfirmConfig = LoanConfig & Pick<Config, 'protection'>;
 
 const DAY_MS = 86_400_000;
 
@@ -144,18 +145,30 @@ async function decide(
 
 /**
  * Index/ajaxApply: confirms the borrower's loan awaiting confirmation and, with
- * automatic review, decides it at once. A second confirmation of the same loan
- * (double click, second tab) changes nothing and answers like the first.
+ * automatic review, decides it at once. The borrower must have acknowledged
+ * the key facts statement (422 on `kfs_ack` otherwise); the acknowledgement is
+ * stored with its time and the statement's version. A second confirmation of
+ * the same loan (double click, second tab) changes nothing and answers like the first.
  */
-export async function confirmLoan(db: Db, clock: Clock, config: LoanConfig, borrowerId: number): Promise<LoanRow> {
+export async function confirmLoan(
+  db: Db,
+  clock: Clock,
+  config: ConfirmConfig,
+  borrowerId: number,
+  acknowledged: boolean,
+): Promise<LoanRow> {
   return db.transaction(async (trx) => {
     const loan = await newestLoan(trx, borrowerId);
     if (!loan || !OPEN_STATES.includes(loan.status)) {
       throw new AppError(409, 'nothing_to_confirm', 'errors.nothing_to_confirm');
     }
     if (loan.status !== 'awaiting_confirmation') return loan;
+    if (!acknowledged) throw invalidInput({ kfs_ack: 'errors.kfs_ack_required' });
+    const now = clock.now().getTime();
     const moved = await moveLoan(trx, loan.id, 'awaiting_confirmation', transition(loan.status, 'in_review'), {
-      confirmed_at: clock.now().getTime(),
+      confirmed_at: now,
+      kfs_version: config.protection.kfsVersion,
+      kfs_ack_at: now,
     });
     if (moved && config.review.mode === 'auto') {
       const borrower = (await findBorrowerById(trx, borrowerId))!;

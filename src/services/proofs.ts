@@ -148,7 +148,7 @@ export type ProofDecision =
 export async function reviewProof(
   db: Db,
   clock: Clock,
-  config: Pick<Config, 'timeZone' | 'quotaGrowth' | 'delayMax'>,
+  config: Pick<Config, 'timeZone' | 'quotaGrowth' | 'delayMax' | 'protection'>,
   input: { proofId: number; staffId: number; address: string; decision: ProofDecision },
 ): Promise<ProofRow> {
   const { decision } = input;

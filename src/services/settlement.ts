@@ -7,15 +7,17 @@ import { findLoan, type LoanRow, moveLoan } from '../data/repositories/loans.ts'
 import {
   findSettlementByReference,
   insertSettlement,
+  recordLeftAfter,
   type SettlementRow,
 } from '../data/repositories/settlements.ts';
 import { allocate, type BillFacts, billState, type BillState } from '../domain/bill.ts';
 import { dayOf } from '../domain/calendar.ts';
 import { type DelayQuote, delayQuote } from '../domain/delay.ts';
+import { type ExitQuote, exitQuote } from '../domain/exit.ts';
 import { transition } from '../domain/loan-status.ts';
 import { AppError } from '../errors.ts';
 
-type SettleConfig = Pick<Config, 'timeZone' | 'quotaGrowth' | 'delayMax'>;
+type SettleConfig = Pick<Config, 'timeZone' | 'quotaGrowth' | 'delayMax' | 'protection'>;
 
 export interface Payment {
   billId: number;
@@ -36,7 +38,8 @@ export function billFacts(bill: BillRow): BillFacts {
     overdueCleared: bill.overdue_cleared,
     interestPaid: bill.interest_paid,
     principalPaid: bill.principal_paid,
-    repaid: bill.status === 'repaid',
+    // A returned (cancelled) bill asks for nothing more, like a repaid one.
+    repaid: bill.status !== 'open',
   };
 }
 
@@ -83,6 +86,16 @@ export async function settleRepayment(
   }
 }
 
+/** The settlement just written for a payment, with what the bill still asks for afterwards recorded on it. */
+async function settled(trx: Executor, payment: Payment, now: Date, timeZone: string): Promise<SettlementRow> {
+  const settlement = (await findSettlementByReference(trx, payment.reference))!;
+  const bill = (await findBillForUpdate(trx, payment.billId))!;
+  const loan = (await findLoan(trx, bill.loan_id))!;
+  const left = stateOf(bill, loan, now, timeZone).needRepayMoney;
+  await recordLeftAfter(trx, settlement.id, left);
+  return { ...settlement, left_after: left };
+}
+
 /** settleRepayment's work inside the caller's transaction (the payment notification uses it too). */
 export async function applyRepayment(trx: Executor, clock: Clock, config: SettleConfig, payment: Payment): Promise<SettledPayment> {
   const now = clock.now();
@@ -124,7 +137,7 @@ export async function applyRepayment(trx: Executor, clock: Clock, config: Settle
       await rewardOnTimeRepayment(trx, borrower.id, grown, now.getTime());
     }
   }
-  return { settlement: (await findSettlementByReference(trx, payment.reference))!, applied: true };
+  return { settlement: await settled(trx, payment, now, config.timeZone), applied: true };
 }
 
 /** A bill's extension as of now: its price, its new due day, or why it cannot be bought. */
@@ -180,5 +193,63 @@ export async function applyDelay(
     excess_paid: bill.excess_paid + excess,
   });
   if (!written) throw new Error(`bill ${bill.id} changed while settling ${payment.reference}`);
-  return { settlement: (await findSettlementByReference(trx, payment.reference))!, applied: true, extended: true };
+  return { settlement: await settled(trx, payment, now, config.timeZone), applied: true, extended: true };
+}
+
+/** A bill's cooling-off exit as of now: its price, the last day, or why it is not offered. */
+export async function quoteExit(db: Executor, bill: BillRow, loan: LoanRow, now: Date, config: Pick<Config, 'timeZone' | 'protection'>): Promise<ExitQuote> {
+  const paid = await db('settlements').where({ bill_id: bill.id }).count<{ n: number | string }[]>({ n: '*' });
+  return exitQuote(
+    { principal: bill.principal, startDay: bill.start_day, open: bill.status === 'open', paidAnything: Number(paid[0]?.n ?? 0) > 0 },
+    { received: loan.received, repayRatePpm: loan.repay_rate_ppm },
+    dayOf(now.getTime(), config.timeZone),
+    config.protection.coolingOffDays,
+  );
+}
+
+/**
+ * Applies money paid to return a loan, inside the caller's transaction: the
+ * bill takes the amount received as principal and the days' interest, the
+ * fee is waived, the bill closes as cancelled and the loan as cancelled by
+ * the borrower. When the exit is no longer possible (period over, paid
+ * since) or the money is short, it is applied as a repayment instead.
+ */
+export async function applyExit(
+  trx: Executor,
+  clock: Clock,
+  config: SettleConfig,
+  payment: Payment,
+): Promise<SettledPayment & { cancelled: boolean }> {
+  const now = clock.now();
+  const bill = await findBillForUpdate(trx, payment.billId);
+  if (!bill) throw new AppError(404, 'not_found', 'errors.not_found');
+  const loan = (await findLoan(trx, bill.loan_id))!;
+  const q = await quoteExit(trx, bill, loan, now, config);
+  if (q.refusal || payment.amount < q.amount) {
+    return { ...(await applyRepayment(trx, clock, config, payment)), cancelled: false };
+  }
+  const excess = payment.amount - q.amount;
+  await insertSettlement(trx, {
+    bill_id: bill.id,
+    borrower_id: bill.borrower_id,
+    reference: payment.reference,
+    source: payment.source,
+    purpose: 'exit',
+    amount: payment.amount,
+    overdue_part: 0,
+    interest_part: q.interest,
+    delay_part: 0,
+    principal_part: loan.received,
+    excess,
+    settled_at: now.getTime(),
+  });
+  const written = await updateBill(trx, bill.id, bill.version, {
+    interest_paid: bill.interest_paid + q.interest,
+    principal_paid: bill.principal_paid + loan.received,
+    excess_paid: bill.excess_paid + excess,
+    status: 'cancelled',
+  });
+  if (!written) throw new Error(`bill ${bill.id} changed while settling ${payment.reference}`);
+  await moveLoan(trx, loan.id, loan.status, transition(loan.status, 'cancelled'), { cancelled_at: now.getTime() });
+  return { settlement: await settled(trx, payment, now, config.timeZone), applied: true, cancelled: true };
 }

@@ -44,7 +44,8 @@ test('apply with the live quote and confirm in English, then read the detail pag
 
   await page.getByRole('button', { name: 'Apply for this loan' }).click();
   await page.waitForURL(/\/Loan\/confirm$/);
-  t.regex((await page.locator('.facts').textContent())!, /MX\$1,710\.00[\s\S]*MX\$3,216\.00/);
+  t.regex((await page.locator('.facts').first().textContent())!, /MX\$1,710\.00[\s\S]*MX\$3,216\.00/);
+  await page.getByLabel(/I have read the key facts/).check();
   await page.getByRole('button', { name: /I confirm/ }).click();
   await page.waitForURL(/\/Repay\/index\.shtml$/);
   t.regex((await page.locator('.flash').textContent())!, /Approved!/);

@@ -110,6 +110,7 @@ test('every allowed loan transition, and every other one refused', (t) => {
     'in_review>rejected',
     'in_review>disbursed',
     'disbursed>repaid',
+    'disbursed>cancelled',
   ]);
   for (const from of LOAN_STATES) {
     for (const to of LOAN_STATES) {

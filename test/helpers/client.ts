@@ -24,8 +24,9 @@ export class Client {
       if (value === '' || /expires=Thu, 01 Jan 1970/i.test(line)) this.cookies.delete(name);
       else this.cookies.set(name, value);
     }
-    const text = await res.text();
-    return { status: res.status, headers: res.headers, text, json: () => JSON.parse(text) };
+    const bytes = Buffer.from(await res.arrayBuffer());
+    const text = bytes.toString('utf8');
+    return { status: res.status, headers: res.headers, text, bytes, json: () => JSON.parse(text) };
   }
 
   get(path: string, headers: Record<string, string> = {}) {

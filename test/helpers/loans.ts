@@ -16,7 +16,7 @@ export async function signedInApp(server: TestServer, fields: { quota?: number }
 export async function borrow(t: ExecutionContext, app: Client, money = '3000', time = '10') {
   const applied = await app.postApp('/Loan/reLoan', { money, time });
   t.is(applied.status, 200, applied.text);
-  const confirmed = await app.postApp('/Index/ajaxApply', {});
+  const confirmed = await app.postApp('/Index/ajaxApply', { kfs_ack: '1' });
   t.is(confirmed.status, 200, confirmed.text);
   return (await app.getJson('/Repay/loans')).json().data;
 }

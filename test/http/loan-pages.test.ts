@@ -38,7 +38,7 @@ test.serial('without JavaScript: quote, apply, key facts, confirm, and the loan 
   }
   t.regex(confirm.text, /action="\/Index\/ajaxApply"/);
 
-  const done = await browser.postForm('/Index/ajaxApply', { _csrf: tokenOf(confirm.text) });
+  const done = await browser.postForm('/Index/ajaxApply', { _csrf: tokenOf(confirm.text), kfs_ack: '1' });
   t.is(done.status, 303);
   const home = await browser.get('/Repay/index.shtml');
   t.regex(home.text, /Approved! The money is on its way/);
@@ -66,7 +66,7 @@ test.serial('the detail page shows the full breakdown in Spanish, and the orders
   const app = new Client(server.url);
   for (const [k, v] of browser.cookies) app.cookies.set(k, v);
   await app.postApp('/Loan/reLoan', { money: '3000', time: '10' });
-  await app.postApp('/Index/ajaxApply', {});
+  await app.postApp('/Index/ajaxApply', { kfs_ack: '1' });
   const oid = (await app.getJson('/Repay/loans')).json().data.bill.oid;
   const detail = await browser.get(`/Repay/loanDetail?oid=${oid}&lang=es`);
   t.is(detail.status, 200);
@@ -100,7 +100,7 @@ test.serial('an overdue loan says so on the home page, with the late fee, in bot
   const app = new Client(server.url);
   for (const [k, v] of browser.cookies) app.cookies.set(k, v);
   await app.postApp('/Loan/reLoan', { money: '3000', time: '7' });
-  await app.postApp('/Index/ajaxApply', {});
+  await app.postApp('/Index/ajaxApply', { kfs_ack: '1' });
   server.clock.advance(9 * 86_400_000);
   await browser.signIn(b.phone, b.password);
   const en = await browser.get('/Repay/index.shtml');

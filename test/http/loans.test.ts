@@ -33,7 +33,7 @@ test.serial('apply -> confirm -> disbursed -> due -> overdue -> settled -> quota
   const waiting = (await app.getJson('/Repay/loans')).json().data;
   t.like(waiting, { confirm: 0, billId: '', bill: null, money: 3000, serviceFee: 1290, status: 0, loan_status: 'awaiting_confirmation' });
 
-  const confirmed = await app.postApp('/Index/ajaxApply', {});
+  const confirmed = await app.postApp('/Index/ajaxApply', { kfs_ack: '1' });
   t.deepEqual(confirmed.json(), examples['Index/ajaxApply']);
 
   const loans = (await app.getJson('/Repay/loans')).json();
@@ -171,7 +171,7 @@ test.serial('one open loan: a second application answers 409', async (t) => {
   const again = await app.postApp('/Loan/reLoan', { money: '2000' });
   t.is(again.status, 409);
   t.is(again.json().message, 'You already have a loan in progress.');
-  await app.postApp('/Index/ajaxApply', {});
+  await app.postApp('/Index/ajaxApply', { kfs_ack: '1' });
   t.is((await app.postApp('/Loan/reLoan', { money: '1000' })).status, 409);
 });
 
@@ -180,7 +180,7 @@ test.serial('20 concurrent confirmations create exactly one bill; 20 concurrent 
   const applications = await Promise.all(Array.from({ length: 20 }, () => app.postApp('/Loan/reLoan', { money: '3000' })));
   t.is(applications.filter((r) => r.status === 200).length, 1);
   t.true(applications.every((r) => r.status === 200 || r.status === 409));
-  const confirmations = await Promise.all(Array.from({ length: 20 }, () => app.postApp('/Index/ajaxApply', {})));
+  const confirmations = await Promise.all(Array.from({ length: 20 }, () => app.postApp('/Index/ajaxApply', { kfs_ack: '1' })));
   t.true(confirmations.every((r) => r.status === 200), 'a double click answers like the first click');
   t.is((await server.db('loans').where({ borrower_id: borrower.id })).length, 1);
   t.is((await server.db('bills').where({ borrower_id: borrower.id })).length, 1);
@@ -188,13 +188,13 @@ test.serial('20 concurrent confirmations create exactly one bill; 20 concurrent 
 
 test.serial('ajaxApply with nothing to confirm answers 409; GET ajaxApply needs the app header or a token', async (t) => {
   const { app } = await signedInApp(server);
-  const nothing = await app.postApp('/Index/ajaxApply', {});
+  const nothing = await app.postApp('/Index/ajaxApply', { kfs_ack: '1' });
   t.is(nothing.status, 409);
   t.is(nothing.json().message, 'There is no application waiting for confirmation.');
   await app.postApp('/Loan/reLoan', { money: '2000' });
   const bare = await app.get('/Index/ajaxApply', { Accept: 'application/json' });
   t.is(bare.status, 403);
-  const asApp = await app.request('GET', '/Index/ajaxApply', {
+  const asApp = await app.request('GET', '/Index/ajaxApply?kfs_ack=1', {
     headers: { 'X-Requested-With': 'XMLHttpRequest', Accept: 'application/json' },
   });
   t.is(asApp.status, 200);

@@ -2,6 +2,7 @@ import zlib from 'node:zlib';
 import test from 'ava';
 import { Client } from '../helpers/client.ts';
 import { borrow, signedInApp } from '../helpers/loans.ts';
+import { notify, reference } from '../helpers/payments.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
 
 let server: TestServer;
@@ -44,14 +45,26 @@ test('every borrower page is under 30 KB compressed with its CSS and JS, and loa
   const visitor = new Client(server.url);
   const { app } = await signedInApp(server);
   const loan = await borrow(t, app, '3000', '10');
-  const url = (await app.postApp('/Repay/payData', { oid: loan.oid })).json().data.replace(server.url, '');
+  const payUrl = async () => (await app.postApp('/Repay/payData', { oid: loan.oid })).json().data as string;
   await app.postApp('/Contact/consent', {});
+  const complaint = (await app.postApp('/Complaint/create', { topic: 'service', body: 'A page to weigh, with a message.' })).json().data.number;
+  const paid = (await reference(await payUrl(), 1)).json().data.reference;
+  await notify(server, { reference: paid, amount: '100.00' });
+  const receipt = await server.db('settlements').where({ reference: paid }).first();
+  // A new payment URL for what is left after that payment.
+  const url = (await payUrl()).replace(server.url, '');
   const pages: Array<[Client, string]> = [
     [visitor, '/Index/login'],
     [visitor, '/Repay/index.shtml'],
     [visitor, '/Index/contact'],
     [visitor, '/Feedback/index'],
     [visitor, '/Index/languages'],
+    [visitor, '/Complaint/index'],
+    [app, '/Complaint/index'],
+    [app, `/Complaint/view?no=${complaint}`],
+    [app, `/Loan/keyFacts?oid=${loan.oid}`],
+    [app, `/Repay/exit?oid=${loan.oid}`],
+    [app, `/Repay/receipt?id=${receipt.id}`],
     [app, '/Repay/index.shtml'],
     [app, '/Repay/orders'],
     [app, `/Repay/loanDetail?oid=${loan.oid}`],

@@ -4,6 +4,7 @@ import { SandboxGateway, SIGNATURE_HEADER, signNotification } from '../../src/se
 import { Client } from '../helpers/client.ts';
 import { contractProblems, examples } from '../helpers/contract.ts';
 import { borrow, signedInApp } from '../helpers/loans.ts';
+import { notify as notifyAs, reference } from '../helpers/payments.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
 
 let server: TestServer;
@@ -25,24 +26,7 @@ async function withBill(t: Parameters<typeof borrow>[0], next?: 'delay') {
   return { app, borrower, loan, url: pay.json().data as string };
 }
 
-/** The payment URL asked for a method, as the app (no session needed). */
-async function reference(url: string, paytype: 1 | 2) {
-  const res = await new Client('').request('POST', url, {
-    body: `paytype=${paytype}`,
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'X-Requested-With': 'XMLHttpRequest' },
-  });
-  return res;
-}
-
-/** Sends a notification signed with the sandbox secret (or a given signature). */
-function notify(fields: Record<string, unknown>, signature?: string) {
-  const body = JSON.stringify({ event_id: crypto.randomUUID(), status: 'paid', paid_at: 0, ...fields });
-  const t = Math.floor(server.clock.now().getTime() / 1000);
-  return new Client(server.url).request('POST', '/Pay/notify', {
-    body,
-    headers: { 'Content-Type': 'application/json', [SIGNATURE_HEADER]: signature ?? signNotification(SECRET(), body, t) },
-  });
-}
+const notify = (fields: Record<string, unknown>, signature?: string) => notifyAs(server, fields, signature);
 
 test.serial('payData answers an absolute payment URL; the same URL while the amount is unchanged', async (t) => {
   const { app, loan, url } = await withBill(t);

@@ -4,6 +4,7 @@ import test from 'ava';
 import { Client } from '../helpers/client.ts';
 import { examples } from '../helpers/contract.ts';
 import { makeStaff } from '../helpers/factories.ts';
+import { staffClient as staffAs } from '../helpers/staff.ts';
 import { multipart, screenshotPng } from '../helpers/images.ts';
 import { borrow, signedInApp } from '../helpers/loans.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
@@ -42,14 +43,7 @@ async function borrowerWithProof(t: Parameters<typeof borrow>[0], png?: Buffer, 
   return { app, borrower, loan, image, utr, res };
 }
 
-async function staffClient(role: 'support' | 'admin' = 'support') {
-  const staff = await makeStaff(server.db, role);
-  const c = new Client(server.url);
-  const token = await c.csrf('/support/login');
-  const res = await c.postForm('/support/login', { _csrf: token, email: staff.email, password: staff.password });
-  if (res.status !== 303) throw new Error(`staff sign-in: ${res.status}`);
-  return { c, staff, token: await c.csrf('/support/') };
-}
+const staffClient = (role: 'support' | 'admin' = 'support') => staffAs(server, role);
 
 const proofIdOf = async (borrowerId: number) => (await server.db('proofs').where({ borrower_id: borrowerId }).orderBy('id', 'desc').first()).id;
 
@@ -196,7 +190,7 @@ test.serial('admins review loans, look up borrowers and read the audit log', asy
   t.teardown(() => manual.close());
   const { app, borrower } = await signedInApp(manual);
   await app.postApp('/Loan/reLoan', { money: '2000' });
-  await app.postApp('/Index/ajaxApply', {});
+  await app.postApp('/Index/ajaxApply', { kfs_ack: '1' });
   const admin = await makeStaff(manual.db, 'admin');
   const c = new Client(manual.url);
   const t1 = await c.csrf('/support/login');

@@ -19,7 +19,8 @@ export interface BillRow {
   excess_paid: number;
   overdue_cleared: number;
   extension_paid: number;
-  status: 'open' | 'repaid';
+  /** cancelled: the loan was returned within the cooling-off days. */
+  status: 'open' | 'repaid' | 'cancelled';
   created_at: number;
   repaid_at: number | null;
   version: number;

@@ -24,11 +24,25 @@ export interface LoanRow {
   decided_at: number | null;
   disbursed_at: number | null;
   repaid_at: number | null;
+  kfs_version: string | null;
+  kfs_ack_at: number | null;
+  cancelled_at: number | null;
 }
 
 export type NewLoan = Omit<
   LoanRow,
-  'id' | 'decided_by' | 'reject_code' | 'reject_note' | 'reapply_at' | 'confirmed_at' | 'decided_at' | 'disbursed_at' | 'repaid_at'
+  | 'id'
+  | 'decided_by'
+  | 'reject_code'
+  | 'reject_note'
+  | 'reapply_at'
+  | 'confirmed_at'
+  | 'decided_at'
+  | 'disbursed_at'
+  | 'repaid_at'
+  | 'kfs_version'
+  | 'kfs_ack_at'
+  | 'cancelled_at'
 >;
 
 export function insertLoan(db: Executor, row: NewLoan): Promise<number> {

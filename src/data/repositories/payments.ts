@@ -1,6 +1,6 @@
 import { type Executor, insertReturningId } from '../db.ts';
 
-export type Purpose = 'repay' | 'delay';
+export type Purpose = 'repay' | 'delay' | 'exit';
 
 export interface IntentRow {
   id: number;

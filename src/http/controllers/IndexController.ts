@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { LANGUAGE_NAMES, LANGUAGES } from '../../i18n.ts';
 import { signInBorrower } from '../../services/auth.ts';
 import { confirmLoan } from '../../services/loans.ts';
+import { confirmModel } from './LoanController.ts';
 import { startBorrowerSession } from '../middleware/session.ts';
 import { renderPage, respond } from '../respond.ts';
 import { input, validate } from '../validate.ts';
@@ -64,7 +65,9 @@ export function languages(ctx: Context): void {
 /** GET/POST /Index/ajaxApply (auth): confirms the loan; automatic review decides at once. */
 export async function apply(ctx: Context): Promise<void> {
   const { config, db, clock } = ctx.deps;
-  const loan = await confirmLoan(db, clock, config, ctx.state.borrower!.id);
+  ctx.state.form = { view: 'loan/confirm.njk', page: '/Loan/confirm', values: {}, data: async () => (await confirmModel(ctx)) ?? {} };
+  const acknowledged = String(input(ctx).kfs_ack ?? '') === '1';
+  const loan = await confirmLoan(db, clock, config, ctx.state.borrower!.id, acknowledged);
   const flash = { disbursed: 'messages.loan_disbursed', rejected: 'messages.loan_rejected' }[loan.status as string];
   respond(ctx, {
     json: { status: 200, message: ctx.state.t('messages.apply_successful') },

@@ -2,6 +2,7 @@ import type { Context } from 'koa';
 import { z } from 'zod';
 import { intentsOfBill, referencesOfIntents } from '../../data/repositories/payments.ts';
 import { isoDay } from '../../domain/calendar.ts';
+import { formatPlain } from '../../domain/money.ts';
 import { invalidInput, notFound } from '../../errors.ts';
 import { type LoanSnapshot, presentBillForPage, presentDelay, presentLoanDelay, presentLoanDetail, presentOrders } from '../../presenters/loans.ts';
 import { presentPaymentHistory } from '../../presenters/payments.ts';
@@ -9,7 +10,8 @@ import { presentProofsForBorrower } from '../../presenters/proofs.ts';
 import type { PayType } from '../../services/payments/gateway.ts';
 import { extensionToPay, intentByToken, openIntent, ownBill } from '../../services/payments/intents.ts';
 import { proofsOfBill, submitProof } from '../../services/proofs.ts';
-import { quoteDelay } from '../../services/settlement.ts';
+import { quoteDelay, quoteExit } from '../../services/settlement.ts';
+import { presentExit, presentTimeline } from '../../presenters/protection.ts';
 import { storeUpload } from '../../services/uploads.ts';
 import { publicBase } from '../urls.ts';
 import { paymentAnswer, paymentUrl } from './PayController.ts';
@@ -62,6 +64,7 @@ export async function loanDetail(ctx: Context): Promise<void> {
   const { current, settlements } = await ownLoanDetail(db, clock, config, borrowerId, request.oid);
   const payments = await paymentHistory(ctx, current.bill!.id);
   const proofs = await proofsOfBill(db, current.bill!.id);
+  const exit = await quoteExit(db, current.bill!, current.loan, clock.now(), config);
   respond(ctx, {
     view: 'repay/detail.njk',
     data: { ...presentLoanDetail(config, current), ...(request.next === 'delay' ? delayPreview(ctx, current) : {}) },
@@ -70,6 +73,8 @@ export async function loanDetail(ctx: Context): Promise<void> {
       current: presentBillForPage(config, current, clock.now(), settlements),
       payments,
       proofs: presentProofsForBorrower(proofs),
+      exit: presentExit(exit),
+      timeline: presentTimeline(current, settlements, clock.now(), config.timeZone),
     }),
   });
 }
@@ -120,6 +125,37 @@ export async function payData(ctx: Context): Promise<void> {
   const request = validate(payDataSchema, input(ctx));
   const owned = await ownBill(db, ctx.state.borrower!.id, { oid: request.oid });
   const intent = await openIntent(db, clock, config, owned, request.next === 'delay' ? 'delay' : 'repay');
+  const url = paymentUrl(ctx, intent);
+  respond(ctx, { json: { status: 200, data: url }, redirect: url });
+}
+
+/**
+ * GET /Repay/exit?oid= (auth): the cooling-off offer on its own (what
+ * returning the loan costs now and until when, or why it is not offered).
+ */
+export async function exitOffer(ctx: Context): Promise<void> {
+  const { config, db, clock } = ctx.deps;
+  const request = validate(detailSchema, input(ctx));
+  const { current } = await ownLoanDetail(db, clock, config, ctx.state.borrower!.id, request.oid);
+  const q = presentExit(await quoteExit(db, current.bill!, current.loan, clock.now(), config));
+  respond(ctx, {
+    view: 'repay/exit.njk',
+    data: { oid: current.loan.oid, amount: formatPlain(q.amount), interest: formatPlain(q.interest), waived: formatPlain(q.waived), days_held: q.daysHeld, last_day: q.lastDay, refusal: q.refusal && ctx.state.t(q.refusal) },
+    message: 'messages.successfully',
+    page: () => ({ current: presentBillForPage(config, current, clock.now()), exit: q }),
+  });
+}
+
+/**
+ * POST /Repay/exit (auth): returns the loan within the cooling-off days. It
+ * freezes the exit amount in a payment intent (purpose `exit`) and answers its
+ * payment URL, exactly as Repay/payData does for a repayment.
+ */
+export async function exit(ctx: Context): Promise<void> {
+  const { config, db, clock } = ctx.deps;
+  const request = validate(payDataSchema, input(ctx));
+  const owned = await ownBill(db, ctx.state.borrower!.id, { oid: request.oid });
+  const intent = await openIntent(db, clock, config, owned, 'exit');
   const url = paymentUrl(ctx, intent);
   respond(ctx, { json: { status: 200, data: url }, redirect: url });
 }

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import type { Clock } from '../../clock.ts';
 import type { Config } from '../../config.ts';
-import { type Db, isUniqueViolation } from '../../data/db.ts';
+import { type Db, type Executor, isUniqueViolation } from '../../data/db.ts';
 import { billOfLoan, type BillRow } from '../../data/repositories/bills.ts';
 import { findLoan, findOwnLoanByOid, type LoanRow } from '../../data/repositories/loans.ts';
 import {
@@ -17,10 +17,10 @@ import {
   supersedeIntents,
 } from '../../data/repositories/payments.ts';
 import { AppError, notFound } from '../../errors.ts';
-import { quoteDelay, stateOf } from '../settlement.ts';
+import { quoteDelay, quoteExit, stateOf } from '../settlement.ts';
 import type { Gateway, PayType } from './gateway.ts';
 
-type IntentConfig = Pick<Config, 'timeZone' | 'delayMax' | 'payments' | 'session'>;
+type IntentConfig = Pick<Config, 'timeZone' | 'delayMax' | 'payments' | 'session' | 'protection'>;
 
 /**
  * The payment URL's token: the intent id and an HMAC of it (keyed by the
@@ -47,9 +47,14 @@ export async function intentByToken(db: Db, token: string, secret: string): Prom
 }
 
 /** What paying for `purpose` costs now; a refused extension or a settled bill answers 409 with the reason. */
-function priceOf(bill: BillRow, loan: LoanRow, purpose: Purpose, now: Date, config: IntentConfig): number {
-  if (bill.status === 'repaid') throw new AppError(409, 'bill_repaid', 'errors.bill_repaid');
+async function priceOf(db: Executor, bill: BillRow, loan: LoanRow, purpose: Purpose, now: Date, config: IntentConfig): Promise<number> {
+  if (bill.status !== 'open') throw new AppError(409, 'bill_repaid', 'errors.bill_repaid');
   if (purpose === 'repay') return stateOf(bill, loan, now, config.timeZone).needRepayMoney;
+  if (purpose === 'exit') {
+    const q = await quoteExit(db, bill, loan, now, config);
+    if (q.refusal) throw new AppError(409, 'exit_refused', q.refusal);
+    return q.amount;
+  }
   const q = quoteDelay(bill, loan, now, config);
   if (q.refusal) throw new AppError(409, 'delay_refused', q.refusal);
   return q.total;
@@ -94,7 +99,7 @@ export async function openIntent(
   const borrowerId = bill.borrower_id;
   return db.transaction(async (trx) => {
     const now = clock.now();
-    const amount = priceOf(bill, loan, purpose, now, config);
+    const amount = await priceOf(trx, bill, loan, purpose, now, config);
     const live = await newestIntent(trx, bill.id, purpose);
     if (live && live.status === 'open' && live.amount === amount && live.expires_at > now.getTime()) return live;
     const id = await insertIntent(trx, {

@@ -9,10 +9,10 @@ import {
   markReferencePaid,
   recordNotification,
 } from '../../data/repositories/payments.ts';
-import { applyDelay, applyRepayment } from '../settlement.ts';
+import { applyDelay, applyExit, applyRepayment } from '../settlement.ts';
 import { type Gateway, NotificationError, type VerifiedNotification } from './gateway.ts';
 
-type NotifyConfig = Pick<Config, 'timeZone' | 'quotaGrowth' | 'delayMax'>;
+type NotifyConfig = Pick<Config, 'timeZone' | 'quotaGrowth' | 'delayMax' | 'protection'>;
 
 export interface NotificationOutcome {
   status: number;
@@ -81,6 +81,10 @@ async function settle(
     if (intent.purpose === 'delay') {
       const done = await applyDelay(trx, clock, config, payment);
       return { status: 200, outcome: done.extended ? 'extended' : 'delay_applied_as_repayment' };
+    }
+    if (intent.purpose === 'exit') {
+      const done = await applyExit(trx, clock, config, payment);
+      return { status: 200, outcome: done.cancelled ? 'cancelled' : 'exit_applied_as_repayment' };
     }
     await applyRepayment(trx, clock, config, payment);
     return { status: 200, outcome: note.amount < ref.amount ? 'partial' : 'settled' };

@@ -7,6 +7,8 @@ import { notFound } from '../../../errors.ts';
 import { presentFeedbackInbox, presentProofForStaff, presentQueue } from '../../../presenters/support.ts';
 import { audit, recentAudit } from '../../../services/audit.ts';
 import { answerFeedback, feedbackInbox } from '../../../services/feedback.ts';
+import { complaintForStaff, complaintInbox, staffReply } from '../../../services/complaints.ts';
+import { presentComplaint, presentComplaintRow } from '../../../presenters/protection.ts';
 import { signInStaff } from '../../../services/auth.ts';
 import { decideLoanByHand } from '../../../services/loans.ts';
 import { type ProofDecision, reviewProof } from '../../../services/proofs.ts';
@@ -162,4 +164,36 @@ export async function answer(ctx: Context): Promise<void> {
   if (ctx.session) ctx.session.flash = 'support.feedback_saved';
   ctx.status = 303;
   ctx.redirect('/support/feedback');
+}
+
+/** GET /support/complaints: complaints waiting (open), answered or closed, oldest first, with their age. */
+export async function complaints(ctx: Context): Promise<void> {
+  const status = (['open', 'answered', 'closed'] as const).find((s) => s === ctx.query.status) ?? 'open';
+  const { config, db, clock } = ctx.deps;
+  const rows = await complaintInbox(db, status);
+  page(ctx, 'support/complaints.njk', { status, items: rows.map((r) => ({ ...presentComplaintRow(config, r, clock.now()), id: r.id, phone: r.phone })) });
+}
+
+/** GET /support/complaints/<id>: one complaint with its messages and the reply form. */
+export async function complaint(ctx: Context): Promise<void> {
+  const { config, db, clock } = ctx.deps;
+  const thread = await complaintForStaff(db, Number(ctx.params.id));
+  page(ctx, 'support/complaint.njk', { c: { ...presentComplaint(config, thread, clock.now()), id: thread.complaint.id, phone: thread.phone }, values: {} });
+}
+
+/** POST /support/complaints/<id>: a staff reply (answered), or a reply that resolves it (closed). Audited. */
+export async function replyComplaint(ctx: Context): Promise<void> {
+  const id = Number(ctx.params.id);
+  ctx.state.flashBack = { redirect: `/support/complaints/${id}` };
+  const { reply, close } = validate(
+    z.object({
+      reply: z.string({ error: 'errors.complaint_required' }).trim().min(1, 'errors.complaint_required').max(2000, 'errors.comments_too_long'),
+      close: z.enum(['1', '0']).default('0'),
+    }),
+    body(ctx),
+  );
+  await staffReply(ctx.deps.db, ctx.deps.clock, { id, staffId: ctx.state.staff!.id, address: ctx.ip, body: reply, close: close === '1' });
+  if (ctx.session) ctx.session.flash = 'support.complaint_saved';
+  ctx.status = 303;
+  ctx.redirect(`/support/complaints/${id}`);
 }

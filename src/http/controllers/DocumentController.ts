@@ -1,0 +1,63 @@
+import type { Context } from 'koa';
+import { z } from 'zod';
+import { formatters } from '../../presenters/format.ts';
+import { renderPdf } from '../../presenters/pdf.ts';
+import { presentCertificate, presentReceipt } from '../../presenters/protection.ts';
+import { certificateFacts, receiptFacts, type Viewer } from '../../services/documents.ts';
+import { unauthenticated } from '../../errors.ts';
+import { respond } from '../respond.ts';
+import { input, validate } from '../validate.ts';
+
+// Receipts and certificates: the borrower's own (under /Repay) or anyone's for staff (under /support).
+
+const idSchema = z.object({ id: z.coerce.number({ error: 'errors.not_found' }).int().positive('errors.not_found').max(2 ** 31, 'errors.not_found') });
+const oidSchema = z.object({ oid: z.string({ error: 'errors.oid_required' }).trim().min(1, 'errors.oid_required').max(40, 'errors.oid_required') });
+
+function viewer(ctx: Context): Viewer {
+  if (ctx.state.staff && ctx.path.toLowerCase().startsWith('/support/')) return { staff: true };
+  if (ctx.state.borrower) return { borrowerId: ctx.state.borrower.id };
+  throw unauthenticated();
+}
+
+async function sendPdf(ctx: Context, doc: Parameters<typeof renderPdf>[0]): Promise<void> {
+  ctx.body = await renderPdf(doc, { createdAt: ctx.deps.clock.now() });
+  ctx.type = 'application/pdf';
+  ctx.set('Content-Disposition', `attachment; filename="${doc.filename}"`);
+  ctx.set('Cache-Control', 'private, no-store');
+}
+
+async function receipt(ctx: Context) {
+  const { config, db, clock } = ctx.deps;
+  const { id } = validate(idSchema, input(ctx));
+  const facts = await receiptFacts(db, clock, config, viewer(ctx), id);
+  return presentReceipt(config, ctx.state.t, formatters(ctx.state.lang, config), facts);
+}
+
+async function certificate(ctx: Context) {
+  const { config, db } = ctx.deps;
+  const { oid } = validate(oidSchema, input(ctx));
+  const facts = await certificateFacts(db, viewer(ctx), oid);
+  return presentCertificate(config, ctx.state.t, formatters(ctx.state.lang, config), facts);
+}
+
+/** GET /Repay/receipt?id= (and /support/receipt): a settled payment's receipt as a page or JSON. */
+export async function receiptPage(ctx: Context): Promise<void> {
+  const r = await receipt(ctx);
+  respond(ctx, { view: 'documents/document.njk', data: r.json, message: 'messages.successfully', page: () => ({ doc: r.document, pdf: `${ctx.path}/pdf?id=${r.id}`, back: r.oid }) });
+}
+
+/** GET /Repay/receipt/pdf?id=: the same receipt as a PDF download. */
+export async function receiptPdf(ctx: Context): Promise<void> {
+  await sendPdf(ctx, (await receipt(ctx)).document);
+}
+
+/** GET /Repay/certificate?oid=: a closed loan's no-dues certificate as a page or JSON. */
+export async function certificatePage(ctx: Context): Promise<void> {
+  const c = await certificate(ctx);
+  respond(ctx, { view: 'documents/document.njk', data: c.json, message: 'messages.successfully', page: () => ({ doc: c.document, pdf: `${ctx.path}/pdf?oid=${c.oid}`, back: c.oid }) });
+}
+
+/** GET /Repay/certificate/pdf?oid=: the same certificate as a PDF download. */
+export async function certificatePdf(ctx: Context): Promise<void> {
+  await sendPdf(ctx, (await certificate(ctx)).document);
+}

@@ -1,0 +1,223 @@
+import type { TFunction } from 'i18next';
+import type { Config } from '../config.ts';
+import type { LoanRow } from '../data/repositories/loans.ts';
+import { type Day, isoDay, startOfDay } from '../domain/calendar.ts';
+import { annualCost } from '../domain/cost.ts';
+import type { ExitQuote } from '../domain/exit.ts';
+import { rateOf } from '../domain/fees.ts';
+import { formatPlain } from '../domain/money.ts';
+import { maskPhone } from '../domain/phone.ts';
+import type { CertificateFacts, ReceiptFacts } from '../services/documents.ts';
+import type { ComplaintRow, ComplaintThread } from '../services/complaints.ts';
+import type { Formatters } from './format.ts';
+import type { LoanSnapshot } from './loans.ts';
+
+type ProtectionConfig = Pick<Config, 'protection' | 'delayMax' | 'timeZone'>;
+const secs = (ms: number) => Math.floor(ms / 1000);
+const DAY_MS = 86_400_000;
+
+/**
+ * The key facts statement of a loan, from the loan's own frozen rates: what
+ * the confirmation page shows before the borrower commits and the loan detail
+ * page keeps showing afterwards. Every amount comes from the domain code the
+ * bill uses; the annual cost is worked out from the same amounts.
+ */
+export function presentKeyFacts(config: ProtectionConfig, loan: LoanRow, dueDay: Day) {
+  const amountDue = loan.principal + loan.repay_interest;
+  const cost = annualCost(loan.received, amountDue, loan.term_days);
+  const { grievance, escalation } = config.protection;
+  return {
+    version: loan.kfs_version ?? config.protection.kfsVersion,
+    acknowledgedAt: loan.kfs_ack_at,
+    oid: loan.oid,
+    principal: loan.principal,
+    fee: loan.fee,
+    received: loan.received,
+    repayInterest: loan.repay_interest,
+    amountDue,
+    totalCost: amountDue - loan.received,
+    term: loan.term_days,
+    dueDay: isoDay(dueDay),
+    overdueRate: loan.overdue_rate_ppm / 1_000_000,
+    overduePerDay: rateOf(loan.principal, loan.overdue_rate_ppm, 1),
+    overdueCap: rateOf(loan.principal, loan.overdue_cap_ppm, 1),
+    extensionFee: rateOf(loan.principal, loan.loan_rate_ppm, loan.term_days),
+    extensionDays: loan.term_days,
+    extensionMax: config.delayMax,
+    apr: cost.apr,
+    cat: cost.cat,
+    coolingOffDays: config.protection.coolingOffDays,
+    grievance,
+    escalation,
+  };
+}
+
+/** The key facts as the app's JSON carries them: amounts as the spec's decimal strings, rates as fractions. */
+export function keyFactsJson(k: ReturnType<typeof presentKeyFacts>) {
+  const money = (v: number) => formatPlain(v);
+  return {
+    ...k,
+    principal: money(k.principal),
+    fee: money(k.fee),
+    received: money(k.received),
+    repayInterest: money(k.repayInterest),
+    amountDue: money(k.amountDue),
+    totalCost: money(k.totalCost),
+    overduePerDay: money(k.overduePerDay),
+    overdueCap: money(k.overdueCap),
+    extensionFee: money(k.extensionFee),
+    acknowledgedAt: k.acknowledgedAt === null ? null : secs(k.acknowledgedAt),
+  };
+}
+
+/** The cooling-off offer on the loan detail page and its own page. */
+export function presentExit(q: ExitQuote) {
+  return { daysHeld: q.daysHeld, interest: q.interest, amount: q.amount, waived: q.waived, lastDay: isoDay(q.lastDay), refusal: q.refusal };
+}
+
+export interface TimelineEvent {
+  kind: 'applied' | 'confirmed' | 'disbursed' | 'rejected' | 'payment' | 'extension' | 'exit' | 'overdue' | 'repaid' | 'cancelled';
+  at: number;
+  amount?: number;
+  days?: number;
+  receiptId?: number;
+}
+
+/** A loan's history, oldest first: what happened and when, each payment with its receipt. */
+export function presentTimeline(current: LoanSnapshot, settlements: ReceiptFacts['settlement'][], now: Date, timeZone: string): TimelineEvent[] {
+  const { loan, state, dueDay } = current;
+  const events: TimelineEvent[] = [{ kind: 'applied', at: loan.created_at }];
+  if (loan.confirmed_at) events.push({ kind: 'confirmed', at: loan.confirmed_at });
+  if (loan.status === 'rejected' && loan.decided_at) events.push({ kind: 'rejected', at: loan.decided_at });
+  if (loan.disbursed_at) events.push({ kind: 'disbursed', at: loan.disbursed_at, amount: loan.received });
+  for (const s of settlements) {
+    const kind = s.purpose === 'delay' ? 'extension' : s.purpose === 'exit' ? 'exit' : 'payment';
+    events.push({ kind, at: s.settled_at, amount: s.amount, receiptId: s.id });
+  }
+  if (state && state.overdueDays > 0) {
+    // Overdue since the morning after the due day, still running today.
+    events.push({ kind: 'overdue', at: Math.min(now.getTime(), startOfDay(dueDay + 1, timeZone)), days: state.overdueDays });
+  }
+  if (loan.repaid_at) events.push({ kind: 'repaid', at: loan.repaid_at });
+  if (loan.cancelled_at) events.push({ kind: 'cancelled', at: loan.cancelled_at });
+  return events.sort((a, b) => a.at - b.at);
+}
+
+/** A printable document: a title, label/value rows and a closing line, in the reader's language. */
+export interface PrintedDocument {
+  filename: string;
+  title: string;
+  lender: string;
+  rows: Array<{ label: string; value: string }>;
+  note: string;
+}
+
+const methodName = (t: TFunction, f: ReceiptFacts) =>
+  f.reference ? f.reference.method : t(`receipt.source_${f.settlement.source === 'proof' ? 'proof' : 'other'}`);
+
+/** A settled payment's receipt: the page, the PDF and the JSON from the same facts. */
+export function presentReceipt(config: ProtectionConfig, t: TFunction, fmt: Formatters, f: ReceiptFacts) {
+  const s = f.settlement;
+  const number = `R-${String(s.id).padStart(8, '0')}`;
+  const document: PrintedDocument = {
+    filename: `cuota-receipt-${number}.pdf`,
+    title: t('receipt.title'),
+    lender: config.protection.lender,
+    rows: [
+      { label: t('receipt.number'), value: number },
+      { label: t('receipt.borrower'), value: maskPhone(f.phone) },
+      { label: t('receipt.loan'), value: f.loan.oid },
+      { label: t('receipt.purpose'), value: t(`receipt.purpose_${s.purpose}`) },
+      { label: t('receipt.amount'), value: fmt.money(s.amount) },
+      { label: t('receipt.method'), value: methodName(t, f) },
+      { label: t('receipt.reference'), value: s.reference },
+      { label: t('receipt.paid_at'), value: fmt.dateTime(s.settled_at) },
+      { label: t('receipt.left_to_pay'), value: fmt.money(f.leftAfter) },
+    ],
+    note: t('receipt.note', { lender: config.protection.lender }),
+  };
+  return {
+    document,
+    json: {
+      number,
+      lender: config.protection.lender,
+      phone: maskPhone(f.phone),
+      oid: f.loan.oid,
+      purpose: s.purpose,
+      amount: formatPlain(s.amount),
+      method: methodName(t, f),
+      reference: s.reference,
+      paid_at: secs(s.settled_at),
+      left_to_pay: formatPlain(f.leftAfter),
+      parts: {
+        overdue: formatPlain(s.overdue_part),
+        interest: formatPlain(s.interest_part),
+        delay: formatPlain(s.delay_part),
+        principal: formatPlain(s.principal_part),
+        excess: formatPlain(s.excess),
+      },
+    },
+    id: s.id,
+    oid: f.loan.oid,
+  };
+}
+
+/** A closed loan's no-dues certificate: the page, the PDF and the JSON from the same facts. */
+export function presentCertificate(config: ProtectionConfig, t: TFunction, fmt: Formatters, f: CertificateFacts) {
+  const how = f.loan.status === 'cancelled' ? 'cancelled' : 'repaid';
+  const document: PrintedDocument = {
+    filename: `cuota-no-dues-${f.loan.oid}.pdf`,
+    title: t('certificate.title'),
+    lender: config.protection.lender,
+    rows: [
+      { label: t('receipt.borrower'), value: maskPhone(f.phone) },
+      { label: t('receipt.loan'), value: f.loan.oid },
+      { label: t('loan.amount'), value: fmt.money(f.loan.principal) },
+      { label: t('certificate.disbursed'), value: f.loan.disbursed_at ? fmt.dateTime(f.loan.disbursed_at) : '—' },
+      { label: t('certificate.paid_total'), value: fmt.money(f.paidTotal) },
+      { label: t(`certificate.closed_${how}`), value: fmt.dateTime(f.closedAt) },
+      { label: t('receipt.left_to_pay'), value: fmt.money(0) },
+    ],
+    note: t('certificate.statement', { lender: config.protection.lender, oid: f.loan.oid }),
+  };
+  return {
+    document,
+    json: {
+      lender: config.protection.lender,
+      phone: maskPhone(f.phone),
+      oid: f.loan.oid,
+      closed: how,
+      closed_at: secs(f.closedAt),
+      paid_total: formatPlain(f.paidTotal),
+      left_to_pay: '0.00',
+    },
+    oid: f.loan.oid,
+  };
+}
+
+/** The escalation notice is due once a complaint has waited this long without being closed. */
+export function escalationDue(config: ProtectionConfig, complaint: ComplaintRow, now: Date): boolean {
+  return complaint.status !== 'closed' && now.getTime() - complaint.created_at >= config.protection.escalation.afterDays * DAY_MS;
+}
+
+/** A complaint in a list: number, topic, state, age in days. */
+export function presentComplaintRow(config: ProtectionConfig, c: ComplaintRow, now: Date) {
+  return {
+    number: c.number,
+    topic: c.topic,
+    status: c.status,
+    createdAt: c.created_at,
+    updatedAt: c.updated_at,
+    ageDays: Math.floor((now.getTime() - c.created_at) / DAY_MS),
+    escalate: escalationDue(config, c, now),
+  };
+}
+
+/** One complaint with its messages, for the borrower's page and JSON. */
+export function presentComplaint(config: ProtectionConfig, thread: ComplaintThread, now: Date) {
+  return {
+    ...presentComplaintRow(config, thread.complaint, now),
+    messages: thread.messages.map((m) => ({ author: m.author, body: m.body, at: m.created_at })),
+    escalation: config.protection.escalation,
+  };
+}

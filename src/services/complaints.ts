@@ -1,0 +1,151 @@
+import crypto from 'node:crypto';
+import type { Clock } from '../clock.ts';
+import type { Config } from '../config.ts';
+import { type Db, type Executor, insertReturningId, isUniqueViolation } from '../data/db.ts';
+import { localParts } from '../domain/calendar.ts';
+import { AppError, notFound } from '../errors.ts';
+import { audit } from './audit.ts';
+
+export const COMPLAINT_TOPICS = ['collection', 'charges', 'payment', 'privacy', 'service', 'other'] as const;
+export type ComplaintTopic = (typeof COMPLAINT_TOPICS)[number];
+/** open: waiting for staff; answered: staff replied; closed: resolved (by staff or the borrower). */
+export type ComplaintStatus = 'open' | 'answered' | 'closed';
+
+export interface ComplaintRow {
+  id: number;
+  number: string;
+  borrower_id: number;
+  topic: ComplaintTopic;
+  status: ComplaintStatus;
+  created_at: number;
+  updated_at: number;
+  closed_at: number | null;
+}
+
+export interface ComplaintMessageRow {
+  id: number;
+  complaint_id: number;
+  author: 'borrower' | 'staff';
+  staff_id: number | null;
+  body: string;
+  created_at: number;
+}
+
+export interface ComplaintThread {
+  complaint: ComplaintRow;
+  messages: ComplaintMessageRow[];
+}
+
+/** A number a borrower can read out on the phone: Q-YYYYMMDD-NNNNNN (local day, six random digits). */
+function complaintNumber(now: number, timeZone: string): string {
+  const { y, m, d } = localParts(now, timeZone);
+  const day = `${y}${String(m).padStart(2, '0')}${String(d).padStart(2, '0')}`;
+  return `Q-${day}-${String(crypto.randomInt(0, 1_000_000)).padStart(6, '0')}`;
+}
+
+async function addMessage(db: Executor, complaintId: number, author: 'borrower' | 'staff', staffId: number | null, body: string, at: number) {
+  await db('complaint_messages').insert({ complaint_id: complaintId, author, staff_id: staffId, body, created_at: at });
+}
+
+/** Opens a complaint with its first message; answers its number. */
+export async function openComplaint(
+  db: Db,
+  clock: Clock,
+  config: Pick<Config, 'timeZone'>,
+  input: { borrowerId: number; topic: ComplaintTopic; body: string },
+): Promise<ComplaintRow> {
+  const now = clock.now().getTime();
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await db.transaction(async (trx) => {
+        const id = await insertReturningId(trx, 'complaints', {
+          number: complaintNumber(now, config.timeZone),
+          borrower_id: input.borrowerId,
+          topic: input.topic,
+          status: 'open',
+          created_at: now,
+          updated_at: now,
+        });
+        await addMessage(trx, id, 'borrower', null, input.body, now);
+        return (await trx<ComplaintRow>('complaints').where({ id }).first())!;
+      });
+    } catch (err) {
+      // A million numbers a day: a collision is rare and a second draw settles it.
+      if (!isUniqueViolation(err) || attempt >= 4) throw err;
+    }
+  }
+}
+
+/** The borrower's complaints, newest first. */
+export function complaintsOf(db: Db, borrowerId: number): Promise<ComplaintRow[]> {
+  return db<ComplaintRow>('complaints').where({ borrower_id: borrowerId }).orderBy('id', 'desc');
+}
+
+async function thread(db: Executor, complaint: ComplaintRow | undefined): Promise<ComplaintThread> {
+  if (!complaint) throw notFound();
+  const messages = await db<ComplaintMessageRow>('complaint_messages').where({ complaint_id: complaint.id }).orderBy('id');
+  return { complaint, messages };
+}
+
+/** One of the borrower's own complaints by number; anyone else's is the same 404 as an unknown one. */
+export async function ownComplaint(db: Db, borrowerId: number, number: string): Promise<ComplaintThread> {
+  return thread(db, await db<ComplaintRow>('complaints').where({ borrower_id: borrowerId, number }).first());
+}
+
+/** A complaint by id, for staff. */
+export async function complaintForStaff(db: Db, id: number): Promise<ComplaintThread & { phone: string }> {
+  const complaint = await db<ComplaintRow>('complaints').where({ id }).first();
+  const t = await thread(db, complaint);
+  const borrower = await db('borrowers').where({ id: complaint!.borrower_id }).first('phone');
+  return { ...t, phone: borrower.phone };
+}
+
+/** The console inbox: complaints in one state, oldest first (the longest waiting on top). */
+export function complaintInbox(db: Db, status: ComplaintStatus): Promise<Array<ComplaintRow & { phone: string }>> {
+  return db('complaints')
+    .join('borrowers', 'borrowers.id', 'complaints.borrower_id')
+    .where('complaints.status', status)
+    .select('complaints.*', 'borrowers.phone')
+    .orderBy('complaints.created_at', 'asc')
+    .limit(200);
+}
+
+/**
+ * The borrower adds to their complaint (it goes back to waiting for staff),
+ * or closes it as resolved. A closed complaint takes nothing more (409).
+ */
+export async function borrowerFollowUp(
+  db: Db,
+  clock: Clock,
+  input: { borrowerId: number; number: string; body: string; close: boolean },
+): Promise<ComplaintRow> {
+  const now = clock.now().getTime();
+  return db.transaction(async (trx) => {
+    const complaint = await trx<ComplaintRow>('complaints').where({ borrower_id: input.borrowerId, number: input.number }).first();
+    if (!complaint) throw notFound();
+    if (complaint.status === 'closed') throw new AppError(409, 'complaint_closed', 'errors.complaint_closed');
+    if (input.body) await addMessage(trx, complaint.id, 'borrower', null, input.body, now);
+    const status: ComplaintStatus = input.close ? 'closed' : 'open';
+    await trx('complaints').where({ id: complaint.id }).update({ status, updated_at: now, closed_at: input.close ? now : null });
+    return (await trx<ComplaintRow>('complaints').where({ id: complaint.id }).first())!;
+  });
+}
+
+/** A staff reply: the complaint becomes answered, or closed when staff resolve it. Audited. */
+export async function staffReply(
+  db: Db,
+  clock: Clock,
+  input: { id: number; staffId: number; address: string; body: string; close: boolean },
+): Promise<ComplaintRow> {
+  const now = clock.now().getTime();
+  return db.transaction(async (trx) => {
+    const complaint = await trx<ComplaintRow>('complaints').where({ id: input.id }).first();
+    if (!complaint) throw notFound();
+    if (complaint.status === 'closed') throw new AppError(409, 'complaint_closed', 'errors.complaint_closed');
+    await addMessage(trx, complaint.id, 'staff', input.staffId, input.body, now);
+    const status: ComplaintStatus = input.close ? 'closed' : 'answered';
+    await trx('complaints').where({ id: complaint.id }).update({ status, updated_at: now, closed_at: input.close ? now : null });
+    await audit(trx, clock, { staffId: input.staffId, action: 'reply_complaint', subject: `complaint:${complaint.number}`, address: input.address, detail: { status } });
+    return (await trx<ComplaintRow>('complaints').where({ id: complaint.id }).first())!;
+  });
+}
