@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import test from 'ava';
-import { openPhoneBrowser } from '../helpers/browser.ts';
+import { openPhoneBrowser, signInPage } from '../helpers/browser.ts';
 import { screenshotPng } from '../helpers/images.ts';
 import { signedInApp } from '../helpers/loans.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
@@ -18,13 +18,8 @@ test.after.always(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-async function signIn(page: import('playwright-core').Page, phone: string, password: string, lang: 'es' | 'en') {
-  await page.goto(`${server.url}/Index/login?lang=${lang}`);
-  await page.locator('#f-username').fill(phone);
-  await page.locator('#f-password').fill(password);
-  await page.locator('form button[type=submit]').click();
-  await page.waitForURL(/\/Repay\/index\.shtml$/);
-}
+const signIn = (page: import('playwright-core').Page, phone: string, password: string, lang: 'es' | 'en') =>
+  signInPage(page, server.url, phone, password, lang);
 
 test('send feedback with a photo in Spanish at 360x740', async (t) => {
   const { borrower } = await signedInApp(server);

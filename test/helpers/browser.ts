@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { type BrowserContext, chromium } from 'playwright-core';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -40,4 +40,13 @@ export async function openPhoneBrowser(options: { javaScriptEnabled?: boolean; l
       fs.rmSync(profile, { recursive: true, force: true });
     },
   };
+}
+
+/** Signs a borrower in through the login form in one language and waits for the home page. */
+export async function signInPage(page: Page, base: string, phone: string, password: string, lang: 'es' | 'en') {
+  await page.goto(`${base}/Index/login?lang=${lang}`);
+  await page.locator('#f-username').fill(phone);
+  await page.locator('#f-password').fill(password);
+  await page.locator('form button[type=submit]').click();
+  await page.waitForURL(/\/Repay\/index\.shtml$/);
 }

@@ -7,6 +7,7 @@ import { examples } from '../helpers/contract.ts';
 import { makeStaff } from '../helpers/factories.ts';
 import { bombPng, multipart, screenshotPng, twoToneJpeg } from '../helpers/images.ts';
 import { signedInApp } from '../helpers/loans.ts';
+import { displayWidth } from '../../src/services/uploads.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
 
 let server: TestServer;
@@ -95,6 +96,24 @@ test.serial('a phone JPEG with EXIF orientation and GPS comes back upright and w
   const { data } = await sharp(stored).resize(1, 2, { fit: 'fill' }).raw().toBuffer({ resolveWithObject: true });
   t.true(data[0]! > 180 && data[2]! < 80, `top is red: ${[...data.subarray(0, 3)]}`);
   t.true(data[5]! > 180 && data[3]! < 80, `bottom is blue: ${[...data.subarray(3, 6)]}`);
+});
+
+test('display widths: small images keep theirs, big photos shrink at least threefold but stay 1000 to 1280 px wide', (t) => {
+  t.is(displayWidth(720), 720);
+  t.is(displayWidth(1080), 1080, 'a phone screenshot is not resampled');
+  t.is(displayWidth(1280), 1280);
+  t.is(displayWidth(2000), 1000);
+  t.is(displayWidth(3000), 1000, 'a 12 MP portrait photo: a third, so JPEG shrink-on-load applies');
+  t.is(displayWidth(4000), 1280, 'a 12 MP landscape photo');
+  t.is(displayWidth(8000), 1280);
+});
+
+test.serial('a sideways 12 MP phone photo is stored upright, 1000 px wide', async (t) => {
+  const { app } = await signedInApp(server);
+  const photo = await twoToneJpeg(4000, 3000, (s) => s.withMetadata({ orientation: 6 }));
+  const res = await specUpload(app, photo);
+  t.is(res.status, 200, res.text);
+  t.like(await server.db('uploads').where({ path: res.json().info }).first(), { width: 1000, height: 1333 });
 });
 
 test.serial('a PNG named .jpg is stored by what it is; a HEIC phone photo is accepted', async (t) => {
