@@ -1,4 +1,6 @@
+import crypto from 'node:crypto';
 import test from 'ava';
+import { randomToken } from '../../src/http/tokens.ts';
 import { SESSION_COOKIE } from '../../src/http/middleware/session.ts';
 import { pruneExpired } from '../../src/services/housekeeping.ts';
 import { Client } from '../helpers/client.ts';
@@ -29,7 +31,7 @@ test.serial('the session id changes at sign-in and the old cookie grants nothing
   t.is((await browser.getJson('/Repay/orders')).status, 200);
 });
 
-test.serial('the cookie is HttpOnly, SameSite=Lax, signed, and only an opaque id', async (t) => {
+test.serial('the cookie is HttpOnly, SameSite=Lax, and only an opaque 256-bit id whose hash alone is stored', async (t) => {
   const b = await makeBorrower(server.db);
   const app = new Client(server.url);
   const res = await app.request('POST', '/Index/ajaxSignIn', {
@@ -40,10 +42,12 @@ test.serial('the cookie is HttpOnly, SameSite=Lax, signed, and only an opaque id
   t.regex(cookie, /httponly/i);
   t.regex(cookie, /samesite=lax/i);
   t.notRegex(cookie, /secure/i);
-  t.true(res.headers.getSetCookie().some((c) => c.startsWith(`${SESSION_COOKIE}.sig=`)));
-  // The table keeps only a hash of the id.
+  // The id is unguessable on its own, so it is not signed (see session.ts).
   const id = app.cookies.get(SESSION_COOKIE)!;
+  t.regex(id, /^[A-Za-z0-9_-]{43}$/);
+  // The table keeps only a hash of the id.
   t.is(await server.db('sessions').where({ id }).first(), undefined);
+  t.truthy(await server.db('sessions').where({ id: crypto.createHash('sha256').update(id).digest('hex') }).first());
   t.truthy(await server.db('sessions').where({ borrower_id: b.id }).first());
 });
 
@@ -133,4 +137,11 @@ test.serial('behind a TLS proxy the cookie is Secure and HSTS is sent', async (t
     'X-Forwarded-For': '203.0.113.7',
   });
   t.truthy(await tls.db('login_failures').where({ address: '203.0.113.7' }).first());
+});
+
+test('session ids and CSRF tokens are 256-bit, never repeat, and keep coming past a pool refill', (t) => {
+  const tokens = Array.from({ length: 1000 }, () => randomToken());
+  t.true(tokens.every((x) => /^[A-Za-z0-9_-]{43}$/.test(x)));
+  t.is(new Set(tokens).size, tokens.length);
+  t.false(tokens.includes('AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'), 'no zeroed slot is handed out');
 });

@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import type { Context, Next } from 'koa';
+import { randomToken } from '../tokens.ts';
 import { csrfRejected } from '../../errors.ts';
 import { publicBase } from '../urls.ts';
 import { routeReadsBodyAndCsrf } from './body.ts';
@@ -10,7 +11,7 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 export function csrfToken(ctx: Context): string {
   const session = ctx.session;
   if (!session) return '';
-  session.csrf ??= crypto.randomBytes(32).toString('base64url');
+  session.csrf ??= randomToken();
   return session.csrf;
 }
 

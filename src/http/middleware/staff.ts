@@ -1,5 +1,5 @@
-import crypto from 'node:crypto';
 import type { Context, Next } from 'koa';
+import { randomToken } from '../tokens.ts';
 import { findStaffById, type StaffRole } from '../../data/repositories/staff.ts';
 import { forbidden } from '../../errors.ts';
 import { DatabaseSessionStore } from './session.ts';
@@ -42,8 +42,8 @@ const cookieOptions = (ctx: Context) => ({
 
 /** Signs a staff member in: a new session id, a new CSRF token. */
 export async function startStaffSession(ctx: Context, staffId: number): Promise<void> {
-  const key = crypto.randomBytes(32).toString('base64url');
-  const csrf = crypto.randomBytes(32).toString('base64url');
+  const key = randomToken();
+  const csrf = randomToken();
   await store(ctx).set(key, { staffId, csrf, createdAt: ctx.deps.clock.now().getTime() });
   ctx.cookies.set(STAFF_COOKIE, key, { ...cookieOptions(ctx), maxAge: ctx.deps.config.session.absoluteMs });
 }
