@@ -3,8 +3,9 @@ import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
 import { type Db, type Executor, insertReturningId, isUniqueViolation } from '../data/db.ts';
 import { localParts } from '../domain/calendar.ts';
-import { AppError, notFound } from '../errors.ts';
+import { AppError, notFound, tooManyAttempts } from '../errors.ts';
 import { audit } from './audit.ts';
+import { lockedForSeconds } from './auth.ts';
 
 export const COMPLAINT_TOPICS = ['collection', 'charges', 'payment', 'privacy', 'service', 'other'] as const;
 export type ComplaintTopic = (typeof COMPLAINT_TOPICS)[number];
@@ -47,14 +48,23 @@ async function addMessage(db: Executor, complaintId: number, author: 'borrower' 
   await db('complaint_messages').insert({ complaint_id: complaintId, author, staff_id: staffId, body, created_at: at });
 }
 
-/** Opens a complaint with its first message; answers its number. */
+const HOUR = 3_600_000;
+
+/**
+ * Opens a complaint with its first message; answers its number. A borrower
+ * may open as many complaints an hour as they may send feedback
+ * (FEEDBACK_PER_HOUR); past that, 429 with Retry-After.
+ */
 export async function openComplaint(
   db: Db,
   clock: Clock,
-  config: Pick<Config, 'timeZone'>,
+  config: Pick<Config, 'timeZone' | 'feedbackPerHour'>,
   input: { borrowerId: number; topic: ComplaintTopic; body: string },
 ): Promise<ComplaintRow> {
   const now = clock.now().getTime();
+  const recent = await db('complaints').where({ borrower_id: input.borrowerId }).andWhere('created_at', '>', now - HOUR).orderBy('created_at').select('created_at');
+  const wait = lockedForSeconds(recent.map((r: { created_at: number }) => Number(r.created_at)), config.feedbackPerHour, HOUR, now);
+  if (wait > 0) throw tooManyAttempts(wait);
   for (let attempt = 0; ; attempt++) {
     try {
       return await db.transaction(async (trx) => {

@@ -7,7 +7,7 @@ import { startServer, type TestServer } from '../helpers/server.ts';
 // Serial: the escalation test moves the server's clock.
 let server: TestServer;
 test.before(async () => {
-  server = await startServer({ ESCALATION_AFTER_DAYS: '15', GRIEVANCE_NAME: 'Ana Ruiz' });
+  server = await startServer({ ESCALATION_AFTER_DAYS: '15', GRIEVANCE_NAME: 'Ana Ruiz', FEEDBACK_PER_HOUR: '3' });
 });
 test.after.always(() => server?.close());
 
@@ -98,4 +98,18 @@ test.serial('a complaint not resolved in the configured days shows how to escala
   t.like((await app.getJson(`/Complaint/view?no=${closedOne}`)).json().data, { status: 'closed', escalate: false }, 'a closed complaint needs no escalation');
   const { c } = await staffClient(server);
   t.regex((await c.get('/support/complaints', { Accept: 'text/html' })).text, new RegExp(`<tr class="late"><td><a href="/support/complaints/\\d+">${number}`));
+});
+
+test.serial('a borrower may open as many complaints an hour as feedback allows; then 429 with Retry-After', async (t) => {
+  const { app, borrower } = await signedInApp(server);
+  for (let i = 1; i <= 3; i++) {
+    t.is((await app.postApp('/Complaint/create', { topic: 'other', body: `Complaint number ${i} of the hour.` })).status, 200);
+  }
+  const fourth = await app.postApp('/Complaint/create', { topic: 'other', body: 'One complaint too many.' });
+  t.is(fourth.status, 429);
+  t.truthy(Number(fourth.headers.get('retry-after')) > 0);
+  t.is((await server.db('complaints').where({ borrower_id: borrower.id })).length, 3, 'nothing stored');
+  server.clock.advance(3_600_000);
+  await app.signIn(borrower.phone, borrower.password);
+  t.is((await app.postApp('/Complaint/create', { topic: 'other', body: 'An hour later it works again.' })).status, 200);
 });
