@@ -75,6 +75,19 @@ export function presentExit(q: ExitQuote) {
   return { daysHeld: q.daysHeld, interest: q.interest, amount: q.amount, waived: q.waived, lastDay: isoDay(q.lastDay), refusal: q.refusal };
 }
 
+/** Repay/exit's JSON: the offer with amounts as the spec's decimal strings and the refusal in words. */
+export function exitJson(oid: string, e: ReturnType<typeof presentExit>, t: TFunction) {
+  return {
+    oid,
+    amount: formatPlain(e.amount),
+    interest: formatPlain(e.interest),
+    waived: formatPlain(e.waived),
+    days_held: e.daysHeld,
+    last_day: e.lastDay,
+    refusal: e.refusal && t(e.refusal),
+  };
+}
+
 export interface TimelineEvent {
   kind: 'applied' | 'confirmed' | 'disbursed' | 'rejected' | 'payment' | 'extension' | 'exit' | 'overdue' | 'repaid' | 'cancelled';
   at: number;

@@ -2,7 +2,6 @@ import type { Context } from 'koa';
 import { z } from 'zod';
 import { intentsOfBill, referencesOfIntents } from '../../data/repositories/payments.ts';
 import { isoDay } from '../../domain/calendar.ts';
-import { formatPlain } from '../../domain/money.ts';
 import { invalidInput, notFound } from '../../errors.ts';
 import { type LoanSnapshot, presentBillForPage, presentDelay, presentLoanDelay, presentLoanDetail, presentOrders } from '../../presenters/loans.ts';
 import { presentPaymentHistory } from '../../presenters/payments.ts';
@@ -11,7 +10,7 @@ import type { PayType } from '../../services/payments/gateway.ts';
 import { extensionToPay, intentByToken, openIntent, ownBill } from '../../services/payments/intents.ts';
 import { proofsOfBill, submitProof } from '../../services/proofs.ts';
 import { quoteDelay, quoteExit } from '../../services/settlement.ts';
-import { presentExit, presentTimeline } from '../../presenters/protection.ts';
+import { exitJson, presentExit, presentTimeline } from '../../presenters/protection.ts';
 import { storeUpload } from '../../services/uploads.ts';
 import { publicBase } from '../urls.ts';
 import { paymentAnswer, paymentUrl } from './PayController.ts';
@@ -140,7 +139,7 @@ export async function exitOffer(ctx: Context): Promise<void> {
   const q = presentExit(await quoteExit(db, current.bill!, current.loan, clock.now(), config));
   respond(ctx, {
     view: 'repay/exit.njk',
-    data: { oid: current.loan.oid, amount: formatPlain(q.amount), interest: formatPlain(q.interest), waived: formatPlain(q.waived), days_held: q.daysHeld, last_day: q.lastDay, refusal: q.refusal && ctx.state.t(q.refusal) },
+    data: exitJson(current.loan.oid, q, ctx.state.t),
     message: 'messages.successfully',
     page: () => ({ current: presentBillForPage(config, current, clock.now()), exit: q }),
   });
