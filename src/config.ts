@@ -26,6 +26,7 @@ const parsedBy = (parse: (text: string) => number | null, expected: string) =>
   });
 
 const money = parsedBy(parseMoney, 'an amount like 5000 or 5000.00');
+const phone = z.string().regex(/^\+?[0-9 ()-]{6,20}$/, 'expected a phone number');
 const rate = parsedBy(parseRatePpm, 'a decimal rate like 0.043');
 
 const timeZone = z.string().refine((tz) => {
@@ -86,8 +87,8 @@ const envSchema = z.object({
   FEEDBACK_PER_HOUR: int(1, 1000).default(5),
   CONTACTS_ENABLED: bool.default(false),
   CONTACTS_CONSENT_VERSION: z.string().min(1).max(32).default('2026-11'),
-  SUPPORT_PHONE: z.string().regex(/^\+?[0-9 ()-]{6,20}$/, 'expected a phone number').default('+52 55 5000 1234'),
-  SUPPORT_WHATSAPP: z.string().regex(/^\+?[0-9 ()-]{6,20}$/, 'expected a phone number').default('+52 55 5000 1234'),
+  SUPPORT_PHONE: phone.default('+52 55 5000 1234'),
+  SUPPORT_WHATSAPP: phone.default('+52 55 5000 1234'),
   SUPPORT_HOURS: z.string().min(1).max(40).default('09:00–18:00'),
   UPLOAD_MAX_MEGAPIXELS: int(1, 200).default(40),
   UTR_PATTERN: z
@@ -105,7 +106,7 @@ const envSchema = z.object({
   KFS_VERSION: z.string().min(1).max(32).default('2026-11'),
   COOLING_OFF_DAYS: int(0, 30).default(3),
   GRIEVANCE_NAME: z.string().min(1).max(80).default('Grievance Officer, Cuota'),
-  GRIEVANCE_PHONE: z.string().regex(/^\+?[0-9 ()-]{6,20}$/, 'expected a phone number').default('+52 55 5000 4321'),
+  GRIEVANCE_PHONE: phone.default('+52 55 5000 4321'),
   GRIEVANCE_EMAIL: z.email().default('grievance@cuota.test'),
   GRIEVANCE_HOURS: z.string().min(1).max(40).default('Mon–Fri 09:00–18:00'),
   ESCALATION_AUTHORITY: z.string().min(1).max(120).default('CONDUSEF'),

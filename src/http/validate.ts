@@ -1,5 +1,5 @@
 import type { Context } from 'koa';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { invalidInput } from '../errors.ts';
 
 /** An action's input: query parameters, overridden by body fields (the spec sends both ways). */
@@ -22,3 +22,6 @@ export function validate<S extends z.ZodType>(schema: S, value: unknown): z.infe
   }
   throw invalidInput(fields);
 }
+
+/** A loan's order number as the borrower sends it (`oid`). */
+export const oidField = z.string({ error: 'errors.oid_required' }).trim().min(1, 'errors.oid_required').max(40, 'errors.oid_required');

@@ -209,7 +209,7 @@ export function presentCertificate(config: ProtectionConfig, t: TFunction, fmt: 
 }
 
 /** The escalation notice is due once a complaint has waited this long without being closed. */
-export function escalationDue(config: ProtectionConfig, complaint: ComplaintRow, now: Date): boolean {
+function escalationDue(config: ProtectionConfig, complaint: ComplaintRow, now: Date): boolean {
   return complaint.status !== 'closed' && now.getTime() - complaint.created_at >= config.protection.escalation.afterDays * DAY_MS;
 }
 

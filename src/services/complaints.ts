@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
 import { type Db, type Executor, insertReturningId, isUniqueViolation } from '../data/db.ts';
+import { findBorrowerById } from '../data/repositories/borrowers.ts';
 import { localParts } from '../domain/calendar.ts';
 import { AppError, notFound, tooManyAttempts } from '../errors.ts';
 import { audit } from './audit.ts';
@@ -106,8 +107,7 @@ export async function ownComplaint(db: Db, borrowerId: number, number: string): 
 export async function complaintForStaff(db: Db, id: number): Promise<ComplaintThread & { phone: string }> {
   const complaint = await db<ComplaintRow>('complaints').where({ id }).first();
   const t = await thread(db, complaint);
-  const borrower = await db('borrowers').where({ id: complaint!.borrower_id }).first('phone');
-  return { ...t, phone: borrower.phone };
+  return { ...t, phone: (await findBorrowerById(db, complaint!.borrower_id))!.phone };
 }
 
 /** The console inbox: complaints in one state, oldest first (the longest waiting on top). */
@@ -118,6 +118,24 @@ export function complaintInbox(db: Db, status: ComplaintStatus): Promise<Array<C
     .select('complaints.*', 'borrowers.phone')
     .orderBy('complaints.created_at', 'asc')
     .limit(200);
+}
+
+/**
+ * Moves an open complaint on, inside a transaction: an optional message, then
+ * its new state. A closed complaint takes nothing more (409).
+ */
+async function followUp(
+  trx: Executor,
+  complaint: ComplaintRow | undefined,
+  message: { author: 'borrower' | 'staff'; staffId: number | null; body: string },
+  status: ComplaintStatus,
+  now: number,
+): Promise<ComplaintRow> {
+  if (!complaint) throw notFound();
+  if (complaint.status === 'closed') throw new AppError(409, 'complaint_closed', 'errors.complaint_closed');
+  if (message.body) await addMessage(trx, complaint.id, message.author, message.staffId, message.body, now);
+  await trx('complaints').where({ id: complaint.id }).update({ status, updated_at: now, closed_at: status === 'closed' ? now : null });
+  return (await trx<ComplaintRow>('complaints').where({ id: complaint.id }).first())!;
 }
 
 /**
@@ -132,12 +150,7 @@ export async function borrowerFollowUp(
   const now = clock.now().getTime();
   return db.transaction(async (trx) => {
     const complaint = await trx<ComplaintRow>('complaints').where({ borrower_id: input.borrowerId, number: input.number }).first();
-    if (!complaint) throw notFound();
-    if (complaint.status === 'closed') throw new AppError(409, 'complaint_closed', 'errors.complaint_closed');
-    if (input.body) await addMessage(trx, complaint.id, 'borrower', null, input.body, now);
-    const status: ComplaintStatus = input.close ? 'closed' : 'open';
-    await trx('complaints').where({ id: complaint.id }).update({ status, updated_at: now, closed_at: input.close ? now : null });
-    return (await trx<ComplaintRow>('complaints').where({ id: complaint.id }).first())!;
+    return followUp(trx, complaint, { author: 'borrower', staffId: null, body: input.body }, input.close ? 'closed' : 'open', now);
   });
 }
 
@@ -150,12 +163,9 @@ export async function staffReply(
   const now = clock.now().getTime();
   return db.transaction(async (trx) => {
     const complaint = await trx<ComplaintRow>('complaints').where({ id: input.id }).first();
-    if (!complaint) throw notFound();
-    if (complaint.status === 'closed') throw new AppError(409, 'complaint_closed', 'errors.complaint_closed');
-    await addMessage(trx, complaint.id, 'staff', input.staffId, input.body, now);
     const status: ComplaintStatus = input.close ? 'closed' : 'answered';
-    await trx('complaints').where({ id: complaint.id }).update({ status, updated_at: now, closed_at: input.close ? now : null });
-    await audit(trx, clock, { staffId: input.staffId, action: 'reply_complaint', subject: `complaint:${complaint.number}`, address: input.address, detail: { status } });
-    return (await trx<ComplaintRow>('complaints').where({ id: complaint.id }).first())!;
+    const moved = await followUp(trx, complaint, { author: 'staff', staffId: input.staffId, body: input.body }, status, now);
+    await audit(trx, clock, { staffId: input.staffId, action: 'reply_complaint', subject: `complaint:${moved.number}`, address: input.address, detail: { status } });
+    return moved;
   });
 }

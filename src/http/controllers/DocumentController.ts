@@ -6,12 +6,12 @@ import { presentCertificate, presentReceipt } from '../../presenters/protection.
 import { certificateFacts, receiptFacts, type Viewer } from '../../services/documents.ts';
 import { unauthenticated } from '../../errors.ts';
 import { respond } from '../respond.ts';
-import { input, validate } from '../validate.ts';
+import { input, oidField, validate } from '../validate.ts';
 
 // Receipts and certificates: the borrower's own (under /Repay) or anyone's for staff (under /support).
 
 const idSchema = z.object({ id: z.coerce.number({ error: 'errors.not_found' }).int().positive('errors.not_found').max(2 ** 31, 'errors.not_found') });
-const oidSchema = z.object({ oid: z.string({ error: 'errors.oid_required' }).trim().min(1, 'errors.oid_required').max(40, 'errors.oid_required') });
+const oidSchema = z.object({ oid: oidField });
 
 function viewer(ctx: Context): Viewer {
   if (ctx.state.staff && ctx.path.toLowerCase().startsWith('/support/')) return { staff: true };

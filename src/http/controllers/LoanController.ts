@@ -10,7 +10,7 @@ import { keyFactsJson, presentKeyFacts } from '../../presenters/protection.ts';
 import { currentLoan } from '../../services/loan-reads.ts';
 import { applyForLoan, priceLoan } from '../../services/loans.ts';
 import { respond } from '../respond.ts';
-import { input, validate } from '../validate.ts';
+import { input, oidField, validate } from '../validate.ts';
 import { homeModel, loanRequestSchema } from './home.ts';
 
 /** GET/POST /Loan/reLoan (auth): applies for a loan; the page goes on to the confirmation. */
@@ -53,7 +53,7 @@ export async function confirmPage(ctx: Context): Promise<void> {
 /** GET /Loan/keyFacts?oid= (auth): the key facts statement of one of the borrower's own loans, as acknowledged. */
 export async function keyFacts(ctx: Context): Promise<void> {
   const { config, db, clock } = ctx.deps;
-  const { oid } = validate(z.object({ oid: z.string({ error: 'errors.oid_required' }).trim().min(1, 'errors.oid_required').max(40, 'errors.oid_required') }), input(ctx));
+  const { oid } = validate(z.object({ oid: oidField }), input(ctx));
   const loan = await findOwnLoanByOid(db, ctx.state.borrower!.id, oid);
   if (!loan) throw notFound();
   const current = snapshot(loan, await billOfLoan(db, loan.id), clock.now(), config.timeZone);

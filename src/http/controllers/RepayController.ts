@@ -17,7 +17,7 @@ import { paymentAnswer, paymentUrl } from './PayController.ts';
 import { presentVisitorLoans } from '../../presenters/product.ts';
 import { allLoans, ownLoanDetail } from '../../services/loan-reads.ts';
 import { respond } from '../respond.ts';
-import { input, validate } from '../validate.ts';
+import { input, oidField, validate } from '../validate.ts';
 import { homeModel } from './home.ts';
 
 /**
@@ -49,8 +49,7 @@ export async function orders(ctx: Context): Promise<void> {
   });
 }
 
-const oid = z.string({ error: 'errors.oid_required' }).trim().min(1, 'errors.oid_required').max(40, 'errors.oid_required');
-const detailSchema = z.object({ oid, next: z.string().optional() });
+const detailSchema = z.object({ oid: oidField, next: z.string().optional() });
 
 /**
  * GET/POST /Repay/loanDetail (auth): one of the borrower's own bills in full,
@@ -116,7 +115,7 @@ export async function loanDelay(ctx: Context): Promise<void> {
   });
 }
 
-const payDataSchema = z.object({ oid, next: z.string().optional() });
+const payDataSchema = z.object({ oid: oidField, next: z.string().optional() });
 
 /** POST /Repay/payData (auth): freezes what to pay now and answers the payment URL (a page goes there). */
 export async function payData(ctx: Context): Promise<void> {
@@ -219,7 +218,7 @@ export async function ajaxDelay(ctx: Context): Promise<void> {
 }
 
 const proofSchema = z.object({
-  oid,
+  oid: oidField,
   utr: z.string().trim().max(40, 'errors.utr_invalid').optional(),
   utr_image: z.string().trim().max(64, 'errors.image_not_yours').optional(),
   repay_image: z.string().trim().max(64, 'errors.image_not_yours').optional(),
