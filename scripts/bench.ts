@@ -1,8 +1,11 @@
 // npm run bench: Cuota's throughput as ratios of a bare Koa app measured in
 // the same run on the same core, plus proof uploads of a 12 MP phone photo.
-// The portal and the baseline run pinned to core 0, the load (this process)
-// to core 1, where taskset exists; uploads go to a second, unpinned portal. Results: a table here and JSON under
-// bench/results/ (ignored by git).
+// A second reference, the floor, is the prescribed stack (Koa, @koa/router,
+// koa-session) answering the same JSON with nothing of Cuota's: the ratio a
+// route could reach at best. The portal and the references run pinned to
+// core 0, the load (this process) to core 1, where taskset exists; uploads go
+// to a second portal free to use every core. Results: a table here and JSON
+// under bench/results/ (ignored by git).
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -46,6 +49,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 async function main() {
   const portal = await startPortal({ core: 0, borrowers: 1, password: PASSWORD });
   const baseline = await startBaseline(0);
+  const floor = await startBaseline(0, 'floor');
   let uploader: Portal | undefined;
   try {
     const cookie = await signIn(portal.url, '5590000000', PASSWORD);
@@ -55,9 +59,11 @@ async function main() {
     await post('/Loan/reLoan', 'money=3000&time=10');
     await post('/Index/ajaxApply', 'kfs_ack=1');
     const oid = ((await (await fetch(`${portal.url}/Repay/loans`, { headers: app })).json()) as { data: { oid: string } }).data.oid;
+    const floorCookie = (await fetch(`${floor.url}/signIn`)).headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
 
     const routes: Array<{ name: string; url: string; opts: Partial<autocannon.Options> }> = [
       { name: 'baseline {"hello":"world"}', url: baseline.url, opts: {} },
+      { name: 'floor: prescribed stack, same JSON', url: `${floor.url}/Repay/loans`, opts: { headers: { Cookie: floorCookie } } },
       { name: 'GET Index/languages', url: `${portal.url}/Index/languages`, opts: { headers: { Accept: 'application/json' } } },
       { name: 'GET Repay/loans (JSON, signed in)', url: `${portal.url}/Repay/loans`, opts: { headers: app } },
       { name: 'GET home page (HTML, signed in)', url: `${portal.url}/Repay/index.shtml`, opts: { headers: { Cookie: cookie, Accept: 'text/html' } } },
@@ -77,11 +83,21 @@ async function main() {
         console.log(`round ${round}/${ROUNDS}  ${route.name.padEnd(38)} ${run.rps.toFixed(0).padStart(7)} req/s`);
       }
     }
-    const base = median(runs.get(routes[0]!.name)!.map((r) => r.rps));
+    const medianRps = (name: string) => median(runs.get(name)!.map((r) => r.rps));
+    const base = medianRps(routes[0]!.name);
+    const floorRps = medianRps(routes[1]!.name);
     const table = routes.map((r) => {
       const rs = runs.get(r.name)!;
-      const rps = median(rs.map((x) => x.rps));
-      return { route: r.name, rps: Math.round(rps), p50: median(rs.map((x) => x.p50)), p99: median(rs.map((x) => x.p99)), non2xx: rs.reduce((a, x) => a + x.non2xx, 0), ratio: +(rps / base).toFixed(3) };
+      const rps = medianRps(r.name);
+      return {
+        route: r.name,
+        rps: Math.round(rps),
+        p50: median(rs.map((x) => x.p50)),
+        p99: median(rs.map((x) => x.p99)),
+        non2xx: rs.reduce((a, x) => a + x.non2xx, 0),
+        ratio: +(rps / base).toFixed(3),
+        ofFloor: +(rps / floorRps).toFixed(3),
+      };
     });
 
     // Proof uploads: a 12 MP phone photo through Info/ajaxUpload at 2 and 8 at
@@ -134,6 +150,7 @@ async function main() {
     console.log(`written to ${path.relative(ROOT, file)}`);
   } finally {
     await baseline.stop();
+    await floor.stop();
     for (const p of [portal, uploader]) {
       if (!p) continue;
       await p.stop();

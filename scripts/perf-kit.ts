@@ -121,10 +121,10 @@ export async function startPortal(options: { core: number | null; borrowers: num
   };
 }
 
-/** The bare Koa baseline on `core`. */
-export async function startBaseline(core: number): Promise<{ url: string; stop(): Promise<void> }> {
+/** A reference server on `core`: the bare Koa baseline, or (`floor`) the prescribed stack doing nothing of Cuota's. */
+export async function startBaseline(core: number, script: 'baseline' | 'floor' = 'baseline'): Promise<{ url: string; stop(): Promise<void> }> {
   const port = await freePort();
-  const [cmd, args] = pinned(core, process.execPath, ['scripts/bench-baseline.mjs']);
+  const [cmd, args] = pinned(core, process.execPath, [`scripts/bench-${script}.mjs`]);
   const child = spawn(cmd, args, { cwd: ROOT, stdio: 'ignore', env: { PATH: process.env.PATH, PORT: String(port), NODE_ENV: 'production' } });
   const url = `http://127.0.0.1:${port}`;
   await waitFor(url, child, '');

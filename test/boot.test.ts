@@ -99,10 +99,14 @@ test('a second start does not seed again, and production never seeds', async (t)
 
   const prod = await freshDatabase();
   t.teardown(() => prod.drop());
-  const { child, output } = await boot({ DATABASE_URL: prod.url, NODE_ENV: 'production', SESSION_SECRET: 'y'.repeat(40), PAYMENT_WEBHOOK_SECRET: 'p'.repeat(40), PAYMENT_GATEWAY: 'sandbox' });
+  const { child, url, output } = await boot({ DATABASE_URL: prod.url, NODE_ENV: 'production', SESSION_SECRET: 'y'.repeat(40), PAYMENT_WEBHOOK_SECRET: 'p'.repeat(40), PAYMENT_GATEWAY: 'sandbox' });
+  t.is((await fetch(`${url}/Index/languages`)).status, 200);
   child.kill('SIGTERM');
-  await exited(child);
+  t.is(await exited(child), 0);
   t.notRegex(output(), /seeded/);
+  // Production buffers its log; what is still buffered goes out at exit.
+  t.regex(output(), /"route":"\/Index\/languages","status":200/);
+  t.regex(output(), /"msg":"stopped"/);
   t.is((await prod.db('borrowers')).length, 0);
 });
 

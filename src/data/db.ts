@@ -22,20 +22,37 @@ interface SqliteConnection {
   close(): unknown;
 }
 
+interface SqliteStatement {
+  reader: boolean;
+  run(...args: unknown[]): unknown;
+}
+
 const STATEMENT_CACHE_SIZE = 500;
 
 /**
  * knex prepares every SQLite statement again on each query, which costs more
  * than running it. The app issues a small, fixed set of SQL texts, so the
- * connection keeps the prepared ones (bounded; oldest dropped first).
+ * connection keeps the prepared ones (bounded; oldest dropped first). Every
+ * statement that writes (BEGIN, COMMIT and ROLLBACK included) calls
+ * `wrote` once it has run.
  */
-function cacheStatements(conn: SqliteConnection): void {
+function cacheStatements(conn: SqliteConnection, wrote: () => void): void {
   const prepare = conn.prepare.bind(conn);
   const cache = new Map<string, unknown>();
   conn.prepare = (sql: string) => {
-    let statement = cache.get(sql);
+    let statement = cache.get(sql) as SqliteStatement | undefined;
     if (!statement) {
-      statement = prepare(sql);
+      statement = prepare(sql) as SqliteStatement;
+      if (!statement.reader) {
+        const run = statement.run.bind(statement);
+        statement.run = (...args: unknown[]) => {
+          try {
+            return run(...args);
+          } finally {
+            wrote();
+          }
+        };
+      }
       if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
       cache.set(sql, statement);
     }
@@ -43,37 +60,105 @@ function cacheStatements(conn: SqliteConnection): void {
   };
 }
 
+// Rows kept by firstRow between writes; beyond this many, the oldest go first.
+const ROW_CACHE_SIZE = 20_000;
+// How soon a commit by another process on the same SQLite file is seen (see currentRows).
+const OTHER_WRITERS_EVERY_MS = 1000;
+
+/**
+ * A SQLite file database's second connection, for firstRow (opened on first
+ * use), and the rows it has answered since the database last changed.
+ */
 interface Reader {
   conn: Database.Database | null;
   statements: Map<string, Database.Statement>;
+  dataVersion: Database.Statement | null;
+  /** Rows by bindings and SQL text, kept until the database changes (currentRows). */
+  rows: Map<string, unknown>;
+  /** This process's writes since the rows were read (bumped by the writer connection). */
+  writes: number;
+  rowsWrites: number;
+  /** SQLite's data_version when the rows were read: it moves when another connection commits. */
+  rowsVersion: unknown;
+  /** When data_version was last asked (monotonic ms), and how often to ask it without a write of ours. */
+  checkedAt: number;
+  checkEveryMs: number;
+  now: () => number;
 }
 
-// A SQLite file database's second connection, for firstRow; opened on first use.
+/** How firstRow's kept rows learn of writes by other processes on the same SQLite file. */
+export interface ReaderOptions {
+  /** At most this long (ms) before another process's commit is seen; this process's own writes are seen at once. */
+  otherWritersEveryMs?: number;
+  /** Monotonic milliseconds (tests move it). */
+  now?: () => number;
+}
+
 const readers = new WeakMap<Db, Reader>();
+
+function openReader(db: Db, reader: Reader): Database.Database {
+  if (!reader.conn) {
+    reader.conn = new Database(db.client.config.connection.filename, { fileMustExist: true });
+    reader.conn.pragma('busy_timeout = 5000');
+    reader.conn.pragma('query_only = ON');
+    reader.dataVersion = reader.conn.prepare('pragma data_version').pluck();
+  }
+  return reader.conn;
+}
+
+/**
+ * The reader's kept rows, emptied first when the database has changed since
+ * they were read. This process's writer connection counts every statement
+ * that writes (commits and rollbacks included), so its own writes are seen at
+ * once. Asking SQLite's data_version costs as much as the read it would save
+ * (a read transaction of its own), so a commit by another process on the same
+ * file (an account created from the command line) is looked for only every
+ * `checkEveryMs`.
+ */
+function currentRows(reader: Reader): Map<string, unknown> {
+  const now = reader.now();
+  const wroteHere = reader.rowsWrites !== reader.writes;
+  if (wroteHere || now - reader.checkedAt >= reader.checkEveryMs) {
+    const version = reader.dataVersion!.get();
+    reader.checkedAt = now;
+    if (wroteHere || version !== reader.rowsVersion) {
+      reader.rows = new Map();
+      reader.rowsWrites = reader.writes;
+      reader.rowsVersion = version;
+    }
+  }
+  return reader.rows;
+}
 
 /**
  * One row by a fixed SQL text (`?` placeholders), the same on both databases.
  * On a SQLite file, outside a transaction, it runs as a prepared statement on
  * a second, query-only connection: WAL lets it read beside the writer and it
- * sees every committed write. knex's builder, pool queue and query ids cost
- * several times the query itself, and the reads behind every signed-in request
- * (session, borrower, newest loan, bill) are the hottest. Anything else goes
- * through knex.
+ * sees every committed write. The row is then kept (frozen) and answered
+ * again until the database changes: at once for this process's own writes,
+ * within a second for another process's (see currentRows). The reads behind
+ * every signed-in request (session,
+ * borrower, newest loan, bill) are the hottest, and knex's builder, pool queue
+ * and query ids cost several times the query itself. Anything else, and
+ * everything on PostgreSQL (where several processes share the data), goes
+ * through knex every time.
  */
 export async function firstRow<T>(db: Executor, sql: string, bindings: ReadonlyArray<string | number>): Promise<T | undefined> {
   const reader = (db as Knex.Transaction).isTransaction ? undefined : readers.get(db as Db);
   if (reader) {
-    if (!reader.conn) {
-      reader.conn = new Database((db as Db).client.config.connection.filename, { fileMustExist: true });
-      reader.conn.pragma('busy_timeout = 5000');
-      reader.conn.pragma('query_only = ON');
-    }
+    const conn = openReader(db as Db, reader);
+    const rows = currentRows(reader);
+    const key = `${bindings.join('\u0000')}\u0000${sql}`;
+    if (rows.has(key)) return rows.get(key) as T | undefined;
     let statement = reader.statements.get(sql);
     if (!statement) {
-      statement = reader.conn.prepare(sql);
+      statement = conn.prepare(sql);
       reader.statements.set(sql, statement);
     }
-    return statement.get(...bindings) as T | undefined;
+    const row = statement.get(...bindings) as T | undefined;
+    if (rows.size >= ROW_CACHE_SIZE) rows.delete(rows.keys().next().value!);
+    rows.set(key, row === undefined ? undefined : Object.freeze(row));
+    return row;
   }
   const result = await db.raw(sql, bindings as (string | number)[]);
   // better-sqlite3 answers the rows; pg a result with them.
@@ -81,11 +166,22 @@ export async function firstRow<T>(db: Executor, sql: string, bindings: ReadonlyA
 }
 
 /** Opens the configured database: SQLite in WAL mode with foreign keys on, or PostgreSQL. */
-export function openDatabase(database: Config['database']): Db {
+export function openDatabase(database: Config['database'], options: ReaderOptions = {}): Db {
   if (database.client === 'pg') {
     return knexFactory({ client: 'pg', connection: database.url, pool: { min: 0, max: 10 } });
   }
-  const reader: Reader = { conn: null, statements: new Map() };
+  const reader: Reader = {
+    conn: null,
+    statements: new Map(),
+    dataVersion: null,
+    rows: new Map(),
+    writes: 0,
+    rowsWrites: 0,
+    rowsVersion: null,
+    checkedAt: -Infinity,
+    checkEveryMs: options.otherWritersEveryMs ?? OTHER_WRITERS_EVERY_MS,
+    now: options.now ?? (() => performance.now()),
+  };
   const db = sqlite(database.filename, reader);
   if (database.filename !== ':memory:') readers.set(db, reader);
   return db;
@@ -104,7 +200,9 @@ function sqlite(filename: string, reader: Reader): Db {
       min: 1,
       max: 1,
       afterCreate(conn: SqliteConnection, done: (err: Error | null, conn: unknown) => void) {
-        cacheStatements(conn);
+        cacheStatements(conn, () => {
+          reader.writes++;
+        });
         conn.pragma('journal_mode = WAL');
         conn.pragma('busy_timeout = 5000');
         conn.pragma('foreign_keys = ON');
@@ -114,7 +212,9 @@ function sqlite(filename: string, reader: Reader): Db {
         conn.close = () => {
           reader.conn?.close();
           reader.conn = null;
+          reader.dataVersion = null;
           reader.statements.clear();
+          reader.rows = new Map();
           return close();
         };
         done(null, conn);

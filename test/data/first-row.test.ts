@@ -1,5 +1,9 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import test from 'ava';
-import { firstRow } from '../../src/data/db.ts';
+import Database from 'better-sqlite3';
+import { firstRow, migrate, openDatabase, type ReaderOptions } from '../../src/data/db.ts';
 import { freshDatabase } from '../helpers/server.ts';
 
 // firstRow reads on a second connection on SQLite: it must still see every
@@ -31,6 +35,84 @@ test('inside a transaction firstRow reads its uncommitted writes; outside, it do
     });
     t.like(await firstRow(db, sql, ['5599999999']), { quota: 7 });
   } finally {
+    await drop();
+  }
+});
+
+// On a SQLite file firstRow keeps the rows it read until the database changes.
+// These tests open SQLite themselves: the reader does not exist on PostgreSQL.
+async function sqliteFile(options: ReaderOptions = {}) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cuota-first-row-'));
+  const filename = path.join(dir, 'kept.sqlite');
+  const db = openDatabase({ client: 'better-sqlite3', filename }, options);
+  await migrate(db);
+  await db('borrowers').insert({ phone: '5511111111', password_hash: 'x', quota: 100, created_at: 1, updated_at: 1 });
+  return {
+    db,
+    filename,
+    async drop() {
+      await db.destroy();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+const byPhone = 'select * from borrowers where phone = ?';
+
+test('a kept row is answered again, frozen, until this process writes; then the write shows at once', async (t) => {
+  const { db, drop } = await sqliteFile();
+  try {
+    const first = await firstRow<{ quota: number }>(db, byPhone, ['5511111111']);
+    t.is(await firstRow(db, byPhone, ['5511111111']), first, 'the same row, not read again');
+    t.true(Object.isFrozen(first));
+    t.throws(() => {
+      (first as { quota: number }).quota = 1;
+    }, { instanceOf: TypeError });
+    await db('borrowers').where({ phone: '5511111111' }).update({ quota: 250 });
+    t.like(await firstRow(db, byPhone, ['5511111111']), { quota: 250 });
+    // A missing row is kept too, until a write adds it.
+    t.is(await firstRow(db, byPhone, ['5522222222']), undefined);
+    await db('borrowers').insert({ phone: '5522222222', password_hash: 'x', quota: 5, created_at: 1, updated_at: 1 });
+    t.like(await firstRow(db, byPhone, ['5522222222']), { quota: 5 });
+  } finally {
+    await drop();
+  }
+});
+
+test('a transaction of this process: its writes show when it commits, and a rollback leaves the old row', async (t) => {
+  const { db, drop } = await sqliteFile();
+  try {
+    await db.transaction(async (trx) => {
+      await trx('borrowers').where({ phone: '5511111111' }).update({ quota: 300 });
+      // Read (and kept) while the transaction is open: the committed row.
+      t.like(await firstRow(db, byPhone, ['5511111111']), { quota: 100 });
+    });
+    t.like(await firstRow(db, byPhone, ['5511111111']), { quota: 300 }, 'the commit empties what was kept');
+    await t.throwsAsync(
+      db.transaction(async (trx) => {
+        await trx('borrowers').where({ phone: '5511111111' }).update({ quota: 400 });
+        t.like(await firstRow(db, byPhone, ['5511111111']), { quota: 300 });
+        throw new Error('changed my mind');
+      }),
+    );
+    t.like(await firstRow(db, byPhone, ['5511111111']), { quota: 300 });
+  } finally {
+    await drop();
+  }
+});
+
+test("another process's commit is seen once the check interval has passed", async (t) => {
+  let now = 0;
+  const { db, filename, drop } = await sqliteFile({ otherWritersEveryMs: 1000, now: () => now });
+  const other = new Database(filename);
+  try {
+    t.like(await firstRow(db, byPhone, ['5511111111']), { quota: 100 });
+    other.prepare('update borrowers set quota = 700 where phone = ?').run('5511111111');
+    now = 999;
+    t.like(await firstRow(db, byPhone, ['5511111111']), { quota: 100 }, 'still the kept row inside the interval');
+    now = 1000;
+    t.like(await firstRow(db, byPhone, ['5511111111']), { quota: 700 });
+  } finally {
+    other.close();
     await drop();
   }
 });

@@ -16,7 +16,8 @@ const TOUCH_EVERY_MS = 60_000;
 // Fields koa-session adds for its own cookie-expiry check; the store enforces expiry itself.
 const KOA_FIELDS = ['_expire', '_maxAge', '_session'];
 
-const digest = (key: string) => crypto.createHash('sha256').update(key).digest('hex');
+// crypto.hash: the one-shot form, without a Hash object per request.
+const digest = (key: string) => crypto.hash('sha256', key, 'hex');
 
 /**
  * koa-session's store interface over the sessions table. The table holds a
