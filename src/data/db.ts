@@ -24,17 +24,41 @@ interface SqliteConnection {
 
 interface SqliteStatement {
   reader: boolean;
+  readonly: boolean;
   run(...args: unknown[]): unknown;
+  get(...args: unknown[]): unknown;
+  all(...args: unknown[]): unknown;
+  iterate(...args: unknown[]): unknown;
 }
 
 const STATEMENT_CACHE_SIZE = 500;
 
 /**
+ * Makes a statement call `wrote` each time it has run, unless it is a plain
+ * read (answers rows and changes nothing). That counts what SQLite calls
+ * read-only yet answers no rows (BEGIN, COMMIT, ROLLBACK, SAVEPOINT) and
+ * what answers rows yet writes (INSERT ... RETURNING), whichever method
+ * knex runs it with.
+ */
+function countWrites(statement: SqliteStatement, wrote: () => void): void {
+  if (statement.reader && statement.readonly) return;
+  for (const method of ['run', 'get', 'all', 'iterate'] as const) {
+    const call = statement[method].bind(statement);
+    statement[method] = (...args: unknown[]) => {
+      try {
+        return call(...args);
+      } finally {
+        wrote();
+      }
+    };
+  }
+}
+
+/**
  * knex prepares every SQLite statement again on each query, which costs more
  * than running it. The app issues a small, fixed set of SQL texts, so the
- * connection keeps the prepared ones (bounded; oldest dropped first). Every
- * statement that writes (BEGIN, COMMIT and ROLLBACK included) calls
- * `wrote` once it has run.
+ * connection keeps the prepared ones (bounded; oldest dropped first), each
+ * counting its writes (countWrites).
  */
 function cacheStatements(conn: SqliteConnection, wrote: () => void): void {
   const prepare = conn.prepare.bind(conn);
@@ -43,16 +67,7 @@ function cacheStatements(conn: SqliteConnection, wrote: () => void): void {
     let statement = cache.get(sql) as SqliteStatement | undefined;
     if (!statement) {
       statement = prepare(sql) as SqliteStatement;
-      if (!statement.reader) {
-        const run = statement.run.bind(statement);
-        statement.run = (...args: unknown[]) => {
-          try {
-            return run(...args);
-          } finally {
-            wrote();
-          }
-        };
-      }
+      countWrites(statement, wrote);
       if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
       cache.set(sql, statement);
     }
@@ -109,8 +124,7 @@ function openReader(db: Db, reader: Reader): Database.Database {
 /**
  * The reader's kept rows, emptied first when the database has changed since
  * they were read. This process's writer connection counts every statement
- * that writes (commits and rollbacks included), so its own writes are seen at
- * once. Asking SQLite's data_version costs as much as the read it would save
+ * that is not a plain read (countWrites), so its own writes are seen at once. Asking SQLite's data_version costs as much as the read it would save
  * (a read transaction of its own), so a commit by another process on the same
  * file (an account created from the command line) is looked for only every
  * `checkEveryMs`.

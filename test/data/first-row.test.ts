@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import test from 'ava';
 import Database from 'better-sqlite3';
-import { firstRow, migrate, openDatabase, type ReaderOptions } from '../../src/data/db.ts';
+import { firstRow, insertReturningId, migrate, openDatabase, type ReaderOptions } from '../../src/data/db.ts';
 import { freshDatabase } from '../helpers/server.ts';
 
 // firstRow reads on a second connection on SQLite: it must still see every
@@ -73,6 +73,10 @@ test('a kept row is answered again, frozen, until this process writes; then the 
     t.is(await firstRow(db, byPhone, ['5522222222']), undefined);
     await db('borrowers').insert({ phone: '5522222222', password_hash: 'x', quota: 5, created_at: 1, updated_at: 1 });
     t.like(await firstRow(db, byPhone, ['5522222222']), { quota: 5 });
+    // An insert that returns its id is a statement that answers rows and writes.
+    t.is(await firstRow(db, byPhone, ['5533333333']), undefined);
+    await insertReturningId(db, 'borrowers', { phone: '5533333333', password_hash: 'x', quota: 6, created_at: 1, updated_at: 1 });
+    t.like(await firstRow(db, byPhone, ['5533333333']), { quota: 6 });
   } finally {
     await drop();
   }
