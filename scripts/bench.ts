@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
-import { HAS_TASKSET, memoryOf, phonePhoto, pinned, type Portal, ROOT, signIn, startBaseline, startPortal, uploadBody } from './perf-kit.ts';
+import { HAS_TASKSET, memoryOf, phonePhoto, pinned, type Portal, ROOT, signIn, startReference, startPortal, uploadBody } from './perf-kit.ts';
 
 // Re-run on core 1 so the load never competes with the server for a core.
 if (HAS_TASKSET && !process.env.BENCH_PINNED) {
@@ -48,8 +48,8 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 async function main() {
   const portal = await startPortal({ core: 0, borrowers: 1, password: PASSWORD });
-  const baseline = await startBaseline(0);
-  const floor = await startBaseline(0, 'floor');
+  const baseline = await startReference(0);
+  const floor = await startReference(0, 'floor');
   let uploader: Portal | undefined;
   try {
     const cookie = await signIn(portal.url, '5590000000', PASSWORD);

@@ -122,7 +122,7 @@ export async function startPortal(options: { core: number | null; borrowers: num
 }
 
 /** A reference server on `core`: the bare Koa baseline, or (`floor`) the prescribed stack doing nothing of Cuota's. */
-export async function startBaseline(core: number, script: 'baseline' | 'floor' = 'baseline'): Promise<{ url: string; stop(): Promise<void> }> {
+export async function startReference(core: number, script: 'baseline' | 'floor' = 'baseline'): Promise<{ url: string; stop(): Promise<void> }> {
   const port = await freePort();
   const [cmd, args] = pinned(core, process.execPath, [`scripts/bench-${script}.mjs`]);
   const child = spawn(cmd, args, { cwd: ROOT, stdio: 'ignore', env: { PATH: process.env.PATH, PORT: String(port), NODE_ENV: 'production' } });

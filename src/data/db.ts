@@ -90,9 +90,6 @@ interface Reader {
   dataVersion: Database.Statement | null;
   /** Rows by bindings and SQL text, kept until the database changes (currentRows). */
   rows: Map<string, unknown>;
-  /** This process's writes since the rows were read (bumped by the writer connection). */
-  writes: number;
-  rowsWrites: number;
   /** SQLite's data_version when the rows were read: it moves when another connection commits. */
   rowsVersion: unknown;
   /** When data_version was last asked (monotonic ms), and how often to ask it without a write of ours. */
@@ -121,23 +118,28 @@ function openReader(db: Db, reader: Reader): Database.Database {
   return reader.conn;
 }
 
+/** Forgets every kept row: this process's writer connection calls it after each statement that is not a plain read. */
+function forgetRows(reader: Reader): void {
+  reader.rows = new Map();
+  // The next read asks data_version again, so the write is not mistaken for another process's.
+  reader.checkedAt = -Infinity;
+}
+
 /**
- * The reader's kept rows, emptied first when the database has changed since
- * they were read. This process's writer connection counts every statement
- * that is not a plain read (countWrites), so its own writes are seen at once. Asking SQLite's data_version costs as much as the read it would save
- * (a read transaction of its own), so a commit by another process on the same
- * file (an account created from the command line) is looked for only every
- * `checkEveryMs`.
+ * The reader's kept rows, emptied first when another process has committed
+ * to the same file since they were read (this process's own writes empty
+ * them at once, forgetRows). Asking SQLite's data_version costs as much as
+ * the read it would save (a read transaction of its own), so it is asked only
+ * every `checkEveryMs`: an account created from the command line, say, shows
+ * within that time.
  */
 function currentRows(reader: Reader): Map<string, unknown> {
   const now = reader.now();
-  const wroteHere = reader.rowsWrites !== reader.writes;
-  if (wroteHere || now - reader.checkedAt >= reader.checkEveryMs) {
+  if (now - reader.checkedAt >= reader.checkEveryMs) {
     const version = reader.dataVersion!.get();
     reader.checkedAt = now;
-    if (wroteHere || version !== reader.rowsVersion) {
+    if (version !== reader.rowsVersion) {
       reader.rows = new Map();
-      reader.rowsWrites = reader.writes;
       reader.rowsVersion = version;
     }
   }
@@ -151,9 +153,9 @@ function currentRows(reader: Reader): Map<string, unknown> {
  * sees every committed write. The row is then kept (frozen) and answered
  * again until the database changes: at once for this process's own writes,
  * within a second for another process's (see currentRows). The reads behind
- * every signed-in request (session,
- * borrower, newest loan, bill) are the hottest, and knex's builder, pool queue
- * and query ids cost several times the query itself. Anything else, and
+ * every signed-in request (session, borrower, newest loan, bill) are the
+ * hottest, and knex's builder, pool queue and query ids cost several times
+ * the query itself. Anything else, and
  * everything on PostgreSQL (where several processes share the data), goes
  * through knex every time.
  */
@@ -189,8 +191,6 @@ export function openDatabase(database: Config['database'], options: ReaderOption
     statements: new Map(),
     dataVersion: null,
     rows: new Map(),
-    writes: 0,
-    rowsWrites: 0,
     rowsVersion: null,
     checkedAt: -Infinity,
     checkEveryMs: options.otherWritersEveryMs ?? OTHER_WRITERS_EVERY_MS,
@@ -214,9 +214,7 @@ function sqlite(filename: string, reader: Reader): Db {
       min: 1,
       max: 1,
       afterCreate(conn: SqliteConnection, done: (err: Error | null, conn: unknown) => void) {
-        cacheStatements(conn, () => {
-          reader.writes++;
-        });
+        cacheStatements(conn, () => forgetRows(reader));
         conn.pragma('journal_mode = WAL');
         conn.pragma('busy_timeout = 5000');
         conn.pragma('foreign_keys = ON');
@@ -228,7 +226,7 @@ function sqlite(filename: string, reader: Reader): Db {
           reader.conn = null;
           reader.dataVersion = null;
           reader.statements.clear();
-          reader.rows = new Map();
+          forgetRows(reader);
           return close();
         };
         done(null, conn);
