@@ -87,7 +87,7 @@ test.serial('the app signs up in one call with the code; the answer is in Spanis
   const sent = await app.postApp('/Index/sendCode?lang=es', { phone, purpose: 'register' });
   expectOutcome(t, sent, 200);
   t.deepEqual(sent.json().data, { expires_in: 300, resend_in: 60 });
-  t.regex((await lastMessage(server.url, phone))!.text, /^Presta Fácil: su código para abrir una cuenta es \d{6}/);
+  t.regex((await lastMessage(server.url, phone))!.text, /^Presta Fácil: tu código para abrir una cuenta es \d{6}/);
   const code = await codeFor(server.url, phone);
   const res = await app.postApp('/Index/ajaxRegister?lang=es', { phone, code, password: STRONG, password_confirm: STRONG, accept: '1' });
   expectOutcome(t, res, 200);
@@ -310,7 +310,7 @@ test.serial('the HTTP sender posts to the provider, and a provider failure answe
   t.is(received.length, 1);
   t.is(received[0]!.auth, 'Bearer tok-123');
   t.like(received[0]!.body, { from: 'PRESTA', to: phone });
-  t.regex((received[0]!.body as { text: string }).text, /su código para abrir una cuenta es \d{6}/);
+  t.regex((received[0]!.body as { text: string }).text, /tu código para abrir una cuenta es \d{6}/);
   t.is((await app.get('/dev/outbox')).status, 404, 'no outbox with a real provider');
   fail = true;
   real.clock.advance(MINUTE);
