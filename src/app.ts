@@ -14,6 +14,7 @@ import { loadStaff } from './http/middleware/staff.ts';
 import { createRouter } from './http/routes.ts';
 import { createViews } from './http/views.ts';
 import { createGateway } from './services/payments/index.ts';
+import { createSmsSender } from './services/sms/index.ts';
 
 const PUBLIC_DIR = fileURLToPath(new URL('../public', import.meta.url));
 
@@ -31,6 +32,7 @@ export function createApp(deps: Deps): Koa {
   app.context.deps = deps;
   app.context.views = createViews({ watch: config.env === 'development' });
   app.context.gateway = createGateway(config, deps.db, deps.clock);
+  app.context.sms = createSmsSender(config, deps.logger, deps.clock);
   // Errors are answered by handleErrors; this only keeps Koa from printing them twice.
   app.silent = true;
 

@@ -112,6 +112,12 @@ const envSchema = z.object({
   ESCALATION_AUTHORITY: z.string().min(1).max(120).default('CONDUSEF'),
   ESCALATION_URL: z.url().default('https://www.condusef.gob.mx'),
   ESCALATION_AFTER_DAYS: int(1, 365).default(30),
+  SMS_SENDER: z.enum(['log', 'http']).default('log'),
+  SMS_HTTP_URL: z.url().optional(),
+  SMS_HTTP_TOKEN: z.string().min(1).optional(),
+  SMS_FROM: z.string().min(1).max(20).default('Cuota'),
+  OTP_PER_PHONE_HOUR: int(1, 100).default(5),
+  OTP_PER_ADDRESS_HOUR: int(1, 10000).default(20),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -163,6 +169,10 @@ export interface Config {
     grievance: { name: string; phone: string; email: string; hours: string };
     escalation: { authority: string; url: string; afterDays: number };
   };
+  /** Text messages: `log` writes them to the log and the development outbox; `http` posts them to a provider. */
+  sms: { sender: 'log' | 'http'; httpUrl: string | undefined; httpToken: string | undefined; from: string };
+  /** One-time codes: how many a phone (any purpose) and an address may be sent in an hour. */
+  otp: { perPhoneHour: number; perAddressHour: number };
   /** Run the portal as if it were this moment (development and demos only). */
   clockAt: Date | undefined;
   logLevel: string;
@@ -202,6 +212,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (e.COOKIE_SECURE && !e.TRUST_PROXY) {
     // Node serves plain HTTP here; Secure cookies need the proxy's X-Forwarded-Proto to be trusted.
     throw new ConfigError('COOKIE_SECURE=true needs TRUST_PROXY=true (TLS ends at the reverse proxy)');
+  }
+  if (e.SMS_SENDER === 'http' && !e.SMS_HTTP_URL) {
+    throw new ConfigError('SMS_SENDER=http needs SMS_HTTP_URL (the provider endpoint)');
   }
   if (e.NODE_ENV === 'production') {
     const missing = [
@@ -267,6 +280,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       grievance: { name: e.GRIEVANCE_NAME, phone: e.GRIEVANCE_PHONE, email: e.GRIEVANCE_EMAIL, hours: e.GRIEVANCE_HOURS },
       escalation: { authority: e.ESCALATION_AUTHORITY, url: e.ESCALATION_URL, afterDays: e.ESCALATION_AFTER_DAYS },
     },
+    sms: { sender: e.SMS_SENDER, httpUrl: e.SMS_HTTP_URL, httpToken: e.SMS_HTTP_TOKEN, from: e.SMS_FROM },
+    otp: { perPhoneHour: e.OTP_PER_PHONE_HOUR, perAddressHour: e.OTP_PER_ADDRESS_HOUR },
     clockAt: e.CLOCK_AT ? new Date(e.CLOCK_AT) : undefined,
     logLevel: e.LOG_LEVEL,
   };

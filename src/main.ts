@@ -27,6 +27,9 @@ async function main(): Promise<void> {
   const destination = pino.destination(config.env === 'production' ? { sync: false, minLength: 4096, periodicFlush: 1000 } : { sync: true });
   process.on('exit', () => destination.flushSync());
   const logger = pino({ level: config.logLevel, base: undefined }, destination);
+  if (config.env === 'production' && config.sms.sender === 'log') {
+    logger.warn('SMS_SENDER=log in production: codes go to the log only (staging); set SMS_SENDER=http for real messages');
+  }
   const db = openDatabase(config.database);
   await migrate(db);
   const clock = config.clockAt ? clockStartingAt(config.clockAt) : systemClock;
@@ -45,6 +48,9 @@ async function main(): Promise<void> {
     const port = typeof address === 'object' && address ? address.port : config.port;
     const url = config.publicUrl ?? `http://${config.host}:${port}`;
     logger.info({ url }, `Cuota is listening on ${url}`);
+    if (config.env !== 'production' && config.sms.sender === 'log') {
+      logger.info({ outbox: `${url}/dev/outbox` }, `text messages (sign-up codes) are not sent: read them at ${url}/dev/outbox`);
+    }
   });
   server.requestTimeout = 30_000;
   // Idle keep-alive connections stay open longer than clients and proxies keep them

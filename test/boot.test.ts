@@ -151,3 +151,16 @@ test('CLOCK_AT runs the portal at a given time: restarting past the due day show
   second.child.kill('SIGTERM');
   await exited(second.child);
 });
+
+test('outside production the start-up log says where the text-message outbox is', async (t) => {
+  const database = await freshDatabase();
+  t.teardown(() => database.drop());
+  const { child, url, output } = await boot({ DATABASE_URL: database.url });
+  t.teardown(() => child.kill('SIGKILL'));
+  // The line follows the "listening" one; the outbox answers once it is there.
+  const outbox = `${url}/dev/outbox`;
+  for (let i = 0; i < 50 && !output().includes(outbox); i++) await new Promise((resolve) => setImmediate(resolve));
+  const res = await fetch(outbox, { headers: { Accept: 'application/json' } });
+  t.is(res.status, 200);
+  t.true(output().includes(`read them at ${outbox}`), output());
+});

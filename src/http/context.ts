@@ -7,6 +7,7 @@ import type { BorrowerRow } from '../data/repositories/borrowers.ts';
 import type { StaffRow } from '../data/repositories/staff.ts';
 import type { I18n, Language } from '../i18n.ts';
 import type { Gateway } from '../services/payments/gateway.ts';
+import type { SmsSender } from '../services/sms/sender.ts';
 import type { Views } from './views.ts';
 
 /** What the app is built from; tests pass their own database, clock and logger. */
@@ -41,6 +42,8 @@ export interface SessionData {
   csrf?: string;
   lang?: Language;
   flash?: string;
+  /** A sign-up or reset in progress: the phone a code was sent to, and the code once verified. */
+  otp?: { purpose: 'register' | 'reset'; phone: string; codeId?: number };
   toJSON(): Record<string, unknown>;
   /** Moves the data to a new session id and removes the old one. */
   regenerate(): Promise<void>;
@@ -63,6 +66,8 @@ declare module 'koa' {
     deps: Deps;
     views: Views;
     gateway: Gateway;
+    /** The configured text-message sender (the log sender's outbox serves /dev/outbox). */
+    sms: SmsSender;
     /** koa-session's session (null once destroyed); it declares no types of its own. */
     session: SessionData | null;
   }

@@ -1,6 +1,9 @@
 import Router from '@koa/router';
 import type { Middleware } from 'koa';
 import * as Index from './controllers/IndexController.ts';
+import * as Account from './controllers/AccountController.ts';
+import * as Dev from './controllers/DevController.ts';
+import * as Legal from './controllers/LegalController.ts';
 import * as Complaint from './controllers/ComplaintController.ts';
 import * as Contact from './controllers/ContactController.ts';
 import * as Document from './controllers/DocumentController.ts';
@@ -33,6 +36,21 @@ export function createRouter(): Router {
   router.post('/Index/languages', Index.languages);
   router.get('/Index/ajaxApply', requireBorrower, requireCsrf, Index.apply);
   router.post('/Index/ajaxApply', requireBorrower, Index.apply);
+
+  // Sign-up, recovery and the account (one-time codes by SMS).
+  router.get('/Index/register', Account.registerPage);
+  router.get('/Index/forgot', Account.forgotPage);
+  router.post('/Index/sendCode', Account.sendCode);
+  router.post('/Index/verifyCode', Account.verifyCode);
+  router.post('/Index/ajaxRegister', Account.register);
+  router.post('/Index/ajaxResetPwd', Account.resetPassword);
+  router.get('/Index/profile', requireBorrower, Account.profile);
+  router.get('/Index/password', requireBorrower, Account.passwordPage);
+  router.post('/Index/ajaxChangePwd', requireBorrower, Account.changePassword);
+  router.get('/Index/terms', Legal.terms);
+  router.get('/Index/privacy', Legal.privacy);
+  router.get('/Index/documents', Legal.documents);
+  router.get('/dev/outbox', Dev.outbox);
 
   router.get('/Loan/reLoan', requireBorrower, requireCsrf, Loan.reLoan);
   router.post('/Loan/reLoan', requireBorrower, Loan.reLoan);

@@ -33,3 +33,8 @@ export async function rewardOnTimeRepayment(db: Executor, id: number, quota: num
     .where({ id })
     .update({ quota, updated_at: at, on_time_repayments: db.raw('on_time_repayments + 1') });
 }
+
+/** Replaces a borrower's password hash. */
+export async function updateBorrowerPassword(db: Executor, id: number, passwordHash: string, at: number): Promise<void> {
+  await db('borrowers').where({ id }).update({ password_hash: passwordHash, updated_at: at });
+}

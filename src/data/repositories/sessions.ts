@@ -33,3 +33,8 @@ export async function deleteSession(db: Executor, id: string): Promise<void> {
 export function deleteExpiredSessions(db: Executor, now: number): Promise<number> {
   return db('sessions').where('expires_at', '<=', now).delete();
 }
+
+/** Ends every session of a borrower (a password reset or change); returns how many. */
+export function deleteBorrowerSessions(db: Executor, borrowerId: number): Promise<number> {
+  return db('sessions').where({ borrower_id: borrowerId }).delete();
+}

@@ -12,6 +12,7 @@ import { presentComplaint, presentComplaintRow } from '../../../presenters/prote
 import { signInStaff } from '../../../services/auth.ts';
 import { decideLoanByHand } from '../../../services/loans.ts';
 import { type ProofDecision, reviewProof } from '../../../services/proofs.ts';
+import { accountForStaff } from '../../../services/account-reads.ts';
 import { borrowerOverview, loansInReview, pendingProofs, proofForStaff } from '../../../services/support.ts';
 import { endStaffSession, startStaffSession } from '../../middleware/staff.ts';
 import { renderPage } from '../../respond.ts';
@@ -137,6 +138,7 @@ export async function borrower(ctx: Context): Promise<void> {
     asked,
     notFound: Boolean(asked) && !found,
     overview: found ? await borrowerOverview(db, clock, config, found) : null,
+    account: found ? await accountForStaff(db, found) : null,
   });
 }
 
