@@ -41,6 +41,8 @@ export interface SessionData {
   csrf?: string;
   lang?: Language;
   flash?: string;
+  /** The flash reports a refusal (shown as an error banner, not a green one). */
+  flashError?: boolean;
   toJSON(): Record<string, unknown>;
   /** Moves the data to a new session id and removes the old one. */
   regenerate(): Promise<void>;
