@@ -109,6 +109,11 @@ const envSchema = z.object({
   GRIEVANCE_PHONE: phone.default('+52 55 5000 4321'),
   GRIEVANCE_EMAIL: z.email().default('grievance@cuota.test'),
   GRIEVANCE_HOURS: z.string().min(1).max(40).default('Mon–Fri 09:00–18:00'),
+  // The Spanish form of the configured names and hours (the ones above are English).
+  LENDER_NAME_ES: z.string().min(1).max(80).default('Cuota Prestamista de Demostración'),
+  GRIEVANCE_NAME_ES: z.string().min(1).max(80).default('Unidad de Atención a Usuarios, Cuota'),
+  GRIEVANCE_HOURS_ES: z.string().min(1).max(40).default('Lun–Vie 09:00–18:00'),
+  SUPPORT_HOURS_ES: z.string().min(1).max(40).default('09:00–18:00'),
   ESCALATION_AUTHORITY: z.string().min(1).max(120).default('CONDUSEF'),
   ESCALATION_URL: z.url().default('https://www.condusef.gob.mx'),
   ESCALATION_AFTER_DAYS: int(1, 365).default(30),
@@ -163,6 +168,8 @@ export interface Config {
     grievance: { name: string; phone: string; email: string; hours: string };
     escalation: { authority: string; url: string; afterDays: number };
   };
+  /** Configured names and hours as each language shows them (pages pick by the request's language). */
+  texts: Record<'en' | 'es', { lender: string; grievanceName: string; grievanceHours: string; supportHours: string }>;
   /** Run the portal as if it were this moment (development and demos only). */
   clockAt: Date | undefined;
   logLevel: string;
@@ -266,6 +273,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       coolingOffDays: e.COOLING_OFF_DAYS,
       grievance: { name: e.GRIEVANCE_NAME, phone: e.GRIEVANCE_PHONE, email: e.GRIEVANCE_EMAIL, hours: e.GRIEVANCE_HOURS },
       escalation: { authority: e.ESCALATION_AUTHORITY, url: e.ESCALATION_URL, afterDays: e.ESCALATION_AFTER_DAYS },
+    },
+    texts: {
+      en: { lender: e.LENDER_NAME, grievanceName: e.GRIEVANCE_NAME, grievanceHours: e.GRIEVANCE_HOURS, supportHours: e.SUPPORT_HOURS },
+      es: { lender: e.LENDER_NAME_ES, grievanceName: e.GRIEVANCE_NAME_ES, grievanceHours: e.GRIEVANCE_HOURS_ES, supportHours: e.SUPPORT_HOURS_ES },
     },
     clockAt: e.CLOCK_AT ? new Date(e.CLOCK_AT) : undefined,
     logLevel: e.LOG_LEVEL,

@@ -44,6 +44,7 @@ export function createViews(options: { watch: boolean; assets: Assets }): Views 
         requestId: ctx.state.requestId,
         flash,
         flashError,
+        configured: ctx.deps.config.texts[lang as Language],
         features: { contacts: ctx.deps.config.contacts.enabled },
         languages: LANGUAGES.map((code: Language) => ({
           code,
