@@ -115,6 +115,8 @@ async function visit(page: Page, base: string, path: string, lang: 'es' | 'en', 
 
 for (const lang of ['es', 'en'] as const) {
   test(`every borrower page in ${lang} at 360x740: fits, passes axe, big enough to tap, switch keeps the page`, async (t) => {
+    // About forty pages, each run through axe-core: minutes on a shared two-core machine.
+    t.timeout(10 * 60_000);
     const data = await busyBorrower();
     const waiting = await makeBorrower(server.db);
     const waitingApp = new Client(server.url);
