@@ -109,6 +109,11 @@ const envSchema = z.object({
   GRIEVANCE_PHONE: phone.default('+52 55 5000 4321'),
   GRIEVANCE_EMAIL: z.email().default('grievance@cuota.test'),
   GRIEVANCE_HOURS: z.string().min(1).max(40).default('Mon–Fri 09:00–18:00'),
+  // The Spanish form of the configured names and hours (the ones above are English).
+  LENDER_NAME_ES: z.string().min(1).max(80).default('Cuota Prestamista de Demostración'),
+  GRIEVANCE_NAME_ES: z.string().min(1).max(80).default('Unidad de Atención a Usuarios, Cuota'),
+  GRIEVANCE_HOURS_ES: z.string().min(1).max(40).default('Lun–Vie 09:00–18:00'),
+  SUPPORT_HOURS_ES: z.string().min(1).max(40).default('09:00–18:00'),
   ESCALATION_AUTHORITY: z.string().min(1).max(120).default('CONDUSEF'),
   ESCALATION_URL: z.url().default('https://www.condusef.gob.mx'),
   ESCALATION_AFTER_DAYS: int(1, 365).default(30),
@@ -173,6 +178,8 @@ export interface Config {
   sms: { sender: 'log' | 'http'; httpUrl: string | undefined; httpToken: string | undefined; from: string };
   /** One-time codes: how many a phone (any purpose) and an address may be sent in an hour. */
   otp: { perPhoneHour: number; perAddressHour: number };
+  /** Configured names and hours as each language shows them (pages pick by the request's language). */
+  texts: Record<'en' | 'es', { lender: string; grievanceName: string; grievanceHours: string; supportHours: string }>;
   /** Run the portal as if it were this moment (development and demos only). */
   clockAt: Date | undefined;
   logLevel: string;
@@ -282,6 +289,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     sms: { sender: e.SMS_SENDER, httpUrl: e.SMS_HTTP_URL, httpToken: e.SMS_HTTP_TOKEN, from: e.SMS_FROM },
     otp: { perPhoneHour: e.OTP_PER_PHONE_HOUR, perAddressHour: e.OTP_PER_ADDRESS_HOUR },
+    texts: {
+      en: { lender: e.LENDER_NAME, grievanceName: e.GRIEVANCE_NAME, grievanceHours: e.GRIEVANCE_HOURS, supportHours: e.SUPPORT_HOURS },
+      es: { lender: e.LENDER_NAME_ES, grievanceName: e.GRIEVANCE_NAME_ES, grievanceHours: e.GRIEVANCE_HOURS_ES, supportHours: e.SUPPORT_HOURS_ES },
+    },
     clockAt: e.CLOCK_AT ? new Date(e.CLOCK_AT) : undefined,
     logLevel: e.LOG_LEVEL,
   };

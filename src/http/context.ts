@@ -44,6 +44,8 @@ export interface SessionData {
   flash?: string;
   /** A sign-up or reset in progress: the phone a code was sent to, and the code once verified. */
   otp?: { purpose: 'register' | 'reset'; phone: string; codeId?: number };
+  /** The flash reports a refusal (shown as an error banner, not a green one). */
+  flashError?: boolean;
   toJSON(): Record<string, unknown>;
   /** Moves the data to a new session id and removes the old one. */
   regenerate(): Promise<void>;

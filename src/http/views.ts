@@ -4,6 +4,7 @@ import type { Context } from 'koa';
 import { LANGUAGE_NAMES, LANGUAGES, type Language } from '../i18n.ts';
 import { formatters } from '../presenters/format.ts';
 import { presentIdentity } from '../presenters/product.ts';
+import type { Assets } from './assets.ts';
 import { csrfToken } from './middleware/csrf.ts';
 
 const VIEWS_DIR = fileURLToPath(new URL('../../views', import.meta.url));
@@ -13,19 +14,26 @@ export interface Views {
 }
 
 /** One Nunjucks environment for the app's life: templates compile once and are cached. */
-export function createViews(options: { watch: boolean }): Views {
+export function createViews(options: { watch: boolean; assets: Assets }): Views {
   const env = new nunjucks.Environment(new nunjucks.FileSystemLoader(VIEWS_DIR, { noCache: options.watch }), {
     autoescape: true,
     throwOnUndefined: false,
     trimBlocks: true,
     lstripBlocks: true,
   });
+  // Templates name public/ files only through asset(): the content-hashed URL.
+  env.addGlobal('asset', options.assets.url);
+  env.addGlobal('inlineCss', options.assets.inlineCss);
   return {
     render(ctx, view, data) {
       const { lang, t, borrower, form } = ctx.state;
-      const switchPath = ctx.method === 'GET' ? ctx.path : (form?.page ?? '/');
+      const switchHref = languageSwitch(ctx.method === 'GET' ? ctx.url : (form?.page ?? '/'));
       const flash = ctx.session?.flash;
-      if (flash && ctx.session) ctx.session.flash = undefined;
+      const flashError = ctx.session?.flashError === true;
+      if (flash && ctx.session) {
+        ctx.session.flash = undefined;
+        ctx.session.flashError = undefined;
+      }
       return env.render(view, {
         ...data,
         t,
@@ -35,12 +43,26 @@ export function createViews(options: { watch: boolean }): Views {
         csrfToken: csrfToken(ctx),
         requestId: ctx.state.requestId,
         flash,
+        flashError,
+        configured: ctx.deps.config.texts[lang as Language],
+        features: { contacts: ctx.deps.config.contacts.enabled },
         languages: LANGUAGES.map((code: Language) => ({
           code,
           name: LANGUAGE_NAMES[code],
-          href: `${switchPath}?lang=${code}`,
+          href: switchHref(code),
         })),
       });
     },
+  };
+}
+
+/** The same page in another language: its path and query (the order number, the receipt id) with `lang` set. */
+function languageSwitch(url: string): (code: Language) => string {
+  const parsed = new URL(url, 'http://x');
+  parsed.searchParams.delete('lang');
+  return (code) => {
+    const params = new URLSearchParams(parsed.searchParams);
+    params.set('lang', code);
+    return `${parsed.pathname}?${params}`;
   };
 }

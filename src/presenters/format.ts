@@ -6,6 +6,8 @@ import type { Language } from '../i18n.ts';
 const LOCALE_TAGS: Record<Language, string> = { en: 'en-US', es: 'es-MX' };
 
 export interface Formatters {
+  /** The language these formatters write in (picks configured names too). */
+  lang: Language;
   /** An amount in minor units, or the spec's decimal string, for people: "$5,000.00". */
   money(value: Minor | string): string;
   /** A rate (the spec's decimal string) as a percentage: "4.3 %". */
@@ -35,6 +37,7 @@ export function formatters(lang: Language, config: Pick<Config, 'currency' | 'ti
       timeZone: config.timeZone,
     });
     f = {
+      lang,
       money(value) {
         const minor = typeof value === 'number' ? value : parseMoney(value);
         return minor === null ? String(value) : moneyFormat.format(minor / 100);

@@ -12,7 +12,9 @@ import type { ComplaintRow, ComplaintThread } from '../services/complaints.ts';
 import type { Formatters } from './format.ts';
 import type { LoanSnapshot } from './loans.ts';
 
-type ProtectionConfig = Pick<Config, 'protection' | 'delayMax' | 'timeZone'>;
+type ProtectionConfig = Pick<Config, 'protection' | 'delayMax' | 'timeZone'> & Partial<Pick<Config, 'texts'>>;
+/** The lender's name as the page's language writes it (config `LENDER_NAME` / `LENDER_NAME_ES`). */
+const lenderName = (config: ProtectionConfig, fmt: Formatters) => config.texts?.[fmt.lang]?.lender ?? config.protection.lender;
 const secs = (ms: number) => Math.floor(ms / 1000);
 const DAY_MS = 86_400_000;
 
@@ -126,7 +128,7 @@ export interface PrintedDocument {
 }
 
 const methodName = (t: TFunction, f: ReceiptFacts) =>
-  f.reference ? f.reference.method : t(`receipt.source_${f.settlement.source === 'proof' ? 'proof' : 'other'}`);
+  f.reference ? t(`pay.via_${f.reference.method}`, { defaultValue: f.reference.method.toUpperCase() }) : t(`receipt.source_${f.settlement.source === 'proof' ? 'proof' : 'other'}`);
 
 /** A settled payment's receipt: the page, the PDF and the JSON from the same facts. */
 export function presentReceipt(config: ProtectionConfig, t: TFunction, fmt: Formatters, f: ReceiptFacts) {
@@ -135,7 +137,7 @@ export function presentReceipt(config: ProtectionConfig, t: TFunction, fmt: Form
   const document: PrintedDocument = {
     filename: `cuota-receipt-${number}.pdf`,
     title: t('receipt.title'),
-    lender: config.protection.lender,
+    lender: lenderName(config, fmt),
     rows: [
       { label: t('receipt.number'), value: number },
       { label: t('receipt.borrower'), value: maskPhone(f.phone) },
@@ -147,13 +149,13 @@ export function presentReceipt(config: ProtectionConfig, t: TFunction, fmt: Form
       { label: t('receipt.paid_at'), value: fmt.dateTime(s.settled_at) },
       { label: t('receipt.left_to_pay'), value: fmt.money(f.leftAfter) },
     ],
-    note: t('receipt.note', { lender: config.protection.lender }),
+    note: t('receipt.note', { lender: lenderName(config, fmt) }),
   };
   return {
     document,
     json: {
       number,
-      lender: config.protection.lender,
+      lender: lenderName(config, fmt),
       phone: maskPhone(f.phone),
       oid: f.loan.oid,
       purpose: s.purpose,
@@ -181,7 +183,7 @@ export function presentCertificate(config: ProtectionConfig, t: TFunction, fmt: 
   const document: PrintedDocument = {
     filename: `cuota-no-dues-${f.loan.oid}.pdf`,
     title: t('certificate.title'),
-    lender: config.protection.lender,
+    lender: lenderName(config, fmt),
     rows: [
       { label: t('receipt.borrower'), value: maskPhone(f.phone) },
       { label: t('receipt.loan'), value: f.loan.oid },
@@ -191,12 +193,12 @@ export function presentCertificate(config: ProtectionConfig, t: TFunction, fmt: 
       { label: t(`certificate.closed_${how}`), value: fmt.dateTime(f.closedAt) },
       { label: t('receipt.left_to_pay'), value: fmt.money(0) },
     ],
-    note: t('certificate.statement', { lender: config.protection.lender, oid: f.loan.oid }),
+    note: t('certificate.statement', { lender: lenderName(config, fmt), oid: f.loan.oid }),
   };
   return {
     document,
     json: {
-      lender: config.protection.lender,
+      lender: lenderName(config, fmt),
       phone: maskPhone(f.phone),
       oid: f.loan.oid,
       closed: how,

@@ -44,7 +44,7 @@ test('pay by cash voucher in Spanish at 360x740: barcode, sandbox payment, loan 
   await page.getByRole('link', { name: 'Sandbox: simular este pago' }).click();
   await page.getByRole('button', { name: 'Marcar como pagado' }).click();
   await page.waitForURL(/outcome=settled/);
-  t.regex((await page.locator('.flash').textContent())!, /settled/);
+  t.regex((await page.locator('.flash').textContent())!, /pagado por completo/);
 
   await page.goto(`${server.url}/Repay/index.shtml`);
   t.regex((await page.locator('main').textContent())!, /Pagado por completo/);

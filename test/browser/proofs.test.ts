@@ -35,7 +35,7 @@ test('a borrower sends a screenshot and UTR in Spanish; staff approve it in Engl
   await page.getByLabel('Contraseña').fill(borrower.password);
   await page.getByRole('button', { name: 'Entrar' }).click();
   await page.goto(`${server.url}/Repay/loanDetail?oid=${loan.oid}`);
-  await page.getByLabel('UTR / referencia de la transferencia').fill('482910375516');
+  await page.getByLabel('Clave de rastreo de la transferencia').fill('482910375516');
   await page.getByLabel('Captura de la transferencia').setInputFiles(screenshot);
   const uploaded = page.waitForResponse((r) => r.url().endsWith('/Info/ajaxUpload') && r.status() === 200);
   await page.getByRole('button', { name: 'Enviar comprobante' }).click();

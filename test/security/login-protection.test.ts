@@ -26,7 +26,9 @@ test.serial('a wrong password and an unknown phone get identical answers', async
   const a = await page.postForm('/Index/ajaxSignIn', { _csrf: token, username: b.phone, password: 'x' });
   const c = await page.postForm('/Index/ajaxSignIn', { _csrf: token, username: '5500000001', password: 'x' });
   t.is(a.status, c.status);
-  t.is(a.text.replace(b.phone, 'PHONE'), c.text.replace('5500000001', 'PHONE'));
+  // The CSRF token is masked afresh in every page (BREACH), so it differs by design.
+  const same = (html: string, phone: string) => html.replace(phone, 'PHONE').replace(/(name="_csrf" value=|name="csrf-token" content=)"[^"]*"/g, '$1"TOKEN"');
+  t.is(same(a.text, b.phone), same(c.text, '5500000001'));
 });
 
 test.serial('five failures lock a phone with 429 and Retry-After until the window passes', async (t) => {

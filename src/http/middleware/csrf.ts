@@ -1,25 +1,21 @@
-import crypto from 'node:crypto';
 import type { Context, Next } from 'koa';
-import { randomToken } from '../tokens.ts';
+import { maskToken, randomToken, tokenMatches } from '../tokens.ts';
 import { csrfRejected } from '../../errors.ts';
 import { publicBase } from '../urls.ts';
 import { routeReadsBodyAndCsrf } from './body.ts';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-/** The session's synchronizer token, created on first use; pages put it in forms and a meta tag. */
+/**
+ * The session's synchronizer token (created on first use), masked afresh on
+ * every call so no two responses carry the same bytes (BREACH); pages put it
+ * in forms and a meta tag.
+ */
 export function csrfToken(ctx: Context): string {
   const session = ctx.session;
   if (!session) return '';
   session.csrf ??= randomToken();
-  return session.csrf;
-}
-
-function sameToken(a: unknown, b: unknown): boolean {
-  if (typeof a !== 'string' || typeof b !== 'string' || !a || !b) return false;
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && crypto.timingSafeEqual(x, y);
+  return maskToken(session.csrf);
 }
 
 /**
@@ -39,7 +35,7 @@ export function assertCsrf(ctx: Context): void {
   const body = (ctx.state.multipart?.fields ?? ctx.request.body) as Record<string, unknown> | undefined;
   const sent = ctx.get('X-CSRF-Token') || body?._csrf || ctx.query._csrf;
   const expected = console && ctx.state.staff ? ctx.state.staffCsrf : ctx.session?.csrf;
-  if (!sameToken(sent, expected)) throw csrfRejected();
+  if (!tokenMatches(sent, expected)) throw csrfRejected();
 }
 
 // Payment URLs carry their own unguessable token (a WebView may have no session),

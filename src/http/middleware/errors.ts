@@ -45,6 +45,7 @@ export async function handleErrors(ctx: Context, next: Next): Promise<void> {
     }
     if (ctx.state.flashBack && err.status < 500 && err.status !== 401 && ctx.session) {
       ctx.session.flash = err.key;
+      ctx.session.flashError = true;
       ctx.status = 303;
       ctx.redirect(ctx.state.flashBack.redirect);
       return;

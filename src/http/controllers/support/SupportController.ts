@@ -16,11 +16,12 @@ import { accountForStaff } from '../../../services/account-reads.ts';
 import { borrowerOverview, loansInReview, pendingProofs, proofForStaff } from '../../../services/support.ts';
 import { endStaffSession, startStaffSession } from '../../middleware/staff.ts';
 import { renderPage } from '../../respond.ts';
+import { maskToken } from '../../tokens.ts';
 import { validate } from '../../validate.ts';
 
 const body = (ctx: Context) => (ctx.request.body ?? {}) as Record<string, unknown>;
 const page = (ctx: Context, view: string, data: Record<string, unknown> = {}) =>
-  renderPage(ctx, view, { ...data, staff: ctx.state.staff, staffCsrf: ctx.state.staffCsrf });
+  renderPage(ctx, view, { ...data, staff: ctx.state.staff, staffCsrf: ctx.state.staffCsrf && maskToken(ctx.state.staffCsrf) });
 
 /** GET /support/login: the staff sign-in form (a signed-in staff member goes to the queue). */
 export function loginPage(ctx: Context): void {
