@@ -12,6 +12,10 @@ export interface IntentRow {
   created_at: number;
   expires_at: number;
   paid_at: number | null;
+  /** For an extension: the due day it was priced against. */
+  due_day: number | null;
+  /** When Repay/ajaxDelay reported the extension this intent bought. */
+  reported_at: number | null;
 }
 
 export interface ReferenceRow {
@@ -32,7 +36,7 @@ export interface ReferenceRow {
   paid_amount: number | null;
 }
 
-export function insertIntent(db: Executor, row: Omit<IntentRow, 'id' | 'paid_at'>): Promise<number> {
+export function insertIntent(db: Executor, row: Omit<IntentRow, 'id' | 'paid_at' | 'reported_at'>): Promise<number> {
   return insertReturningId(db, 'payment_intents', row);
 }
 
@@ -81,12 +85,16 @@ export function referencesOfIntents(db: Executor, intentIds: number[]): Promise<
     : Promise.resolve([]);
 }
 
-/** Marks a reference paid unless it already is; answers whether this call did it. */
-export async function markReferencePaid(db: Executor, id: number, amount: number, at: number): Promise<boolean> {
-  const changed = await db('payment_references')
-    .where({ id, status: 'pending' })
-    .update({ status: 'paid', paid_amount: amount, paid_at: at });
-  return changed === 1;
+/** Books one deposit on a reference: paid from the first, the amount summing every deposit. */
+export async function creditReference(db: Executor, id: number, amount: number, at: number): Promise<void> {
+  await db('payment_references')
+    .where({ id })
+    .update({ status: 'paid', paid_amount: db.raw('coalesce(paid_amount, 0) + ?', [amount]), paid_at: db.raw('coalesce(paid_at, ?)', [at]) });
+}
+
+/** Marks an extension intent's purchase reported to the app, once; answers whether this call did it. */
+export async function markIntentReported(db: Executor, id: number, at: number): Promise<boolean> {
+  return (await db('payment_intents').where({ id }).whereNull('reported_at').update({ reported_at: at })) === 1;
 }
 
 export async function recordNotification(

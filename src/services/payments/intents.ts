@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import type { Clock } from '../../clock.ts';
 import type { Config } from '../../config.ts';
 import { type Db, type Executor, isUniqueViolation } from '../../data/db.ts';
-import { billOfLoan, type BillRow } from '../../data/repositories/bills.ts';
+import { billOfLoan, type BillRow, findBillForUpdate } from '../../data/repositories/bills.ts';
 import { findLoan, findOwnLoanByOid, type LoanRow } from '../../data/repositories/loans.ts';
 import {
   findIntent,
@@ -10,12 +10,14 @@ import {
   insertIntent,
   insertReference,
   type IntentRow,
+  markIntentReported,
   newestIntent,
   newestReference,
   type Purpose,
   type ReferenceRow,
   supersedeIntents,
 } from '../../data/repositories/payments.ts';
+import { intentFulfilled } from '../../data/repositories/settlements.ts';
 import { AppError, notFound } from '../../errors.ts';
 import { quoteDelay, quoteExit, stateOf } from '../settlement.ts';
 import type { Gateway, PayType } from './gateway.ts';
@@ -84,9 +86,11 @@ export async function ownBill(
 
 /**
  * Repay/payData: an intent freezing what paying `purpose` costs now, with an
- * expiry. A live intent with the same amount is reused (same URL); a changed
- * amount makes a new one and retires the old (their references still settle
- * if someone pays them).
+ * expiry. A live intent with the same amount (and, for an extension, the same
+ * due day to extend from) is reused (same URL); a changed amount makes a new
+ * one and retires the old (their references still settle if someone pays
+ * them, at the price they showed while they were live). Priced from the bill
+ * as it is inside the transaction.
  */
 export async function openIntent(
   db: Db,
@@ -95,21 +99,23 @@ export async function openIntent(
   owned: { loan: LoanRow; bill: BillRow },
   purpose: Purpose,
 ): Promise<IntentRow> {
-  const { loan, bill } = owned;
-  const borrowerId = bill.borrower_id;
   return db.transaction(async (trx) => {
     const now = clock.now();
-    const amount = await priceOf(trx, bill, loan, purpose, now, config);
+    const bill = await findBillForUpdate(trx, owned.bill.id);
+    if (!bill) throw notFound();
+    const amount = await priceOf(trx, bill, owned.loan, purpose, now, config);
+    const dueDay = purpose === 'delay' ? bill.due_day : null;
     const live = await newestIntent(trx, bill.id, purpose);
-    if (live && live.status === 'open' && live.amount === amount && live.expires_at > now.getTime()) return live;
+    if (live && live.status === 'open' && live.amount === amount && live.due_day === dueDay && live.expires_at > now.getTime()) return live;
     const id = await insertIntent(trx, {
-      borrower_id: borrowerId,
+      borrower_id: bill.borrower_id,
       bill_id: bill.id,
       purpose,
       amount,
       status: 'open',
       created_at: now.getTime(),
       expires_at: now.getTime() + config.payments.intentMs,
+      due_day: dueDay,
     });
     await supersedeIntents(trx, bill.id, purpose, id);
     return (await findIntent(trx, id))!;
@@ -117,8 +123,10 @@ export async function openIntent(
 }
 
 /**
- * Repay/ajaxDelay's rule: null once the newest extension bought for the bill
- * is paid (the due day has moved); otherwise the intent that pays for one.
+ * Repay/ajaxDelay's rule (prepaid extensions): null when an extension bought
+ * since the app last asked moved the due day (reported once, so the app can
+ * buy the next one, up to DELAY_MAX); otherwise the intent that pays for the
+ * next extension, or the refusal when none can be bought.
  */
 export async function extensionToPay(
   db: Db,
@@ -127,7 +135,9 @@ export async function extensionToPay(
   owned: { loan: LoanRow; bill: BillRow },
 ): Promise<IntentRow | null> {
   const latest = await newestIntent(db, owned.bill.id, 'delay');
-  if (latest?.status === 'paid') return null;
+  if (latest && latest.reported_at === null && (await intentFulfilled(db, latest.id, 'delay'))) {
+    if (await markIntentReported(db, latest.id, clock.now().getTime())) return null;
+  }
   return openIntent(db, clock, config, owned, 'delay');
 }
 
