@@ -12,7 +12,7 @@ import type { ComplaintRow, ComplaintThread } from '../services/complaints.ts';
 import type { Formatters } from './format.ts';
 import type { LoanSnapshot } from './loans.ts';
 
-type ProtectionConfig = Pick<Config, 'protection' | 'delayMax' | 'timeZone'>;
+type ProtectionConfig = Pick<Config, 'protection' | 'delayMax' | 'timeZone' | 'payments'>;
 const secs = (ms: number) => Math.floor(ms / 1000);
 const DAY_MS = 86_400_000;
 
@@ -47,6 +47,8 @@ export function presentKeyFacts(config: ProtectionConfig, loan: LoanRow, dueDay:
     apr: cost.apr,
     cat: cost.cat,
     coolingOffDays: config.protection.coolingOffDays,
+    /** How long a payment link keeps the amount it shows (paying it in that time settles what it promised). */
+    quoteHoldsHours: config.payments.intentMs / 3_600_000,
     grievance,
     escalation,
   };
