@@ -22,15 +22,20 @@ export async function up(knex: Knex): Promise<void> {
   await knex.schema.alterTable('payment_intents', (t) => {
     // For an extension: the due day it was priced against (it extends from that day only).
     t.integer('due_day').nullable();
-    // When Repay/ajaxDelay told the app that this extension moved the due day.
-    t.bigInteger('reported_at').nullable();
   });
+  await knex.schema.alterTable('bills', (t) => {
+    // How many of the bill's extensions Repay/ajaxDelay has reported to the app as "Deferred success".
+    t.integer('delays_reported').notNullable().defaultTo(0);
+  });
+  await knex('bills').update({ delays_reported: knex.ref('delay_count') });
 }
 
 export async function down(knex: Knex): Promise<void> {
+  await knex.schema.alterTable('bills', (t) => {
+    t.dropColumn('delays_reported');
+  });
   await knex.schema.alterTable('payment_intents', (t) => {
     t.dropColumn('due_day');
-    t.dropColumn('reported_at');
   });
   await knex.schema.alterTable('settlements', (t) => {
     t.dropUnique(['event_key']);

@@ -14,8 +14,6 @@ export interface IntentRow {
   paid_at: number | null;
   /** For an extension: the due day it was priced against. */
   due_day: number | null;
-  /** When Repay/ajaxDelay reported the extension this intent bought. */
-  reported_at: number | null;
 }
 
 export interface ReferenceRow {
@@ -36,7 +34,7 @@ export interface ReferenceRow {
   paid_amount: number | null;
 }
 
-export function insertIntent(db: Executor, row: Omit<IntentRow, 'id' | 'paid_at' | 'reported_at'>): Promise<number> {
+export function insertIntent(db: Executor, row: Omit<IntentRow, 'id' | 'paid_at'>): Promise<number> {
   return insertReturningId(db, 'payment_intents', row);
 }
 
@@ -90,11 +88,6 @@ export async function creditReference(db: Executor, id: number, amount: number, 
   await db('payment_references')
     .where({ id })
     .update({ status: 'paid', paid_amount: db.raw('coalesce(paid_amount, 0) + ?', [amount]), paid_at: db.raw('coalesce(paid_at, ?)', [at]) });
-}
-
-/** Marks an extension intent's purchase reported to the app, once; answers whether this call did it. */
-export async function markIntentReported(db: Executor, id: number, at: number): Promise<boolean> {
-  return (await db('payment_intents').where({ id }).whereNull('reported_at').update({ reported_at: at })) === 1;
 }
 
 export async function recordNotification(

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import type { Clock } from '../../clock.ts';
 import type { Config } from '../../config.ts';
 import { type Db, type Executor, isUniqueViolation } from '../../data/db.ts';
-import { billOfLoan, type BillRow, findBillForUpdate } from '../../data/repositories/bills.ts';
+import { billOfLoan, type BillRow, findBillForUpdate, markDelaysReported } from '../../data/repositories/bills.ts';
 import { findLoan, findOwnLoanByOid, type LoanRow } from '../../data/repositories/loans.ts';
 import {
   findIntent,
@@ -10,14 +10,12 @@ import {
   insertIntent,
   insertReference,
   type IntentRow,
-  markIntentReported,
   newestIntent,
   newestReference,
   type Purpose,
   type ReferenceRow,
   supersedeIntents,
 } from '../../data/repositories/payments.ts';
-import { intentFulfilled } from '../../data/repositories/settlements.ts';
 import { AppError, notFound } from '../../errors.ts';
 import { quoteDelay, quoteExit, stateOf } from '../settlement.ts';
 import type { Gateway, PayType } from './gateway.ts';
@@ -123,10 +121,11 @@ export async function openIntent(
 }
 
 /**
- * Repay/ajaxDelay's rule (prepaid extensions): null when an extension bought
- * since the app last asked moved the due day (reported once, so the app can
- * buy the next one, up to DELAY_MAX); otherwise the intent that pays for the
- * next extension, or the refusal when none can be bought.
+ * Repay/ajaxDelay's rule (prepaid extensions): null when an extension moved
+ * the due day since the app was last told (however it was bought: this link,
+ * the extension page, an approved proof); each is reported once, so the app
+ * can go on to buy the next, up to DELAY_MAX. Otherwise the intent that pays
+ * for the next extension, or the refusal when none can be bought.
  */
 export async function extensionToPay(
   db: Db,
@@ -134,10 +133,7 @@ export async function extensionToPay(
   config: IntentConfig,
   owned: { loan: LoanRow; bill: BillRow },
 ): Promise<IntentRow | null> {
-  const latest = await newestIntent(db, owned.bill.id, 'delay');
-  if (latest && latest.reported_at === null && (await intentFulfilled(db, latest.id, 'delay'))) {
-    if (await markIntentReported(db, latest.id, clock.now().getTime())) return null;
-  }
+  if (await markDelaysReported(db, owned.bill.id)) return null;
   return openIntent(db, clock, config, owned, 'delay');
 }
 
