@@ -218,3 +218,8 @@ export function paymentMoment(paidAt: number | null, issuedAt: number, receivedA
   const claimed = paidAt ?? receivedAt;
   return Math.min(receivedAt, Math.max(issuedAt, claimed));
 }
+
+/** The quota after an on-time repayment: one step more, up to the maximum (a quota already above it stays). */
+export function grownQuota(quota: Minor, growth: { step: Minor; max: Minor }): Minor {
+  return Math.min(quota + growth.step, Math.max(growth.max, quota));
+}

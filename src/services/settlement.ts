@@ -20,6 +20,7 @@ import { type DelayQuote, delayQuote } from '../domain/delay.ts';
 import { type ExitQuote, exitQuote } from '../domain/exit.ts';
 import { transition } from '../domain/loan-status.ts';
 import {
+  grownQuota,
   type IncomingMoney,
   type Ledger,
   planSettlement,
@@ -156,8 +157,7 @@ export async function settlePayment(trx: Executor, clock: Clock, config: SettleC
   }
   if (plan.onTime) {
     const borrower = (await findBorrowerById(trx, bill.borrower_id))!;
-    const grown = Math.min(borrower.quota + config.quotaGrowth.step, Math.max(config.quotaGrowth.max, borrower.quota));
-    await rewardOnTimeRepayment(trx, borrower.id, grown, now.getTime());
+    await rewardOnTimeRepayment(trx, borrower.id, grownQuota(borrower.quota, config.quotaGrowth), now.getTime());
   }
   // Record what the bill still asks for now.
   const after = (await findBillForUpdate(trx, bill.id))!;

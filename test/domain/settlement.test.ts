@@ -1,6 +1,7 @@
 import test from 'ava';
 import {
   type FrozenPrice,
+  grownQuota,
   type IncomingMoney,
   paymentMoment,
   planSettlement,
@@ -100,4 +101,10 @@ test("the provider's paid_at counts, bounded by the reference's issue and the no
   t.is(paymentMoment(10, 1000, 9000), 1000, 'not before the reference existed');
   t.is(paymentMoment(99_000, 1000, 9000), 9000, 'not in the future');
   t.is(paymentMoment(null, 1000, 9000), 9000, 'no paid_at: when it arrived');
+});
+
+test('an on-time repayment grows the quota one step, up to the maximum', (t) => {
+  t.is(grownQuota(500_000, { step: 100_000, max: 2_000_000 }), 600_000);
+  t.is(grownQuota(1_950_000, { step: 100_000, max: 2_000_000 }), 2_000_000);
+  t.is(grownQuota(2_500_000, { step: 100_000, max: 2_000_000 }), 2_500_000, 'a quota above the maximum is not cut');
 });
