@@ -27,7 +27,20 @@ const think = () => (THINK_MS ? new Promise((r) => setTimeout(r, Math.random() *
 const stats = { requests: 0, serverErrors: 0, socketErrors: 0, byStatus: new Map<number, number>(), errors: new Map<string, number>() };
 const latencies = new Map<string, number[]>();
 const routeOf = (url: string) => new URL(url).pathname.replace(/\/Pay\/sandbox\/\d+/, '/Pay/sandbox/<ref>').replace(/\/Pay\/\d+-[^/]+/, '/Pay/<token>');
-const accepted = { loans: new Set<string>(), proofs: 0, uploads: new Set<string>(), settledReferences: new Set<string>() };
+const accepted = {
+  loans: new Set<string>(),
+  proofs: 0,
+  uploads: new Set<string>(),
+  settledReferences: new Set<string>(),
+  // Every deposit the provider reported and the portal took (several per reference when split), in centavos.
+  deposits: new Map<string, number[]>(),
+  // What was sent beyond the reference's amount, by reference: it must show as excess, to the centavo.
+  excess: new Map<string, number>(),
+};
+// Every third payment is split in two deposits, every third pays 12.34 too much.
+const EXTRA = 1234;
+const cents = (money: string) => Math.round(Number(money) * 100);
+const plain = (c: number) => `${Math.trunc(c / 100)}.${String(c % 100).padStart(2, '0')}`;
 
 async function call(url: string, init: RequestInit & { headers: Record<string, string> }): Promise<Response | null> {
   await think();
@@ -96,8 +109,17 @@ async function borrower(base: string, index: number, until: number, photo: Buffe
     if (typeof url !== 'string') continue;
     const voucher = (await json(await call(url, { method: 'POST', headers: { ...form }, body: 'paytype=2' })))?.data;
     if (!voucher?.checkout) continue;
-    const paid = await json(await call(voucher.checkout, { method: 'POST', headers: { Accept: 'application/json', 'Content-Type': 'application/x-www-form-urlencoded' }, body: '' }));
-    if (paid?.status === 200) accepted.settledReferences.add(voucher.reference);
+    // Mark as paid, whole, in two deposits, or with too much (each deposit is its own provider event).
+    const owed = cents(voucher.money);
+    const mode = (index + round) % 3;
+    const parts = mode === 1 && owed > 200 ? [100, owed - 100] : mode === 2 ? [owed + EXTRA] : [owed];
+    for (const part of parts) {
+      const paid = await json(await call(voucher.checkout, { method: 'POST', headers: { Accept: 'application/json', 'Content-Type': 'application/x-www-form-urlencoded' }, body: `amount=${plain(part)}` }));
+      if (paid?.status !== 200 || paid.outcome === 'duplicate') break;
+      accepted.settledReferences.add(voucher.reference);
+      accepted.deposits.set(voucher.reference, [...(accepted.deposits.get(voucher.reference) ?? []), part]);
+      if (part > owed) accepted.excess.set(voucher.reference, part - owed);
+    }
   }
 }
 
@@ -148,9 +170,23 @@ async function main() {
        <> coalesce((select sum(amount) from settlements s where s.bill_id = b.id), 0)`,
   ).n;
   check("every bill's payments add up to what it shows as paid", Number(mismatched) === 0, `${mismatched} bills differ`);
-  const twice = one('select count(*) n from (select reference from settlements group by reference having count(*) > 1)').n;
-  const overpaid = one("select count(*) n from bills where status = 'repaid' and (select count(*) from settlements s where s.bill_id = bills.id and s.excess > 0) > 0").n;
-  check('no bill settled twice', Number(twice) === 0 && Number(overpaid) === 0, `${twice} references twice, ${overpaid} bills overpaid`);
+  // Every deposit booked once, to the centavo: per reference, the settlements are exactly the deposits taken.
+  const booked = new Map<string, number[]>();
+  for (const r of db.prepare('select reference, amount from settlements order by id').all() as Array<{ reference: string; amount: number }>) {
+    booked.set(r.reference, [...(booked.get(r.reference) ?? []), r.amount]);
+  }
+  const sameDeposits = (a: number[] = [], b: number[] = []) => a.length === b.length && [...a].sort().join() === [...b].sort().join();
+  const wrong = [...new Set([...accepted.deposits.keys(), ...booked.keys()])].filter((r) => !sameDeposits(accepted.deposits.get(r), booked.get(r)));
+  const split = [...accepted.deposits.values()].filter((d) => d.length > 1).length;
+  check('every deposit booked once, split ones too', wrong.length === 0 && split > 0, `${wrong.length} references differ; ${split} split payments`);
+  // Over-payments: the excess is what was sent beyond the amount, exactly, and nowhere else.
+  const excessBy = new Map((db.prepare('select reference, sum(excess) x from settlements group by reference having sum(excess) > 0').all() as Array<{ reference: string; x: number }>).map((r) => [r.reference, r.x]));
+  const excessWrong = [...new Set([...accepted.excess.keys(), ...excessBy.keys()])].filter((r) => (accepted.excess.get(r) ?? 0) !== (excessBy.get(r) ?? 0));
+  const heldOnBills = Number(one('select coalesce(sum(excess_paid), 0) n from bills').n);
+  const sentExtra = [...accepted.excess.values()].reduce((a, b) => a + b, 0);
+  check('every over-payment kept as excess, to the centavo', excessWrong.length === 0 && heldOnBills === sentExtra && accepted.excess.size > 0, `${accepted.excess.size} over-payments, ${excessWrong.length} differ; ${heldOnBills} held on bills, ${sentExtra} sent`);
+  const twice = one('select count(*) n from (select event_key from settlements group by event_key having count(*) > 1)').n;
+  check('no provider event settled twice', Number(twice) === 0, `${twice} events twice`);
   const integrity = one('pragma integrity_check').integrity_check;
   check('SQLite integrity_check ok', integrity === 'ok', String(integrity));
   const tmp = path.join(portal.uploadDir, '.tmp');

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Product } from './domain/fees.ts';
+import { type Product, termsWhereFeeReachesPrincipal } from './domain/fees.ts';
 import { parseMoney } from './domain/money.ts';
 import { parseRatePpm } from './domain/rates.ts';
 
@@ -57,7 +57,8 @@ const envSchema = z.object({
   LOGIN_MAX_PER_PHONE: int(1, 1000).default(5),
   LOGIN_MAX_PER_ADDRESS: int(1, 10000).default(20),
   LOGIN_WINDOW_MINUTES: int(1, 24 * 60).default(15),
-  TZ: timeZone.default('America/Mexico_City'),
+  // The business calendar's zone (due days), deliberately not TZ: that is the host process's own setting.
+  BUSINESS_TIME_ZONE: timeZone.default('America/Mexico_City'),
   DEFAULT_LANGUAGE: z.enum(['en', 'es']).default('en'),
   CURRENCY: z.string().regex(/^[A-Z]{3}$/).default('MXN'),
   PRODUCT_QUOTA: money.prefault('5000.00'),
@@ -213,6 +214,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (e.PRODUCT_QUOTA < e.PRODUCT_MIN_AMOUNT || e.QUOTA_MAX < e.PRODUCT_QUOTA) {
     throw new ConfigError('PRODUCT_QUOTA must lie between PRODUCT_MIN_AMOUNT and QUOTA_MAX');
   }
+  const feeTooHigh = termsWhereFeeReachesPrincipal({ terms: e.PRODUCT_TERMS, loanRatePpm: e.LOAN_RATE });
+  if (feeTooHigh.length) {
+    throw new ConfigError(`LOAN_RATE x term reaches the whole principal for PRODUCT_TERMS ${feeTooHigh.join(',')}: the borrower would receive nothing`);
+  }
   if (e.CLOCK_AT && e.NODE_ENV === 'production') {
     throw new ConfigError('CLOCK_AT cannot be used in production');
   }
@@ -252,7 +257,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxPerAddress: e.LOGIN_MAX_PER_ADDRESS,
       windowMs: e.LOGIN_WINDOW_MINUTES * 60_000,
     },
-    timeZone: e.TZ,
+    timeZone: e.BUSINESS_TIME_ZONE,
     defaultLanguage: e.DEFAULT_LANGUAGE,
     currency: e.CURRENCY,
     product: {

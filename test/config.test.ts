@@ -55,7 +55,7 @@ test('production refuses the default session secret', (t) => {
 test('bad values fail fast, naming the variable', (t) => {
   const cases: Record<string, string> = {
     PORT: 'eighty',
-    TZ: 'Mars/Olympus',
+    BUSINESS_TIME_ZONE: 'Mars/Olympus',
     PRODUCT_QUOTA: '-5',
     LOAN_RATE: 'abc',
     PRODUCT_TERMS: '7,,10',
@@ -82,6 +82,21 @@ test('product amounts must fit together', (t) => {
   t.throws(() => loadConfig({ PRODUCT_MIN_AMOUNT: '1050', PRODUCT_AMOUNT_STEP: '100' }), { message: /PRODUCT_MIN_AMOUNT/ });
   t.throws(() => loadConfig({ PRODUCT_QUOTA: '500' }), { message: /PRODUCT_QUOTA/ });
   t.throws(() => loadConfig({ REVIEW_MODE: 'sometimes' }), { message: /REVIEW_MODE/ });
+});
+
+test('issue 13: the business time zone has its own variable; the host TZ does not move due days', (t) => {
+  t.is(loadConfig({}).timeZone, 'America/Mexico_City');
+  t.is(loadConfig({ TZ: 'UTC' }).timeZone, 'America/Mexico_City', 'a host exporting TZ=UTC changes nothing');
+  t.is(loadConfig({ TZ: 'UTC', BUSINESS_TIME_ZONE: 'America/Bogota' }).timeZone, 'America/Bogota');
+});
+
+test('issue 13: start-up refuses a product whose fee can reach the principal', (t) => {
+  // 0.043 a day x 30 days = 129 % of the principal: 3000 over 30 days would pay out -870.
+  const err = t.throws(() => loadConfig({ PRODUCT_TERMS: '7,10,15,20,30' }), { instanceOf: ConfigError });
+  t.regex(err!.message, /LOAN_RATE.*PRODUCT_TERMS 30\b/);
+  // Exactly the whole principal is refused too (0.05 x 20 = 100 %); just under is allowed.
+  t.throws(() => loadConfig({ LOAN_RATE: '0.05', PRODUCT_TERMS: '7,20', PRODUCT_DEFAULT_TERM: '7' }), { message: /PRODUCT_TERMS 20/ });
+  t.deepEqual(loadConfig({ LOAN_RATE: '0.05', PRODUCT_TERMS: '7,19', PRODUCT_DEFAULT_TERM: '7' }).product.terms, [7, 19]);
 });
 
 test('Secure cookies need a trusted TLS proxy', (t) => {

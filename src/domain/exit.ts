@@ -3,7 +3,7 @@ import { rateOf } from './fees.ts';
 import type { Minor } from './money.ts';
 
 export interface ExitQuote {
-  /** Days the borrower has had the money: the disbursement day counts, so never less than one. */
+  /** Days the borrower has had the money, counting the disbursement day: 1 on that day, 2 the next. */
   daysHeld: number;
   /** Repay interest for those days: principal x repay rate x days held. */
   interest: Minor;
@@ -29,7 +29,7 @@ export function exitQuote(
   today: Day,
   coolingOffDays: number,
 ): ExitQuote {
-  const daysHeld = Math.max(1, today - bill.startDay);
+  const daysHeld = Math.max(1, today - bill.startDay + 1);
   const interest = rateOf(bill.principal, loan.repayRatePpm, daysHeld);
   const amount = loan.received + interest;
   const lastDay = bill.startDay + coolingOffDays;

@@ -52,6 +52,16 @@ export function quote(principal: Minor, term: number, product: Product, startDay
   };
 }
 
+/**
+ * The offered terms whose fee (deducted at disbursement) would be the whole
+ * principal or more, leaving the borrower nothing or less: such a product
+ * cannot be offered. The fee is proportional to the principal, so the rate
+ * times the term decides it for every amount.
+ */
+export function termsWhereFeeReachesPrincipal(product: Pick<Product, 'terms' | 'loanRatePpm'>): number[] {
+  return product.terms.filter((term) => product.loanRatePpm * term >= 1_000_000);
+}
+
 /** Full calendar days past the due day on `today` (0 on or before it). */
 export function daysOverdue(dueDay: Day, today: Day): number {
   return Math.max(0, today - dueDay);

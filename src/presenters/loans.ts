@@ -200,7 +200,18 @@ export function presentBillForPage(config: PresentConfig, current: LoanSnapshot,
     needRepayMoney: state?.needRepayMoney ?? loan.principal + loan.repay_interest,
     repaidTotal: state?.repaidTotal ?? 0,
     repaidAt: bill?.repaid_at ?? loan.cancelled_at ?? null,
-    settlements: settlements.map((x) => ({ id: x.id, purpose: x.purpose, amount: x.amount, at: x.settled_at, source: x.source, excess: x.excess })),
+    settlements: settlements.map((x) => ({
+      id: x.id,
+      purpose: x.purpose,
+      amount: x.amount,
+      // When the borrower paid (which priced it); older rows only know when it was processed.
+      at: x.paid_at ?? x.settled_at,
+      source: x.source,
+      excess: x.excess,
+      note: x.note,
+    })),
+    /** Money received beyond what was owed, held for a refund. */
+    excessHeld: bill?.excess_paid ?? 0,
   };
 }
 

@@ -12,7 +12,7 @@ import type { ComplaintRow, ComplaintThread } from '../services/complaints.ts';
 import type { Formatters } from './format.ts';
 import type { LoanSnapshot } from './loans.ts';
 
-type ProtectionConfig = Pick<Config, 'protection' | 'delayMax' | 'timeZone'> & Partial<Pick<Config, 'texts'>>;
+type ProtectionConfig = Pick<Config, 'protection' | 'delayMax' | 'timeZone' | 'payments'> & Partial<Pick<Config, 'texts'>>;
 /** The lender's name as the page's language writes it (config `LENDER_NAME` / `LENDER_NAME_ES`). */
 const lenderName = (config: ProtectionConfig, fmt: Formatters) => config.texts?.[fmt.lang]?.lender ?? config.protection.lender;
 const secs = (ms: number) => Math.floor(ms / 1000);
@@ -49,6 +49,8 @@ export function presentKeyFacts(config: ProtectionConfig, loan: LoanRow, dueDay:
     apr: cost.apr,
     cat: cost.cat,
     coolingOffDays: config.protection.coolingOffDays,
+    /** How long a payment link keeps the amount it shows (paying it in that time settles what it promised). */
+    quoteHoldsHours: config.payments.intentMs / 3_600_000,
     grievance,
     escalation,
   };

@@ -9,6 +9,7 @@ import { dayOf, localParts } from '../domain/calendar.ts';
 import { amountProblem, quote, type Quote } from '../domain/fees.ts';
 import { OPEN_STATES, transition } from '../domain/loan-status.ts';
 import { AppError, invalidInput } from '../errors.ts';
+import { audit } from './audit.ts';
 
 type LoanConfig = Pick<Config, 'product' | 'timeZone' | 'review'>;
 type ConfirmConfig = LoanConfig & Pick<Config, 'protection'>;
@@ -184,12 +185,16 @@ export async function confirmLoan(
   });
 }
 
-/** A staff member's decision on a loan waiting in review; a loan no longer in review answers 409. */
+/**
+ * A staff member's decision on a loan waiting in review, audited in the same
+ * transaction (no decision without its audit row, no audit row for a decision
+ * that did not happen); a loan no longer in review answers 409.
+ */
 export async function decideLoanByHand(
   db: Db,
   clock: Clock,
   config: LoanConfig,
-  input: { loanId: number; staffId: number; approve: boolean; code?: string; note?: string },
+  input: { loanId: number; staffId: number; address: string; approve: boolean; code?: string; note?: string },
 ): Promise<LoanRow> {
   return db.transaction(async (trx) => {
     const loan = await findLoan(trx, input.loanId);
@@ -199,6 +204,13 @@ export async function decideLoanByHand(
       : { approve: false as const, code: input.code ?? 'staff', note: input.note };
     const done = loan.status === 'in_review' && (await decide(trx, clock, config, loan, outcome, `staff:${input.staffId}`));
     if (!done) throw new AppError(409, 'not_in_review', 'errors.not_in_review');
+    await audit(trx, clock, {
+      staffId: input.staffId,
+      action: input.approve ? 'approve_loan' : 'reject_loan',
+      subject: `loan:${loan.id}`,
+      address: input.address,
+      detail: { note: input.note },
+    });
     return (await findLoan(trx, loan.id))!;
   });
 }

@@ -6,7 +6,7 @@ import { type Db, insertReturningId, isUniqueViolation } from '../data/db.ts';
 import { AppError, invalidInput } from '../errors.ts';
 import { audit } from './audit.ts';
 import { ownBill } from './payments/intents.ts';
-import { applyDelay, applyRepayment } from './settlement.ts';
+import { settlePayment } from './settlement.ts';
 import { ownUpload, type UploadRow } from './uploads.ts';
 
 export interface ProofRow {
@@ -91,7 +91,7 @@ async function imageFlags(db: Db, images: Array<{ field: 'utr_image' | 'repay_im
  * Repay/repayProof: a borrower's proof of a payment they made outside the
  * gateway. At least one of a UTR and two screenshots; the screenshots must be
  * the borrower's own uploads; a UTR must look like one and backs one live
- * proof in the whole system; a repaid bill takes no proofs.
+ * proof in the whole system; a repaid or returned bill takes no proofs.
  */
 export async function submitProof(
   db: Db,
@@ -102,6 +102,7 @@ export async function submitProof(
 ): Promise<ProofRow> {
   const { bill } = await ownBill(db, borrowerId, { oid: input.oid });
   if (bill.status === 'repaid') throw new AppError(409, 'bill_repaid', 'errors.bill_repaid');
+  if (bill.status === 'cancelled') throw new AppError(409, 'bill_returned', 'errors.bill_returned');
   const utr = input.utr ? normalizeUtr(input.utr) : undefined;
   if (!utr && !input.utr_image && !input.repay_image) throw invalidInput({ utr: 'errors.proof_empty' });
   if (utr && !config.utrPattern.test(utr)) throw invalidInput({ utr: 'errors.utr_invalid' });
@@ -142,7 +143,7 @@ export type ProofDecision =
 /**
  * A staff decision on a proof in review, once: approving settles the amount
  * received through the same settlement as the gateway (reference
- * `proof:<id>`), rejecting records the reason the borrower will see. Two staff
+ * `proof:<id>`), priced at the moment the proof was sent; rejecting records the reason the borrower will see. Two staff
  * deciding at once: the first wins, the second gets 409. Audited.
  */
 export async function reviewProof(
@@ -169,9 +170,16 @@ export async function reviewProof(
     if (changed !== 1) throw new AppError(409, 'proof_decided', 'errors.proof_decided');
     const proof = (await trx<ProofRow>('proofs').where({ id: input.proofId }).first())!;
     if (decision.approve) {
-      const payment = { billId: proof.bill_id, amount: decision.amount, reference: `proof:${proof.id}`, source: 'proof' };
-      if (decision.purpose === 'delay') await applyDelay(trx, clock, config, payment);
-      else await applyRepayment(trx, clock, config, payment);
+      // Priced at the moment the borrower sent the proof, not when staff got to it.
+      await settlePayment(trx, clock, config, {
+        billId: proof.bill_id,
+        amount: decision.amount,
+        reference: `proof:${proof.id}`,
+        source: 'proof',
+        purpose: decision.purpose,
+        paidAt: proof.created_at,
+        key: `proof:${proof.id}`,
+      });
     }
     await audit(trx, clock, {
       staffId: input.staffId,

@@ -4,17 +4,32 @@ import { type Db, type Executor, isUniqueViolation } from '../data/db.ts';
 import { type BillRow, findBillForUpdate, updateBill } from '../data/repositories/bills.ts';
 import { findBorrowerById, rewardOnTimeRepayment } from '../data/repositories/borrowers.ts';
 import { findLoan, type LoanRow, moveLoan } from '../data/repositories/loans.ts';
+import type { IntentRow } from '../data/repositories/payments.ts';
 import {
-  findSettlementByReference,
+  billHasSettlements,
+  findSettlement,
+  findSettlementByKey,
   insertSettlement,
+  intentFulfilled,
   recordLeftAfter,
   type SettlementRow,
 } from '../data/repositories/settlements.ts';
-import { allocate, type BillFacts, billState, type BillState } from '../domain/bill.ts';
+import { type BillFacts, billState, type BillState } from '../domain/bill.ts';
 import { dayOf } from '../domain/calendar.ts';
 import { type DelayQuote, delayQuote } from '../domain/delay.ts';
 import { type ExitQuote, exitQuote } from '../domain/exit.ts';
 import { transition } from '../domain/loan-status.ts';
+import {
+  grownQuota,
+  type IncomingMoney,
+  type Ledger,
+  planSettlement,
+  type Purpose,
+  type SettlementPlan,
+  type SettlementRules,
+  type SettlingBill,
+  type SettlingLoan,
+} from '../domain/settlement.ts';
 import { AppError } from '../errors.ts';
 
 type SettleConfig = Pick<Config, 'timeZone' | 'quotaGrowth' | 'delayMax' | 'protection'>;
@@ -22,8 +37,17 @@ type SettleConfig = Pick<Config, 'timeZone' | 'quotaGrowth' | 'delayMax' | 'prot
 export interface Payment {
   billId: number;
   amount: number;
+  /** The reference the money was paid to (a transfer reference, or `proof:<id>`). */
   reference: string;
   source: string;
+  /** What the borrower sent the money for. */
+  purpose: Purpose;
+  /** The moment the borrower paid, in ms: the provider's `paid_at` (bounded) or the proof's submission. */
+  paidAt: number;
+  /** Books the money once: `<provider>:<event id>` or `proof:<id>`. */
+  key: string;
+  /** The payment link paid, whose frozen price is honoured while it was live. */
+  intent?: PaidIntent;
 }
 
 /** The facts of a bill the domain needs, with the overdue terms frozen on its loan. */
@@ -52,92 +76,166 @@ export function stateOf(bill: BillRow, loan: Pick<LoanRow, 'overdue_rate_ppm' | 
 }
 
 export interface SettledPayment {
-  /** The settlement written for this reference (now or earlier). */
+  /** The settlement written for this event (now or earlier). */
   settlement: SettlementRow;
-  /** False when the reference had already been settled: nothing changed this time. */
+  /** False when the event had already been booked: nothing changed this time. */
   applied: boolean;
+  /** What the money did (its purpose, or a repayment when that could no longer apply). */
+  plan: Pick<SettlementPlan, 'purpose' | 'redirected' | 'loanMove'> & { paidOff: boolean };
 }
 
+/** The payment link money was sent to, when there was one. */
+export type PaidIntent = Pick<IntentRow, 'id' | 'amount' | 'created_at' | 'expires_at' | 'due_day'>;
+
 /**
- * Applies one settled repayment to a bill, once per reference, in one
- * transaction: overdue fee first, then repay interest, unpaid delays and
- * principal. When nothing is left the bill and loan become repaid and, if it
- * was on time, the borrower's quota grows. Money beyond what was owed is kept
- * on the settlement as `excess` for a refund; it is never dropped.
+ * One settlement procedure for every purpose (repay, delay, exit), in the
+ * caller's transaction: lock the bill, load what pricing needs, price at the
+ * moment the borrower paid, let the purpose's domain rule allocate, write the
+ * settlement and the bill (only if unchanged since read), move the loan, and
+ * record what is left. Booked once per event key: a replayed or concurrent
+ * copy of the same event changes nothing.
  */
-export async function settleRepayment(
-  db: Db,
-  clock: Clock,
-  config: SettleConfig,
-  payment: Payment,
-): Promise<SettledPayment> {
+export async function settlePayment(trx: Executor, clock: Clock, config: SettleConfig, payment: Payment): Promise<SettledPayment> {
   if (!Number.isSafeInteger(payment.amount) || payment.amount <= 0) {
     throw new AppError(422, 'invalid_amount', 'errors.amount_invalid');
   }
-  const earlier = await findSettlementByReference(db, payment.reference);
-  if (earlier) return { settlement: earlier, applied: false };
-  try {
-    return await db.transaction((trx) => applyRepayment(trx, clock, config, payment));
-  } catch (err) {
-    // A concurrent copy of the same reference committed first.
-    const winner = isUniqueViolation(err) ? await findSettlementByReference(db, payment.reference) : undefined;
-    if (winner) return { settlement: winner, applied: false };
-    throw err;
-  }
-}
-
-/** The settlement just written for a payment, with what the bill still asks for afterwards recorded on it. */
-async function settled(trx: Executor, payment: Payment, now: Date, timeZone: string): Promise<SettlementRow> {
-  const settlement = (await findSettlementByReference(trx, payment.reference))!;
-  const bill = (await findBillForUpdate(trx, payment.billId))!;
-  const loan = (await findLoan(trx, bill.loan_id))!;
-  const left = stateOf(bill, loan, now, timeZone).needRepayMoney;
-  await recordLeftAfter(trx, settlement.id, left);
-  return { ...settlement, left_after: left };
-}
-
-/** settleRepayment's work inside the caller's transaction (the payment notification uses it too). */
-export async function applyRepayment(trx: Executor, clock: Clock, config: SettleConfig, payment: Payment): Promise<SettledPayment> {
   const now = clock.now();
+  // Lock: concurrent settlements of one bill queue here (PostgreSQL row lock; SQLite has one writer).
   const bill = await findBillForUpdate(trx, payment.billId);
   if (!bill) throw new AppError(404, 'not_found', 'errors.not_found');
+  const earlier = await findSettlementByKey(trx, payment.key);
+  if (earlier) return { settlement: earlier, applied: false, plan: { purpose: earlier.purpose, redirected: earlier.note, loanMove: null, paidOff: false } };
+  // Load.
   const loan = (await findLoan(trx, bill.loan_id))!;
-  const before = stateOf(bill, loan, now, config.timeZone);
-  const parts = allocate(payment.amount, before.owed);
-  await insertSettlement(trx, {
+  const intent = payment.intent;
+  const used = intent && payment.purpose !== 'repay' ? await intentFulfilled(trx, intent.id, payment.purpose) : false;
+  // Price at the moment.
+  const moment = Math.min(payment.paidAt, now.getTime());
+  const money: IncomingMoney = {
+    amount: payment.amount,
+    purpose: payment.purpose,
+    day: dayOf(moment, config.timeZone),
+    frozen: intent
+      ? {
+          amount: intent.amount,
+          pricedDay: dayOf(intent.created_at, config.timeZone),
+          live: moment <= intent.expires_at,
+          fromDueDay: intent.due_day,
+          used,
+        }
+      : null,
+  };
+  // Allocate: the purpose's pure rule.
+  const plan = planSettlement(settlingBill(bill, await billHasSettlements(trx, bill.id)), settlingLoan(loan), rulesOf(config), money);
+  // Write.
+  const settlementId = await insertSettlement(trx, {
     bill_id: bill.id,
     borrower_id: bill.borrower_id,
     reference: payment.reference,
     source: payment.source,
-    purpose: 'repay',
+    purpose: plan.purpose,
     amount: payment.amount,
-    overdue_part: parts.overdue,
-    interest_part: parts.interest,
-    delay_part: parts.delay,
-    principal_part: parts.principal,
-    excess: parts.excess,
+    overdue_part: plan.parts.overdue,
+    interest_part: plan.parts.interest,
+    delay_part: plan.parts.delay,
+    principal_part: plan.parts.principal,
+    excess: plan.parts.excess,
     settled_at: now.getTime(),
+    event_key: payment.key,
+    intent_id: intent?.id ?? null,
+    paid_at: moment,
+    note: plan.redirected,
   });
-  const paidOff = before.needRepayMoney > 0 && payment.amount >= before.needRepayMoney;
-  const written = await updateBill(trx, bill.id, bill.version, {
-    overdue_paid: bill.overdue_paid + parts.overdue,
-    interest_paid: bill.interest_paid + parts.interest,
-    delay_paid: bill.delay_paid + parts.delay,
-    delay_unpaid: bill.delay_unpaid - parts.delay,
-    principal_paid: bill.principal_paid + parts.principal,
-    excess_paid: bill.excess_paid + parts.excess,
-    ...(paidOff ? { status: 'repaid' as const, repaid_at: now.getTime() } : {}),
-  });
-  if (!written) throw new Error(`bill ${bill.id} changed while settling ${payment.reference}`);
-  if (paidOff) {
-    await moveLoan(trx, loan.id, loan.status, transition(loan.status, 'repaid'), { repaid_at: now.getTime() });
-    if (before.overdueDays === 0) {
-      const borrower = (await findBorrowerById(trx, bill.borrower_id))!;
-      const grown = Math.min(borrower.quota + config.quotaGrowth.step, Math.max(config.quotaGrowth.max, borrower.quota));
-      await rewardOnTimeRepayment(trx, borrower.id, grown, now.getTime());
-    }
+  const closing = plan.loanMove === 'repaid' ? { repaid_at: now.getTime() } : {};
+  // Check version: the bill must be the one priced.
+  if (!(await updateBill(trx, bill.id, bill.version, { ...billColumns(plan.billChange), ...closing }))) {
+    throw new Error(`bill ${bill.id} changed while settling ${payment.reference}`);
   }
-  return { settlement: await settled(trx, payment, now, config.timeZone), applied: true };
+  if (plan.loanMove) {
+    const at = plan.loanMove === 'repaid' ? { repaid_at: now.getTime() } : { cancelled_at: now.getTime() };
+    await moveLoan(trx, loan.id, loan.status, transition(loan.status, plan.loanMove), at);
+  }
+  if (plan.onTime) {
+    const borrower = (await findBorrowerById(trx, bill.borrower_id))!;
+    await rewardOnTimeRepayment(trx, borrower.id, grownQuota(borrower.quota, config.quotaGrowth), now.getTime());
+  }
+  // Record what the bill still asks for now.
+  const after = (await findBillForUpdate(trx, bill.id))!;
+  const left = stateOf(after, loan, now, config.timeZone).needRepayMoney;
+  await recordLeftAfter(trx, settlementId, left);
+  const settlement = (await findSettlement(trx, settlementId))!;
+  return {
+    settlement,
+    applied: true,
+    plan: { purpose: plan.purpose, redirected: plan.redirected, loanMove: plan.loanMove, paidOff: plan.loanMove === 'repaid' },
+  };
+}
+
+/** settlePayment in a transaction of its own; a concurrent copy of the same event answers `applied: false`. */
+export async function settleOnce(db: Db, clock: Clock, config: SettleConfig, payment: Payment): Promise<SettledPayment> {
+  try {
+    return await db.transaction((trx) => settlePayment(trx, clock, config, payment));
+  } catch (err) {
+    const winner = isUniqueViolation(err) ? await findSettlementByKey(db, payment.key) : undefined;
+    if (winner) return { settlement: winner, applied: false, plan: { purpose: winner.purpose, redirected: winner.note, loanMove: null, paidOff: false } };
+    throw err;
+  }
+}
+
+function settlingBill(bill: BillRow, paidBefore: boolean): SettlingBill {
+  return {
+    status: bill.status,
+    dueDay: bill.due_day,
+    delayCount: bill.delay_count,
+    delayDays: bill.delay_days,
+    delayUnpaid: bill.delay_unpaid,
+    overduePaid: bill.overdue_paid,
+    overdueCleared: bill.overdue_cleared,
+    interestPaid: bill.interest_paid,
+    delayPaid: bill.delay_paid,
+    principalPaid: bill.principal_paid,
+    excessPaid: bill.excess_paid,
+    extensionPaid: bill.extension_paid,
+    principal: bill.principal,
+    repayInterest: bill.repay_interest,
+    startDay: bill.start_day,
+    paidBefore,
+  };
+}
+
+function settlingLoan(loan: LoanRow): SettlingLoan {
+  return {
+    term: loan.term_days,
+    received: loan.received,
+    loanRatePpm: loan.loan_rate_ppm,
+    repayRatePpm: loan.repay_rate_ppm,
+    overdueRatePpm: loan.overdue_rate_ppm,
+    overdueCapPpm: loan.overdue_cap_ppm,
+  };
+}
+
+function rulesOf(config: SettleConfig): SettlementRules {
+  return { delayMax: config.delayMax, coolingOffDays: config.protection.coolingOffDays };
+}
+
+const COLUMNS: { [K in keyof Ledger]: keyof BillRow } = {
+  status: 'status',
+  dueDay: 'due_day',
+  delayCount: 'delay_count',
+  delayDays: 'delay_days',
+  delayUnpaid: 'delay_unpaid',
+  overduePaid: 'overdue_paid',
+  overdueCleared: 'overdue_cleared',
+  interestPaid: 'interest_paid',
+  delayPaid: 'delay_paid',
+  principalPaid: 'principal_paid',
+  excessPaid: 'excess_paid',
+  extensionPaid: 'extension_paid',
+};
+
+/** A domain bill change as the bill row's columns. */
+function billColumns(change: Partial<Ledger>): Partial<BillRow> {
+  return Object.fromEntries(Object.entries(change).map(([k, v]) => [COLUMNS[k as keyof Ledger], v]));
 }
 
 /** A bill's extension as of now: its price, its new due day, or why it cannot be bought. */
@@ -147,109 +245,12 @@ export function quoteDelay(bill: BillRow, loan: LoanRow, now: Date, config: Pick
   return delayQuote(billFacts(bill), state, { loanRatePpm: loan.loan_rate_ppm, term: loan.term_days }, today, config.delayMax);
 }
 
-/**
- * Applies money paid for an extension, inside the caller's transaction: the
- * due day moves by the loan's term, the late fee so far is cleared and one
- * delay is counted. When an extension can no longer be bought (repaid since,
- * limit reached, too late) or the money does not cover its price, the money
- * is applied as a repayment instead, so it is never lost.
- */
-export async function applyDelay(
-  trx: Executor,
-  clock: Clock,
-  config: SettleConfig,
-  payment: Payment,
-): Promise<SettledPayment & { extended: boolean }> {
-  const now = clock.now();
-  const bill = await findBillForUpdate(trx, payment.billId);
-  if (!bill) throw new AppError(404, 'not_found', 'errors.not_found');
-  const loan = (await findLoan(trx, bill.loan_id))!;
-  const q = quoteDelay(bill, loan, now, config);
-  if (q.refusal || payment.amount < q.total) {
-    return { ...(await applyRepayment(trx, clock, config, payment)), extended: false };
-  }
-  const excess = payment.amount - q.total;
-  await insertSettlement(trx, {
-    bill_id: bill.id,
-    borrower_id: bill.borrower_id,
-    reference: payment.reference,
-    source: payment.source,
-    purpose: 'delay',
-    amount: payment.amount,
-    overdue_part: q.overdueOwed,
-    interest_part: 0,
-    delay_part: q.fee,
-    principal_part: 0,
-    excess,
-    settled_at: now.getTime(),
-  });
-  const written = await updateBill(trx, bill.id, bill.version, {
-    due_day: q.newDueDay,
-    delay_count: bill.delay_count + 1,
-    delay_days: bill.delay_days + loan.term_days,
-    overdue_cleared: bill.overdue_cleared + bill.overdue_paid,
-    overdue_paid: 0,
-    extension_paid: bill.extension_paid + q.total,
-    excess_paid: bill.excess_paid + excess,
-  });
-  if (!written) throw new Error(`bill ${bill.id} changed while settling ${payment.reference}`);
-  return { settlement: await settled(trx, payment, now, config.timeZone), applied: true, extended: true };
-}
-
 /** A bill's cooling-off exit as of now: its price, the last day, or why it is not offered. */
 export async function quoteExit(db: Executor, bill: BillRow, loan: LoanRow, now: Date, config: Pick<Config, 'timeZone' | 'protection'>): Promise<ExitQuote> {
-  const paid = await db('settlements').where({ bill_id: bill.id }).count<{ n: number | string }[]>({ n: '*' });
   return exitQuote(
-    { principal: bill.principal, startDay: bill.start_day, open: bill.status === 'open', paidAnything: Number(paid[0]?.n ?? 0) > 0 },
+    { principal: bill.principal, startDay: bill.start_day, open: bill.status === 'open', paidAnything: await billHasSettlements(db, bill.id) },
     { received: loan.received, repayRatePpm: loan.repay_rate_ppm },
     dayOf(now.getTime(), config.timeZone),
     config.protection.coolingOffDays,
   );
-}
-
-/**
- * Applies money paid to return a loan, inside the caller's transaction: the
- * bill takes the amount received as principal and the days' interest, the
- * fee is waived, the bill closes as cancelled and the loan as cancelled by
- * the borrower. When the exit is no longer possible (period over, paid
- * since) or the money is short, it is applied as a repayment instead.
- */
-export async function applyExit(
-  trx: Executor,
-  clock: Clock,
-  config: SettleConfig,
-  payment: Payment,
-): Promise<SettledPayment & { cancelled: boolean }> {
-  const now = clock.now();
-  const bill = await findBillForUpdate(trx, payment.billId);
-  if (!bill) throw new AppError(404, 'not_found', 'errors.not_found');
-  const loan = (await findLoan(trx, bill.loan_id))!;
-  const q = await quoteExit(trx, bill, loan, now, config);
-  if (q.refusal || payment.amount < q.amount) {
-    return { ...(await applyRepayment(trx, clock, config, payment)), cancelled: false };
-  }
-  const excess = payment.amount - q.amount;
-  await insertSettlement(trx, {
-    bill_id: bill.id,
-    borrower_id: bill.borrower_id,
-    reference: payment.reference,
-    source: payment.source,
-    purpose: 'exit',
-    amount: payment.amount,
-    overdue_part: 0,
-    interest_part: q.interest,
-    delay_part: 0,
-    principal_part: loan.received,
-    excess,
-    settled_at: now.getTime(),
-  });
-  const written = await updateBill(trx, bill.id, bill.version, {
-    interest_paid: bill.interest_paid + q.interest,
-    principal_paid: bill.principal_paid + loan.received,
-    excess_paid: bill.excess_paid + excess,
-    status: 'cancelled',
-  });
-  if (!written) throw new Error(`bill ${bill.id} changed while settling ${payment.reference}`);
-  await moveLoan(trx, loan.id, loan.status, transition(loan.status, 'cancelled'), { cancelled_at: now.getTime() });
-  return { settlement: await settled(trx, payment, now, config.timeZone), applied: true, cancelled: true };
 }

@@ -23,11 +23,12 @@ test('APR and CAT agree over exactly one year and part ways below it', (t) => {
 const bill = { principal: 300_000, startDay: 1000, open: true, paidAnything: false };
 const loan = { received: 171_000, repayRatePpm: 7200 };
 
-test('the cooling-off exit asks for the amount received plus interest for the days held, at least one', (t) => {
+test('the cooling-off exit asks for the amount received plus interest for the days held, the disbursement day included', (t) => {
   t.like(exitQuote(bill, loan, 1000, 3), { daysHeld: 1, interest: 2160, amount: 173_160, lastDay: 1003, refusal: null });
-  // Two days: 3000.00 × 0.0072 × 2 = 43.20; the 1290.00 fee is waived.
-  t.like(exitQuote(bill, loan, 1002, 3), { daysHeld: 2, interest: 4320, amount: 175_320, waived: 129_000, refusal: null });
-  t.like(exitQuote(bill, loan, 1003, 3), { daysHeld: 3, refusal: null }, 'the last day still counts');
+  // Issue 13: day 1 is two days held, not the same as day 0: 3000.00 × 0.0072 × 2 = 43.20; the 1290.00 fee is waived.
+  t.like(exitQuote(bill, loan, 1001, 3), { daysHeld: 2, interest: 4320, amount: 175_320, waived: 129_000, refusal: null });
+  t.like(exitQuote(bill, loan, 1002, 3), { daysHeld: 3, interest: 6480 });
+  t.like(exitQuote(bill, loan, 1003, 3), { daysHeld: 4, refusal: null }, 'the last day still counts');
 });
 
 test('the exit is refused after the period, after a payment, on a closed bill, or with no period at all', (t) => {

@@ -13,7 +13,7 @@ export function reference(url: string, paytype: 1 | 2) {
 
 /** Sends a payment notification signed with the sandbox secret (or a given signature). */
 export function notify(server: TestServer, fields: Record<string, unknown>, signature?: string) {
-  const body = JSON.stringify({ event_id: crypto.randomUUID(), status: 'paid', paid_at: 0, ...fields });
+  const body = JSON.stringify({ event_id: crypto.randomUUID(), status: 'paid', paid_at: Math.floor(server.clock.now().getTime() / 1000), ...fields });
   const t = Math.floor(server.clock.now().getTime() / 1000);
   return new Client(server.url).request('POST', '/Pay/notify', {
     body,

@@ -1,17 +1,20 @@
 import test from 'ava';
 import { decideLoanByHand } from '../../src/services/loans.ts';
+import { makeStaff } from '../helpers/factories.ts';
 import { borrow, signedInApp } from '../helpers/loans.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
 
 let server: TestServer;
+let staffId: number;
 test.before(async () => {
   server = await startServer({ REVIEW_MODE: 'manual' });
+  staffId = (await makeStaff(server.db, 'admin')).id;
 });
 test.after.always(() => server?.close());
 
 const DAY = 86_400_000;
 const decide = (loanId: number, approve: boolean, code?: string) =>
-  decideLoanByHand(server.db, server.clock, server.config, { loanId, staffId: 7, approve, code });
+  decideLoanByHand(server.db, server.clock, server.config, { loanId, staffId, address: '127.0.0.1', approve, code });
 
 test.serial('with manual review a confirmed loan waits; staff approval disburses it once', async (t) => {
   const { app, borrower } = await signedInApp(server);
@@ -19,7 +22,7 @@ test.serial('with manual review a confirmed loan waits; staff approval disburses
   t.like(waiting, { confirm: 1, status: 0, loan_status: 'in_review', billId: '' });
   const loan = await server.db('loans').where({ borrower_id: borrower.id }).first();
   const approved = await decide(loan.id, true);
-  t.like(approved, { status: 'disbursed', decided_by: 'staff:7' });
+  t.like(approved, { status: 'disbursed', decided_by: `staff:${staffId}` });
   await t.throwsAsync(decide(loan.id, true), { message: 'not_in_review' });
   await t.throwsAsync(decide(loan.id, false), { message: 'not_in_review' });
   t.is((await server.db('bills').where({ loan_id: loan.id })).length, 1);
@@ -32,6 +35,8 @@ test.serial('two staff deciding at once decide once', async (t) => {
   const loan = await server.db('loans').where({ borrower_id: borrower.id }).first();
   const results = await Promise.allSettled([decide(loan.id, true), decide(loan.id, false, 'staff'), decide(loan.id, true)]);
   t.is(results.filter((r) => r.status === 'fulfilled').length, 1);
+  // Issue 13: the audit row is written in the decision's transaction: one decision, one row; refused ones leave none.
+  t.is((await server.db('audit_log').where({ subject: `loan:${loan.id}` })).length, 1);
   t.true((await server.db('bills').where({ loan_id: loan.id })).length <= 1);
 });
 

@@ -2,7 +2,7 @@ import test from 'ava';
 import { dayOf, formatDay } from '../../src/domain/calendar.ts';
 import { isUniqueViolation } from '../../src/data/db.ts';
 import { insertLoan } from '../../src/data/repositories/loans.ts';
-import { settleRepayment } from '../../src/services/settlement.ts';
+import { settleOnce } from '../../src/services/settlement.ts';
 import { Client } from '../helpers/client.ts';
 import { contractProblems, examples } from '../helpers/contract.ts';
 import { borrow, signedInApp } from '../helpers/loans.ts';
@@ -17,7 +17,15 @@ test.after.always(() => server?.close());
 const DAY = 86_400_000;
 const today = () => dayOf(server.clock.now().getTime(), server.config.timeZone);
 const settle = (billId: number, amount: number, reference: string) =>
-  settleRepayment(server.db, server.clock, server.config, { billId, amount, reference, source: 'test' });
+  settleOnce(server.db, server.clock, server.config, {
+    billId,
+    amount,
+    reference,
+    source: 'test',
+    purpose: 'repay',
+    paidAt: server.clock.now().getTime(),
+    key: `test:${reference}`,
+  });
 
 test.serial('apply -> confirm -> disbursed -> due -> overdue -> settled -> quota grown -> reLoan', async (t) => {
   const { app, borrower } = await signedInApp(server);
@@ -200,7 +208,7 @@ test.serial('ajaxApply with nothing to confirm answers 409; GET ajaxApply needs 
   t.is(asApp.status, 200);
 });
 
-test.serial('settlement is idempotent per reference and keeps money beyond what is owed', async (t) => {
+test.serial('settlement is idempotent per event and keeps money beyond what is owed', async (t) => {
   const { app } = await signedInApp(server);
   const data = await borrow(t, app, '2000', '7');
   const billId = Number(data.billId);

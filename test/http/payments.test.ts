@@ -143,7 +143,7 @@ test.serial('50 concurrent copies of one notification settle once', async (t) =>
   t.is(b.quota, 600_000, 'the quota grew once');
 });
 
-test.serial('forged signatures, changed amounts and unknown references answer 4xx and change nothing', async (t) => {
+test.serial('forged signatures, changed bodies, empty amounts and unknown references answer 4xx and change nothing', async (t) => {
   const { app, loan, url } = await withBill(t);
   const ref = (await reference(url, 2)).json().data.reference;
   const body = JSON.stringify({ event_id: 'e', reference: ref, amount: '3216.00', status: 'paid' });
@@ -156,7 +156,7 @@ test.serial('forged signatures, changed amounts and unknown references answer 4x
     headers: { 'Content-Type': 'application/json', [SIGNATURE_HEADER]: good },
   });
   t.is(changed.status, 401, 'a changed body no longer matches its signature');
-  t.is((await notify({ reference: ref, amount: '9999.00' })).status, 422, 'more than the reference asks');
+  t.is((await notify({ reference: ref, amount: '0.00' })).status, 422, 'nothing received');
   t.is((await notify({ reference: '700000000000000000', amount: '1.00' })).status, 404);
   const stale = signNotification(SECRET(), body, now - 3600);
   const old = await new Client(server.url).request('POST', '/Pay/notify', {

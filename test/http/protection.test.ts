@@ -63,9 +63,10 @@ test.serial('confirming needs the key facts acknowledged; the acknowledgement is
 test.serial('cooling-off: returning the loan costs what was received plus the days’ interest and closes it as cancelled', async (t) => {
   const { app, borrower } = await signedInApp(server);
   const data = await borrow(t, app, '3000', '10');
-  server.clock.advance(2 * DAY);
+  server.clock.advance(1 * DAY);
   await app.signIn(borrower.phone, borrower.password);
   const offer = (await app.getJson(`/Repay/exit?oid=${data.oid}`)).json().data;
+  // The day after disbursement: 2 days held (the disbursement day counts).
   // 1710.00 received + 3000.00 × 0.0072 × 2 days = 1753.20; the 1290.00 fee is waived.
   t.like(offer, { amount: '1753.20', interest: '43.20', waived: '1290.00', days_held: 2, refusal: null });
   t.regex((await app.get(`/Repay/loanDetail?oid=${data.oid}`, { Accept: 'text/html' })).text, /Return the loan: pay MX\$1,753\.20/);

@@ -19,6 +19,8 @@ export interface BillRow {
   excess_paid: number;
   overdue_cleared: number;
   extension_paid: number;
+  /** How many extensions Repay/ajaxDelay has reported to the app. */
+  delays_reported: number;
   /** cancelled: the loan was returned within the cooling-off days. */
   status: 'open' | 'repaid' | 'cancelled';
   created_at: number;
@@ -54,5 +56,14 @@ export async function updateBill(db: Executor, id: number, version: number, fiel
   const changed = await db('bills')
     .where({ id, version })
     .update({ ...fields, version: version + 1 });
+  return changed === 1;
+}
+
+/**
+ * Marks the bill's extensions so far as reported to the app, if one was not
+ * yet; answers whether this call did it (a double tap reports once).
+ */
+export async function markDelaysReported(db: Executor, id: number): Promise<boolean> {
+  const changed = await db('bills').where({ id }).where('delays_reported', '<', db.ref('delay_count')).update({ delays_reported: db.ref('delay_count') });
   return changed === 1;
 }

@@ -12,6 +12,8 @@ export interface IntentRow {
   created_at: number;
   expires_at: number;
   paid_at: number | null;
+  /** For an extension: the due day it was priced against. */
+  due_day: number | null;
 }
 
 export interface ReferenceRow {
@@ -81,12 +83,11 @@ export function referencesOfIntents(db: Executor, intentIds: number[]): Promise<
     : Promise.resolve([]);
 }
 
-/** Marks a reference paid unless it already is; answers whether this call did it. */
-export async function markReferencePaid(db: Executor, id: number, amount: number, at: number): Promise<boolean> {
-  const changed = await db('payment_references')
-    .where({ id, status: 'pending' })
-    .update({ status: 'paid', paid_amount: amount, paid_at: at });
-  return changed === 1;
+/** Books one deposit on a reference: paid from the first, the amount summing every deposit. */
+export async function creditReference(db: Executor, id: number, amount: number, at: number): Promise<void> {
+  await db('payment_references')
+    .where({ id })
+    .update({ status: 'paid', paid_amount: db.raw('coalesce(paid_amount, 0) + ?', [amount]), paid_at: db.raw('coalesce(paid_at, ?)', [at]) });
 }
 
 export async function recordNotification(

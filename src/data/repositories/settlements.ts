@@ -16,10 +16,33 @@ export interface SettlementRow {
   settled_at: number;
   /** What the bill still asked for right after this payment; null on rows older than the column. */
   left_after: number | null;
+  /** Books the money once: `<provider>:<event id>` or `proof:<id>`. */
+  event_key: string | null;
+  intent_id: number | null;
+  /** The moment the borrower paid, which priced the payment. */
+  paid_at: number | null;
+  /** Why the money became a repayment instead of its purpose (an i18n key), or null. */
+  note: string | null;
 }
 
+/** The first settlement booked against a reference (a transfer reference may take several deposits). */
 export function findSettlementByReference(db: Executor, reference: string): Promise<SettlementRow | undefined> {
-  return db<SettlementRow>('settlements').where({ reference }).first();
+  return db<SettlementRow>('settlements').where({ reference }).orderBy('id').first();
+}
+
+/** The settlement booked for one event (a provider's notification or a proof), if any. */
+export function findSettlementByKey(db: Executor, eventKey: string): Promise<SettlementRow | undefined> {
+  return db<SettlementRow>('settlements').where({ event_key: eventKey }).first();
+}
+
+/** Whether a payment link already bought the thing it was for (one extension, one return). */
+export async function intentFulfilled(db: Executor, intentId: number, purpose: 'delay' | 'exit'): Promise<boolean> {
+  return Boolean(await db('settlements').where({ intent_id: intentId, purpose }).first('id'));
+}
+
+/** Whether anything was settled on a bill yet. */
+export async function billHasSettlements(db: Executor, billId: number): Promise<boolean> {
+  return Boolean(await db('settlements').where({ bill_id: billId }).first('id'));
 }
 
 export function insertSettlement(db: Executor, row: Omit<SettlementRow, 'id' | 'left_after'>): Promise<number> {

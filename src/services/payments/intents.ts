@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import type { Clock } from '../../clock.ts';
 import type { Config } from '../../config.ts';
 import { type Db, type Executor, isUniqueViolation } from '../../data/db.ts';
-import { billOfLoan, type BillRow } from '../../data/repositories/bills.ts';
+import { billOfLoan, type BillRow, findBillForUpdate, markDelaysReported } from '../../data/repositories/bills.ts';
 import { findLoan, findOwnLoanByOid, type LoanRow } from '../../data/repositories/loans.ts';
 import {
   findIntent,
@@ -84,9 +84,11 @@ export async function ownBill(
 
 /**
  * Repay/payData: an intent freezing what paying `purpose` costs now, with an
- * expiry. A live intent with the same amount is reused (same URL); a changed
- * amount makes a new one and retires the old (their references still settle
- * if someone pays them).
+ * expiry. A live intent with the same amount (and, for an extension, the same
+ * due day to extend from) is reused (same URL); a changed amount makes a new
+ * one and retires the old (their references still settle if someone pays
+ * them, at the price they showed while they were live). Priced from the bill
+ * as it is inside the transaction.
  */
 export async function openIntent(
   db: Db,
@@ -95,21 +97,23 @@ export async function openIntent(
   owned: { loan: LoanRow; bill: BillRow },
   purpose: Purpose,
 ): Promise<IntentRow> {
-  const { loan, bill } = owned;
-  const borrowerId = bill.borrower_id;
   return db.transaction(async (trx) => {
     const now = clock.now();
-    const amount = await priceOf(trx, bill, loan, purpose, now, config);
+    const bill = await findBillForUpdate(trx, owned.bill.id);
+    if (!bill) throw notFound();
+    const amount = await priceOf(trx, bill, owned.loan, purpose, now, config);
+    const dueDay = purpose === 'delay' ? bill.due_day : null;
     const live = await newestIntent(trx, bill.id, purpose);
-    if (live && live.status === 'open' && live.amount === amount && live.expires_at > now.getTime()) return live;
+    if (live && live.status === 'open' && live.amount === amount && live.due_day === dueDay && live.expires_at > now.getTime()) return live;
     const id = await insertIntent(trx, {
-      borrower_id: borrowerId,
+      borrower_id: bill.borrower_id,
       bill_id: bill.id,
       purpose,
       amount,
       status: 'open',
       created_at: now.getTime(),
       expires_at: now.getTime() + config.payments.intentMs,
+      due_day: dueDay,
     });
     await supersedeIntents(trx, bill.id, purpose, id);
     return (await findIntent(trx, id))!;
@@ -117,8 +121,11 @@ export async function openIntent(
 }
 
 /**
- * Repay/ajaxDelay's rule: null once the newest extension bought for the bill
- * is paid (the due day has moved); otherwise the intent that pays for one.
+ * Repay/ajaxDelay's rule (prepaid extensions): null when an extension moved
+ * the due day since the app was last told (however it was bought: this link,
+ * the extension page, an approved proof); each is reported once, so the app
+ * can go on to buy the next, up to DELAY_MAX. Otherwise the intent that pays
+ * for the next extension, or the refusal when none can be bought.
  */
 export async function extensionToPay(
   db: Db,
@@ -126,8 +133,7 @@ export async function extensionToPay(
   config: IntentConfig,
   owned: { loan: LoanRow; bill: BillRow },
 ): Promise<IntentRow | null> {
-  const latest = await newestIntent(db, owned.bill.id, 'delay');
-  if (latest?.status === 'paid') return null;
+  if (await markDelaysReported(db, owned.bill.id)) return null;
   return openIntent(db, clock, config, owned, 'delay');
 }
 

@@ -2,14 +2,9 @@ import type { Logger } from 'pino';
 import type { Clock } from '../../clock.ts';
 import type { Config } from '../../config.ts';
 import type { Db } from '../../data/db.ts';
-import {
-  findIntent,
-  findReference,
-  markIntentPaid,
-  markReferencePaid,
-  recordNotification,
-} from '../../data/repositories/payments.ts';
-import { applyDelay, applyExit, applyRepayment } from '../settlement.ts';
+import { creditReference, findIntent, findReference, markIntentPaid, recordNotification } from '../../data/repositories/payments.ts';
+import { paymentMoment } from '../../domain/settlement.ts';
+import { settlePayment } from '../settlement.ts';
 import { type Gateway, NotificationError, type VerifiedNotification } from './gateway.ts';
 
 type NotifyConfig = Pick<Config, 'timeZone' | 'quotaGrowth' | 'delayMax' | 'protection'>;
@@ -20,11 +15,12 @@ export interface NotificationOutcome {
 }
 
 /**
- * POST /Pay/notify: verifies a provider's notification and settles its
- * reference exactly once. A replayed, reordered or concurrent copy changes
- * nothing more; a bad signature, an unknown reference or an amount above the
- * reference's answers 4xx and changes nothing. Every notification is recorded
- * and logged with its outcome.
+ * POST /Pay/notify: verifies a provider's notification and books the money
+ * it reports exactly once per event id, priced at the moment the borrower
+ * paid. Several deposits to one reference are each booked; money beyond what
+ * is owed is kept as excess. A replayed or concurrent copy of an event changes
+ * nothing more; a bad signature or an unknown reference answers 4xx and
+ * changes nothing. Every notification is recorded and logged with its outcome.
  */
 export async function handleNotification(
   db: Db,
@@ -69,24 +65,32 @@ async function settle(
   const ref = await findReference(db, note.reference);
   if (!ref || ref.provider !== gateway.name) throw new NotificationError(404, 'unknown_reference');
   if (note.status !== 'paid') return { status: 200, outcome: `ignored_${note.status}` };
-  if (note.amount <= 0 || note.amount > ref.amount) throw new NotificationError(422, 'amount_mismatch');
-  if (ref.status === 'paid') return { status: 200, outcome: 'duplicate' };
+  if (note.amount <= 0) throw new NotificationError(422, 'amount_mismatch');
+  const intent = (await findIntent(db, ref.intent_id))!;
   return db.transaction(async (trx) => {
     const now = clock.now().getTime();
-    // The conditional update is the once-only gate: a concurrent copy finds the reference already paid.
-    if (!(await markReferencePaid(trx, ref.id, note.amount, now))) return { status: 200, outcome: 'duplicate' };
-    const intent = (await findIntent(trx, ref.intent_id))!;
+    // Each deposit is its own event: booked once by its event id, whatever the reference already took.
+    const done = await settlePayment(trx, clock, config, {
+      billId: intent.bill_id,
+      amount: note.amount,
+      reference: ref.reference,
+      source: gateway.name,
+      purpose: intent.purpose,
+      paidAt: paymentMoment(note.paidAt, ref.created_at, now),
+      key: `${gateway.name}:${note.eventId}`,
+      intent,
+    });
+    if (!done.applied) return { status: 200, outcome: 'duplicate' };
+    await creditReference(trx, ref.id, note.amount, now);
     await markIntentPaid(trx, intent.id, now);
-    const payment = { billId: intent.bill_id, amount: note.amount, reference: ref.reference, source: gateway.name };
-    if (intent.purpose === 'delay') {
-      const done = await applyDelay(trx, clock, config, payment);
-      return { status: 200, outcome: done.extended ? 'extended' : 'delay_applied_as_repayment' };
-    }
-    if (intent.purpose === 'exit') {
-      const done = await applyExit(trx, clock, config, payment);
-      return { status: 200, outcome: done.cancelled ? 'cancelled' : 'exit_applied_as_repayment' };
-    }
-    await applyRepayment(trx, clock, config, payment);
-    return { status: 200, outcome: note.amount < ref.amount ? 'partial' : 'settled' };
+    return { status: 200, outcome: outcomeOf(intent.purpose, done.plan, done.settlement.excess) };
   });
+}
+
+/** The outcome recorded (and answered to the provider) for a booked payment. */
+function outcomeOf(sentFor: string, plan: { purpose: string; paidOff: boolean; redirected: string | null }, excess: number): string {
+  if (sentFor === 'delay') return plan.purpose === 'delay' ? 'extended' : 'delay_applied_as_repayment';
+  if (sentFor === 'exit') return plan.purpose === 'exit' ? 'cancelled' : 'exit_applied_as_repayment';
+  if (excess > 0) return 'settled_with_excess';
+  return plan.paidOff ? 'settled' : 'partial';
 }

@@ -1,0 +1,225 @@
+import { allocate, type Allocation, type BillFacts, billState } from './bill.ts';
+import type { Day } from './calendar.ts';
+import { delayQuote } from './delay.ts';
+import { exitQuote } from './exit.ts';
+import type { Minor } from './money.ts';
+
+/** What money can be sent for. */
+export type Purpose = 'repay' | 'delay' | 'exit';
+
+/** The columns of a bill that a settlement may change. */
+export interface Ledger {
+  status: 'open' | 'repaid' | 'cancelled';
+  dueDay: Day;
+  delayCount: number;
+  delayDays: number;
+  delayUnpaid: Minor;
+  overduePaid: Minor;
+  overdueCleared: Minor;
+  interestPaid: Minor;
+  delayPaid: Minor;
+  principalPaid: Minor;
+  excessPaid: Minor;
+  extensionPaid: Minor;
+}
+
+/** A bill as settlement sees it: its ledger plus what never changes. */
+export interface SettlingBill extends Ledger {
+  principal: Minor;
+  repayInterest: Minor;
+  startDay: Day;
+  /** Anything settled on it before (a repayment or extension ends the cooling-off offer). */
+  paidBefore: boolean;
+}
+
+/** The loan's terms, frozen when it was priced. */
+export interface SettlingLoan {
+  term: number;
+  received: Minor;
+  loanRatePpm: number;
+  repayRatePpm: number;
+  overdueRatePpm: number;
+  overdueCapPpm: number;
+}
+
+export interface SettlementRules {
+  delayMax: number;
+  coolingOffDays: number;
+}
+
+/** The payment link (intent) the money was sent to, as it stood when the borrower paid. */
+export interface FrozenPrice {
+  /** The amount the link showed. */
+  amount: Minor;
+  /** The business day the amount was priced on. */
+  pricedDay: Day;
+  /** The borrower paid before the link expired. */
+  live: boolean;
+  /** For an extension link: the due day it extends from. */
+  fromDueDay: Day | null;
+  /** For an extension link: it already bought its one extension. */
+  used: boolean;
+}
+
+export interface IncomingMoney {
+  amount: Minor;
+  purpose: Purpose;
+  /** The business day of the moment the borrower paid. */
+  day: Day;
+  frozen: FrozenPrice | null;
+}
+
+export interface SettlementPlan {
+  /** What the money did: its purpose, or `repay` when that could no longer apply. */
+  purpose: Purpose;
+  parts: Allocation;
+  /** The bill's new values for the columns that change. */
+  billChange: Partial<Ledger>;
+  loanMove: 'repaid' | 'cancelled' | null;
+  /** The bill was paid off with no day overdue (the quota may grow). */
+  onTime: boolean;
+  /** Why the money was booked as a repayment instead of its purpose (an i18n key the borrower reads), or null. */
+  redirected: string | null;
+}
+
+function factsOf(bill: SettlingBill): BillFacts {
+  return {
+    principal: bill.principal,
+    repayInterest: bill.repayInterest,
+    dueDay: bill.dueDay,
+    delayCount: bill.delayCount,
+    delayUnpaid: bill.delayUnpaid,
+    overduePaid: bill.overduePaid,
+    overdueCleared: bill.overdueCleared,
+    interestPaid: bill.interestPaid,
+    principalPaid: bill.principalPaid,
+    repaid: bill.status !== 'open',
+  };
+}
+
+/**
+ * The day a payment is priced on: the day its link froze the price when the
+ * borrower paid at least that amount before the link expired (the link's
+ * promise is honoured), else the day the borrower paid.
+ */
+export function pricingDay(money: IncomingMoney): Day {
+  const f = money.frozen;
+  return f && f.live && money.amount >= f.amount ? Math.min(f.pricedDay, money.day) : money.day;
+}
+
+/**
+ * A repayment: overdue fee first, then repay interest, unpaid delays and
+ * principal; the rest is excess, kept for a refund. Paying everything owed
+ * closes the bill and the loan.
+ */
+export function settleRepay(bill: SettlingBill, loan: SettlingLoan, money: IncomingMoney, redirected: string | null = null): SettlementPlan {
+  const day = redirected ? money.day : pricingDay(money);
+  const state = billState(factsOf(bill), day, loan);
+  const parts = allocate(money.amount, state.owed);
+  const paidOff = bill.status === 'open' && state.needRepayMoney > 0 && money.amount >= state.needRepayMoney;
+  return {
+    purpose: 'repay',
+    parts,
+    billChange: {
+      overduePaid: bill.overduePaid + parts.overdue,
+      interestPaid: bill.interestPaid + parts.interest,
+      delayPaid: bill.delayPaid + parts.delay,
+      delayUnpaid: bill.delayUnpaid - parts.delay,
+      principalPaid: bill.principalPaid + parts.principal,
+      excessPaid: bill.excessPaid + parts.excess,
+      ...(paidOff ? { status: 'repaid' as const } : {}),
+    },
+    loanMove: paidOff ? 'repaid' : null,
+    onTime: paidOff && state.overdueDays === 0,
+    redirected,
+  };
+}
+
+/**
+ * An extension: the due day moves by the loan's term from the due day the
+ * link was priced against, the late fee so far is cleared and one delay is
+ * counted. A link buys one extension at most; money that can no longer buy
+ * one (used link, moved due day, limit, too late, short) is a repayment.
+ */
+export function settleDelay(bill: SettlingBill, loan: SettlingLoan, rules: SettlementRules, money: IncomingMoney): SettlementPlan {
+  const f = money.frozen;
+  if (f && (f.used || (f.fromDueDay !== null && f.fromDueDay !== bill.dueDay))) {
+    return settleRepay(bill, loan, money, 'errors.delay_used');
+  }
+  const day = pricingDay(money);
+  const facts = factsOf(bill);
+  const q = delayQuote(facts, billState(facts, day, loan), { loanRatePpm: loan.loanRatePpm, term: loan.term }, day, rules.delayMax);
+  if (q.refusal) return settleRepay(bill, loan, money, q.refusal);
+  if (money.amount < q.total) return settleRepay(bill, loan, money, 'errors.delay_short');
+  const excess = money.amount - q.total;
+  return {
+    purpose: 'delay',
+    parts: { overdue: q.overdueOwed, interest: 0, delay: q.fee, principal: 0, excess },
+    billChange: {
+      dueDay: q.newDueDay,
+      delayCount: bill.delayCount + 1,
+      delayDays: bill.delayDays + loan.term,
+      overdueCleared: bill.overdueCleared + bill.overduePaid,
+      overduePaid: 0,
+      extensionPaid: bill.extensionPaid + q.total,
+      excessPaid: bill.excessPaid + excess,
+    },
+    loanMove: null,
+    onTime: false,
+    redirected: null,
+  };
+}
+
+/**
+ * A cooling-off return: the amount received plus repay interest for the days
+ * held; the fee is waived and the bill and loan close as cancelled. Money for
+ * a return that can no longer apply (period over, paid since, short) is a
+ * repayment.
+ */
+export function settleExit(bill: SettlingBill, loan: SettlingLoan, rules: SettlementRules, money: IncomingMoney): SettlementPlan {
+  const day = pricingDay(money);
+  const q = exitQuote(
+    { principal: bill.principal, startDay: bill.startDay, open: bill.status === 'open', paidAnything: bill.paidBefore },
+    { received: loan.received, repayRatePpm: loan.repayRatePpm },
+    day,
+    rules.coolingOffDays,
+  );
+  if (q.refusal) return settleRepay(bill, loan, money, q.refusal);
+  if (money.amount < q.amount) return settleRepay(bill, loan, money, 'errors.exit_short');
+  const excess = money.amount - q.amount;
+  return {
+    purpose: 'exit',
+    parts: { overdue: 0, interest: q.interest, delay: 0, principal: loan.received, excess },
+    billChange: {
+      interestPaid: bill.interestPaid + q.interest,
+      principalPaid: bill.principalPaid + loan.received,
+      excessPaid: bill.excessPaid + excess,
+      status: 'cancelled',
+    },
+    loanMove: 'cancelled',
+    onTime: false,
+    redirected: null,
+  };
+}
+
+/** What money sent for `money.purpose` does to a bill, priced at the moment the borrower paid. */
+export function planSettlement(bill: SettlingBill, loan: SettlingLoan, rules: SettlementRules, money: IncomingMoney): SettlementPlan {
+  if (money.purpose === 'delay') return settleDelay(bill, loan, rules, money);
+  if (money.purpose === 'exit') return settleExit(bill, loan, rules, money);
+  return settleRepay(bill, loan, money);
+}
+
+/**
+ * The moment that counts for a provider's payment: the time it says the
+ * borrower paid, never later than it told us nor earlier than the reference
+ * existed (a clock skew or a forged time cannot move the price).
+ */
+export function paymentMoment(paidAt: number | null, issuedAt: number, receivedAt: number): number {
+  const claimed = paidAt ?? receivedAt;
+  return Math.min(receivedAt, Math.max(issuedAt, claimed));
+}
+
+/** The quota after an on-time repayment: one step more, up to the maximum (a quota already above it stays). */
+export function grownQuota(quota: Minor, growth: { step: Minor; max: Minor }): Minor {
+  return Math.min(quota + growth.step, Math.max(growth.max, quota));
+}
