@@ -1,3 +1,4 @@
+import { maskToken } from '../../middleware/csrf.ts';
 import type { Context } from 'koa';
 import { z } from 'zod';
 import { findBorrowerByPhone } from '../../../data/repositories/borrowers.ts';
@@ -19,7 +20,7 @@ import { validate } from '../../validate.ts';
 
 const body = (ctx: Context) => (ctx.request.body ?? {}) as Record<string, unknown>;
 const page = (ctx: Context, view: string, data: Record<string, unknown> = {}) =>
-  renderPage(ctx, view, { ...data, staff: ctx.state.staff, staffCsrf: ctx.state.staffCsrf });
+  renderPage(ctx, view, { ...data, staff: ctx.state.staff, staffCsrf: maskToken(ctx.state.staffCsrf) });
 
 /** GET /support/login: the staff sign-in form (a signed-in staff member goes to the queue). */
 export function loginPage(ctx: Context): void {
