@@ -16,6 +16,10 @@ function toAppError(err: unknown): AppError | null {
   return null;
 }
 
+// The two actions that answer `{info, status, url}`, errors included, whichever
+// layer refused them (the cross-origin check and the sign-in guard run before their routes).
+const INFO_ENVELOPE_ROUTES = /^\/(info\/ajaxupload|repay\/repayproof)(\.s?html)?$/i;
+
 /** The envelope's `status` for an error: -100 for a visitor on a borrower's action (as the spec's Repay/loans), else the error's code. */
 function envelopeStatus(err: AppError): number {
   return err.code === 'unauthenticated' ? -100 : err.status;
@@ -45,7 +49,7 @@ export async function handleErrors(ctx: Context, next: Next): Promise<void> {
 
     if (wantsJson(ctx)) {
       ctx.status = err.status >= 500 ? err.status : 200;
-      ctx.body = ctx.state.infoEnvelope
+      ctx.body = ctx.state.infoEnvelope || INFO_ENVELOPE_ROUTES.test(ctx.path)
         ? { info: message, status: err.code === 'unauthenticated' ? -100 : 0, url: '' }
         : { status: envelopeStatus(err), message, data: '' };
       return;
