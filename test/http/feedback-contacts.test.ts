@@ -34,10 +34,10 @@ test.serial('feedback from a visitor, then the rate limit per address', async (t
   t.deepEqual(ok.json(), examples['Feedback/ajaxCreate']);
   const row = await server.db('feedback').orderBy('id', 'desc').first();
   t.like(row, { borrower_id: null, contact: 'ana@example.com', status: 'open' });
-  t.is((await visitor.postApp('/Feedback/ajaxCreate', { comments: 'x', contact: 'not a contact' })).status, 422);
+  t.is((await visitor.postApp('/Feedback/ajaxCreate', { comments: 'x', contact: 'not a contact' })).json().status, 422);
   t.is((await visitor.postApp('/Feedback/ajaxCreate', { comments: '', contact: '5512345678' })).json().message, 'Write your message.');
-  t.is((await visitor.postApp('/Feedback/ajaxCreate', { comments: 'x'.repeat(2001), contact: '5512345678' })).status, 422);
-  t.is((await visitor.postApp('/Feedback/ajaxCreate', { comments: 'hi', contact: '5512345678', attachments: '20260302/0123456789abcdef0123456789abcdef.jpg' })).status, 422, 'visitors attach nothing');
+  t.is((await visitor.postApp('/Feedback/ajaxCreate', { comments: 'x'.repeat(2001), contact: '5512345678' })).json().status, 422);
+  t.is((await visitor.postApp('/Feedback/ajaxCreate', { comments: 'hi', contact: '5512345678', attachments: '20260302/0123456789abcdef0123456789abcdef.jpg' })).json().status, 422, 'visitors attach nothing');
   const page = await visitor.get('/Feedback/index');
   t.notRegex(page.text, /type="file"/, 'visitors are not offered attachments');
   const token = /name="_csrf" value="([^"]+)"/.exec(page.text)![1]!;
@@ -55,7 +55,7 @@ test.serial('feedback from a visitor, then the rate limit per address', async (t
   await visitor.postApp('/Feedback/ajaxCreate', { comments: 'second', contact: '5512345678' });
   await visitor.postApp('/Feedback/ajaxCreate', { comments: 'third', contact: '5512345678' });
   const limited = await visitor.postApp('/Feedback/ajaxCreate', { comments: 'fourth', contact: '5512345678' });
-  t.is(limited.status, 429);
+  t.is(limited.json().status, 429);
   t.truthy(limited.headers.get('retry-after'));
   server.clock.advance(3_600_000 + 1000);
   t.is((await visitor.postApp('/Feedback/ajaxCreate', { comments: 'later', contact: '5512345678' })).status, 200);
@@ -72,7 +72,7 @@ test.serial("a borrower's attachments must be their own uploads; the console sho
   const mine = await upload(app);
   const theirs = await upload(other.app);
   const refused = await app.postApp('/Feedback/ajaxCreate', { comments: 'look', contact: borrower.phone, attachments: theirs });
-  t.is(refused.status, 422);
+  t.is(refused.json().status, 422);
   t.is(refused.json().message, 'That image was not uploaded from your account.');
   const ok = await app.postApp('/Feedback/ajaxCreate', { comments: '<script>alert("x")</script> the app crashed', contact: borrower.phone, attachments: mine });
   t.is(ok.status, 200);
@@ -167,7 +167,7 @@ test.serial('contacts are off unless configured', async (t) => {
   const res = await app.request('POST', '/Contact/ajaxPush', { body: 'contacts[0][name]=a&contacts[0][phone]=5512345678', headers: FORM });
   t.is(res.status, 403);
   t.is(res.json().message, 'Contacts are not collected by this lender.');
-  t.is((await app.postApp('/Contact/consent', {})).status, 403);
+  t.is((await app.postApp('/Contact/consent', {})).json().status, 403);
   t.regex((await app.get('/Contact/index', { Accept: 'text/html' })).text, /does not collect contacts/);
 });
 

@@ -90,20 +90,20 @@ test.serial('a UTR already used by another borrower, a foreign image and a repai
   const first = await borrowerWithProof(t);
   const { app, loan } = await signedInApp(server).then(async (s) => ({ ...s, loan: await borrow(t, s.app, '2000', '7') }));
   const reused = await app.postApp('/Repay/repayProof', { oid: loan.oid, utr: first.utr });
-  t.is(reused.status, 409);
+  t.is(reused.json().status, 409);
   t.deepEqual(reused.json(), { info: 'This UTR was already used for another payment proof.', status: 0, url: '' });
   const foreign = await app.postApp('/Repay/repayProof', { oid: loan.oid, utr_image: first.image });
-  t.is(foreign.status, 422);
+  t.is(foreign.json().status, 422);
   t.is(foreign.json().info, 'That image was not uploaded from your account.');
   t.is((await app.postApp('/Repay/repayProof', { oid: loan.oid })).json().info, 'Give the UTR or at least one screenshot.');
-  t.is((await app.postApp('/Repay/repayProof', { oid: loan.oid, utr: 'abc' })).status, 422);
-  t.is((await app.postApp('/Repay/repayProof', { oid: first.loan.oid, utr: nextUtr() })).status, 404, "another borrower's oid");
+  t.is((await app.postApp('/Repay/repayProof', { oid: loan.oid, utr: 'abc' })).json().status, 422);
+  t.is((await app.postApp('/Repay/repayProof', { oid: first.loan.oid, utr: nextUtr() })).json().status, 404, "another borrower's oid");
 
   const { c, token } = await staffClient();
   const id = await proofIdOf(first.borrower.id);
   await c.postForm(`/support/proofs/${id}`, { _csrf: token, decision: 'approve', amount: '3216.00', purpose: 'repay' });
   const repaid = await first.app.postApp('/Repay/repayProof', { oid: first.loan.oid, utr: nextUtr() });
-  t.is(repaid.status, 409);
+  t.is(repaid.json().status, 409);
   t.is(repaid.json().status, 0);
 });
 

@@ -189,7 +189,7 @@ test.serial('multipart is parsed only on upload routes, and uploads need a sessi
   const visitor = await specUpload(new Client(server.url), await twoToneJpeg());
   t.is(visitor.status, 401);
   const notMultipart = await app.postApp('/Info/ajaxUpload', { file: 'x' });
-  t.is(notMultipart.status, 415);
+  t.is(notMultipart.json().status, 415);
 });
 
 test.serial('files are private: their owner and staff see them; another borrower and a visitor get 404', async (t) => {
