@@ -41,7 +41,7 @@ test.serial('paytype 1 gives a valid CLABE and a 7-digit reference; paytype 2 a 
   const { url } = await withBill(t);
   const stp = await reference(url, 1);
   t.is(stp.status, 200);
-  t.deepEqual(contractProblems(stp.json(), examples['payment URL (paytype 1)'], 'body'), ['body.data.origin_img: missing']);
+  t.deepEqual(contractProblems(stp.json(), examples['payment URL (paytype 1)'], 'body'), []);
   const d1 = stp.json().data;
   t.true(isValidClabe(d1.reference), d1.reference);
   t.regex(d1.barcode, /^\d{7}$/);
@@ -88,7 +88,7 @@ test.serial('payTransf wraps the payment URL answer, for this site and this borr
   t.is((await app.postApp('/Repay/payTransf', { paytype: '3', url })).json().status, 422);
   const other = await signedInApp(server);
   t.is((await other.app.postApp('/Repay/payTransf', { paytype: '2', url })).json().status, 404);
-  t.is((await new Client('').get(url.replace(/-[^-]{4}/, '-AAAA'), { Accept: 'application/json' })).status, 404, 'a forged token');
+  t.is((await new Client('').get(url.replace(/-[^-]{4}/, '-AAAA'), { Accept: 'application/json' })).json().status, 404, 'a forged token');
 });
 
 test.serial('a full repayment through the sandbox checkout and notification ends with status 2 and a grown quota', async (t) => {

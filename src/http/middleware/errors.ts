@@ -20,6 +20,11 @@ function toAppError(err: unknown): AppError | null {
 // layer refused them (the cross-origin check and the sign-in guard run before their routes).
 const INFO_ENVELOPE_ROUTES = /^\/(info\/ajaxupload|repay\/repayproof)(\.s?html)?$/i;
 
+// Not the lender's app: a payment provider retries a notification on a non-2xx,
+// so its refusals keep their real HTTP status. The staff console is HTML only.
+const PROVIDER_ROUTES = /^\/pay\/notify$/i;
+const CONSOLE_ROUTES = /^\/support(\/|$)/i;
+
 /** The envelope's `status` for an error: -100 for a visitor on a borrower's action (as the spec's Repay/loans), else the error's code. */
 function envelopeStatus(err: AppError): number {
   return err.code === 'unauthenticated' ? -100 : err.status;
@@ -47,8 +52,8 @@ export async function handleErrors(ctx: Context, next: Next): Promise<void> {
     const { t } = ctx.state;
     const message = t(err.key, err.options.params);
 
-    if (wantsJson(ctx)) {
-      ctx.status = err.status >= 500 ? err.status : 200;
+    if (wantsJson(ctx) && !CONSOLE_ROUTES.test(ctx.path)) {
+      ctx.status = err.status >= 500 || PROVIDER_ROUTES.test(ctx.path) ? err.status : 200;
       ctx.body = ctx.state.infoEnvelope || INFO_ENVELOPE_ROUTES.test(ctx.path)
         ? { info: message, status: err.code === 'unauthenticated' ? -100 : 0, url: '' }
         : { status: envelopeStatus(err), message, data: '' };
