@@ -101,7 +101,7 @@ export async function submitProof(
   input: { oid: string; utr?: string; utr_image?: string; repay_image?: string },
 ): Promise<ProofRow> {
   const { bill } = await ownBill(db, borrowerId, { oid: input.oid });
-  if (bill.status === 'repaid') throw new AppError(409, 'bill_repaid', 'errors.bill_repaid');
+  if (bill.status !== 'open') throw new AppError(409, 'bill_repaid', 'errors.bill_repaid');
   const utr = input.utr ? normalizeUtr(input.utr) : undefined;
   if (!utr && !input.utr_image && !input.repay_image) throw invalidInput({ utr: 'errors.proof_empty' });
   if (utr && !config.utrPattern.test(utr)) throw invalidInput({ utr: 'errors.utr_invalid' });
