@@ -36,6 +36,9 @@ export function transition(from: LoanState, to: LoanState): LoanState {
   return to;
 }
 
+/** The code a rejected application shows the app: one the spec leaves unused (it lists -100, 0, 1, 2, 4). */
+export const APP_REJECTED = 3;
+
 /**
  * The `status` the spec's Repay/loans carries for the borrower's newest loan.
  * The spec knows -100 (signed out, set elsewhere), 0 unpaid, 1 overdue,
@@ -45,7 +48,6 @@ export function transition(from: LoanState, to: LoanState): LoanState {
  * its own code; a rejected application is 3, a code the spec leaves unused,
  * so it never reads as repaid (nor as money owed).
  */
-export const APP_REJECTED = 3;
 export function appStatus(loan: LoanState | undefined, bill: { status: number } | undefined): number {
   if (loan === undefined || loan === 'repaid' || loan === 'cancelled') return 2;
   if (loan === 'rejected') return APP_REJECTED;
