@@ -84,7 +84,8 @@ test.serial('loanDelay and loanDetail next=delay refuse in the envelope when it 
   const loan = await borrow(t, app, '3000', '10');
   server.clock.advance(25 * DAY);
   await app.postRaw('/Index/ajaxSignIn', { username: borrower.phone, password: borrower.password });
-  for (const fields of [{ oid: loan.oid }, { oid: loan.oid, next: 'delay' }]) {
+  const asks: Array<Record<string, string>> = [{ oid: loan.oid }, { oid: loan.oid, next: 'delay' }];
+  for (const fields of asks) {
     const path = 'next' in fields ? '/Repay/loanDetail' : '/Repay/loanDelay';
     const res = await app.postRaw(path, fields);
     t.is(res.status, 200);
