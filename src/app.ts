@@ -6,6 +6,7 @@ import { createAssets } from './http/assets.ts';
 import type { Deps } from './http/context.ts';
 import { parseBody } from './http/middleware/body.ts';
 import { csrfForUnsafeMethods } from './http/middleware/csrf.ts';
+import { crossOriginProtection } from './http/middleware/cross-origin.ts';
 import { handleErrors } from './http/middleware/errors.ts';
 import { chooseLanguage } from './http/middleware/locale.ts';
 import { stripPageSuffix } from './http/middleware/paths.ts';
@@ -55,6 +56,8 @@ export function createApp(deps: Deps): Koa {
     .use(chooseLanguage)
     // Inside the session, so a form re-rendered after an error keeps its CSRF token.
     .use(handleErrors)
+    // Headers only, before any body is read: a cross-site write is refused unread.
+    .use(crossOriginProtection)
     .use(loadBorrower)
     .use(loadStaff)
     .use(stripPageSuffix)

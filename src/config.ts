@@ -80,6 +80,7 @@ const envSchema = z.object({
   QUOTA_MAX: money.prefault('20000.00'),
   CLOCK_AT: z.iso.datetime({ offset: true }).optional(),
   DELAY_MAX: int(0, 100).default(3),
+  DELAY_MODE: z.enum(['prepaid', 'on_bill']).default('prepaid'),
   PAYMENT_GATEWAY: z.enum(['sandbox']).optional(),
   PAYMENT_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').default(DEFAULT_WEBHOOK_SECRET),
   PAYMENT_INTENT_HOURS: int(1, 24 * 30).default(72),
@@ -154,6 +155,8 @@ export interface Config {
   };
   quotaGrowth: { step: number; max: number };
   delayMax: number;
+  /** prepaid: an extension is paid for before the due day moves; on_bill: Repay/ajaxDelay moves it at once and adds the price to the bill. */
+  delayMode: 'prepaid' | 'on_bill';
   uploads: { maxBytes: number; maxPixels: number };
   feedbackPerHour: number;
   /** Phone-book upload: off unless enabled, and then only with the borrower's consent to this text version. */
@@ -274,6 +277,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     review: { mode: e.REVIEW_MODE, reapplyAfterDays: e.REAPPLY_AFTER_DAYS },
     quotaGrowth: { step: e.QUOTA_GROWTH, max: e.QUOTA_MAX },
     delayMax: e.DELAY_MAX,
+    delayMode: e.DELAY_MODE,
     uploads: { maxBytes: e.UPLOAD_MAX_MB * 1024 * 1024, maxPixels: e.UPLOAD_MAX_MEGAPIXELS * 1_000_000 },
     utrPattern: new RegExp(e.UTR_PATTERN),
     feedbackPerHour: e.FEEDBACK_PER_HOUR,

@@ -35,3 +35,22 @@ export function transition(from: LoanState, to: LoanState): LoanState {
   if (!canTransition(from, to)) throw new TransitionError(from, to);
   return to;
 }
+
+/** The code a rejected application shows the app: one the spec leaves unused (it lists -100, 0, 1, 2, 4). */
+export const APP_REJECTED = 3;
+
+/**
+ * The `status` the spec's Repay/loans carries for the borrower's newest loan.
+ * The spec knows -100 (signed out, set elsewhere), 0 unpaid, 1 overdue,
+ * 2 repaid and 4 extended. Nothing borrowed yet, a repaid and a returned loan
+ * owe nothing (2, the app offers a new loan); a loan awaiting confirmation or
+ * in review is 0 (with `confirm` telling them apart); a disbursed bill gives
+ * its own code; a rejected application is 3, a code the spec leaves unused,
+ * so it never reads as repaid (nor as money owed).
+ */
+export function appStatus(loan: LoanState | undefined, bill: { status: number } | undefined): number {
+  if (loan === undefined || loan === 'repaid' || loan === 'cancelled') return 2;
+  if (loan === 'rejected') return APP_REJECTED;
+  if (loan === 'disbursed') return bill?.status ?? 0;
+  return 0;
+}

@@ -1,13 +1,16 @@
 import type { Context } from 'koa';
 
 /**
- * True when the client wants JSON: Accept prefers application/json, or
- * X-Requested-With: XMLHttpRequest, or ?format=json. Decided once per request.
+ * True unless the client prefers a page: JSON for `?format=json`, for
+ * `X-Requested-With: XMLHttpRequest`, for no Accept at all (OkHttp's default)
+ * and for a bare wildcard Accept; a page only when `text/html` ranks above JSON, as in every
+ * browser navigation and form post.
  */
 export function wantsJson(ctx: Context): boolean {
   if (ctx.query.format === 'json') return true;
   if (ctx.get('X-Requested-With').toLowerCase() === 'xmlhttprequest') return true;
-  return ctx.accepts('html', 'json') === 'json';
+  if (!ctx.get('Accept')) return true;
+  return ctx.accepts('json', 'html') !== 'html';
 }
 
 export interface Answer {
@@ -25,7 +28,7 @@ export interface Answer {
   flash?: string;
   /** Variables only the page needs (never sent as JSON); computed only when a page is rendered. */
   page?: () => Record<string, unknown>;
-  /** HTTP status of a JSON answer other than 200 (Repay/ajaxDelay's 402). */
+  /** The envelope's `status` when it is not 200 (Repay/ajaxDelay's 402); the HTTP status stays 200. */
   status?: number;
 }
 
@@ -34,9 +37,10 @@ export function respond(ctx: Context, answer: Answer): void {
   ctx.vary('Accept');
   ctx.set('Cache-Control', 'no-store');
   if (wantsJson(ctx)) {
-    ctx.status = answer.status ?? 200;
+    // The lender's app treats any non-2xx as a network failure: the outcome lives in the envelope.
+    ctx.status = 200;
     ctx.body = answer.json ?? {
-      status: ctx.status,
+      status: answer.status ?? 200,
       message: answer.message ? ctx.state.t(answer.message) : '',
       data: answer.data ?? '',
     };

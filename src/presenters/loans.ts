@@ -8,7 +8,7 @@ import type { DelayQuote } from '../domain/delay.ts';
 import { dayOf, formatDay, isoDay, startOfDay } from '../domain/calendar.ts';
 import { type Quote, rateOf } from '../domain/fees.ts';
 import { formatPlain, formatShort, type Minor } from '../domain/money.ts';
-import { OPEN_STATES } from '../domain/loan-status.ts';
+import { appStatus, OPEN_STATES } from '../domain/loan-status.ts';
 import { productDefaults } from './product.ts';
 import type { Formatters } from './format.ts';
 import { stateOf } from '../services/settlement.ts';
@@ -48,8 +48,8 @@ export function snapshot(loan: LoanRow, bill: BillRow | undefined, now: Date, ti
   };
 }
 
-/** The spec's Repay/loans answer for a signed-in borrower. */
-export function presentBorrowerLoans(config: PresentConfig, borrower: BorrowerRow, current: LoanSnapshot | undefined) {
+/** The spec's Repay/loans answer for a signed-in borrower: every key of the spec's example in every loan state. */
+export function presentBorrowerLoans(config: PresentConfig, borrower: BorrowerRow, current: LoanSnapshot | undefined, now: Date) {
   const { product, timeZone } = config;
   const open = Boolean(current && OPEN_STATES.includes(current.loan.status));
   const base = {
@@ -59,7 +59,27 @@ export function presentBorrowerLoans(config: PresentConfig, borrower: BorrowerRo
     ...productDefaults(product),
     ...nextLoan(borrower, product, open),
   };
-  if (!current) return { ...base, status: 2, loan_status: 'none' };
+  if (!current) {
+    // Nothing borrowed yet: zero values of the example's types, and the due day a loan of the default term taken today would get.
+    const dueDay = dayOf(now.getTime(), timeZone) + product.defaultTerm;
+    return {
+      money: 0,
+      repay_money: 0,
+      addtime: '0',
+      repayment_time: 0,
+      loan_time: '0',
+      billId: '0',
+      confirm: 1,
+      serviceFee: 0,
+      bill: { id: '0', toid: '0', oid: '0', delay: '0', delay_day: '0', repay_interest: '0.00', repayment_time: '0', add_time: '0', money: '0.00' },
+      hasOverdue: false,
+      nextRepayDay: formatDay(dueDay),
+      delayFee: 0,
+      ...base,
+      status: appStatus(undefined, undefined),
+      loan_status: 'none',
+    };
+  }
   const { loan, bill, state, dueDay } = current;
   const dueAt = secs(startOfDay(dueDay, timeZone));
   return {
@@ -68,28 +88,26 @@ export function presentBorrowerLoans(config: PresentConfig, borrower: BorrowerRo
     addtime: String(secs(loan.created_at)),
     repayment_time: dueAt,
     loan_time: String(loan.term_days),
-    billId: bill ? String(bill.id) : '',
+    billId: bill ? String(bill.id) : '0',
     confirm: loan.status === 'awaiting_confirmation' ? 0 : 1,
     serviceFee: units(loan.fee),
-    bill: bill
-      ? {
-          id: String(bill.id),
-          toid: String(loan.id),
-          oid: loan.oid,
-          delay: bill.delay_count > 0 ? '1' : '0',
-          delay_day: String(bill.delay_days),
-          repay_interest: formatPlain(bill.repay_interest),
-          repayment_time: String(dueAt),
-          add_time: String(secs(bill.created_at)),
-          money: formatPlain(bill.principal),
-        }
-      : null,
+    // Before disbursement (and after a rejection) the bill is the loan's figures under id "0": never null.
+    bill: {
+      id: bill ? String(bill.id) : '0',
+      toid: String(loan.id),
+      oid: loan.oid,
+      delay: bill && bill.delay_count > 0 ? '1' : '0',
+      delay_day: String(bill?.delay_days ?? 0),
+      repay_interest: formatPlain(bill?.repay_interest ?? loan.repay_interest),
+      repayment_time: String(dueAt),
+      add_time: String(bill ? secs(bill.created_at) : 0),
+      money: formatPlain(bill?.principal ?? loan.principal),
+    },
     hasOverdue: (state?.overdueDays ?? 0) > 0,
     nextRepayDay: formatDay(dueDay),
     delayFee: units(rateOf(loan.principal, loan.loan_rate_ppm, loan.term_days)),
     ...base,
-    // Without a bill there is nothing owed: awaiting or in review counts as unpaid (0), rejected as settled (2).
-    status: state?.status ?? (open ? 0 : 2),
+    status: appStatus(loan.status, state),
     loan_status: loan.status,
     oid: loan.oid,
     ...(loan.status === 'rejected' && loan.reapply_at ? { reapply_day: formatDay(dayOf(loan.reapply_at, timeZone)) } : {}),
@@ -123,8 +141,15 @@ export function presentOrders(config: PresentConfig, borrower: BorrowerRow, snap
   };
 }
 
-/** Repay/loanDetail: one bill in full, as the spec shows it. */
-export function presentLoanDetail(config: PresentConfig, current: LoanSnapshot) {
+/** The newest proof's references, as loanDetail's bill shows them. */
+export interface ProofRefs {
+  utr: string | null;
+  utr_image: string | null;
+  repay_image: string | null;
+}
+
+/** Repay/loanDetail: one bill in full, as the spec shows it, with the newest proof's UTR and images (null before any). */
+export function presentLoanDetail(config: PresentConfig, current: LoanSnapshot, proof?: ProofRefs) {
   const { loan, bill, state, dueDay } = current;
   const b = bill!;
   const s = state!;
@@ -151,9 +176,9 @@ export function presentLoanDetail(config: PresentConfig, current: LoanSnapshot) 
       repay_interest: formatPlain(b.repay_interest),
       repaid_money: formatPlain(s.repaidTotal),
       repayment_time: String(dueAt),
-      utr: null,
-      utr_image: null,
-      repay_image: null,
+      utr: proof?.utr ?? null,
+      utr_image: proof?.utr_image ?? null,
+      repay_image: proof?.repay_image ?? null,
       status: String(s.status),
       add_time: String(secs(b.created_at)),
       repay_time: String(b.repaid_at ? secs(b.repaid_at) : 0),
@@ -175,8 +200,8 @@ export function presentDelay(config: PresentConfig, q: DelayQuote) {
 }
 
 /** Repay/loanDelay: the bill, with `needRepayMoney` = what the extension costs now, and its effect. */
-export function presentLoanDelay(config: PresentConfig, current: LoanSnapshot, q: DelayQuote) {
-  return { ...presentLoanDetail(config, current), needRepayMoney: units(q.total), ...presentDelay(config, q) };
+export function presentLoanDelay(config: PresentConfig, current: LoanSnapshot, q: DelayQuote, proof?: ProofRefs) {
+  return { ...presentLoanDetail(config, current, proof), needRepayMoney: units(q.total), ...presentDelay(config, q) };
 }
 
 /** For people: what a bill's numbers mean today, for the home and detail pages. */

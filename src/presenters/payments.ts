@@ -11,16 +11,23 @@ export function specDateTime(ms: number, timeZone: string): string {
   return `${p.y}-${two(p.m)}-${two(p.d)} ${two(p.h)}:${two(p.min)}:${two(p.s)}`;
 }
 
-/** The payment URL's answer for a reference: the spec's fields, absolute URLs included. */
+/**
+ * The payment URL's answer for a reference: the spec's fields, absolute URLs
+ * included. `path` and `origin_img` are both the barcode PNG (the spec's
+ * provider keeps a copy and an original; the sandbox draws one), and `image`
+ * is the method's logo as a PNG, which every Android image loader can show.
+ */
 export function presentReference(ref: ReferenceRow, payUrl: string, baseUrl: string, timeZone: string) {
+  const barcode = `${payUrl}/barcode.png?paytype=${ref.paytype}`;
   return {
     reference: ref.reference,
     barcode: ref.barcode,
     expire: specDateTime(ref.expires_at, timeZone),
-    path: `${payUrl}/barcode.png?paytype=${ref.paytype}`,
+    path: barcode,
+    origin_img: barcode,
     money: formatPlain(ref.amount),
     name: ref.method,
-    image: `${baseUrl}/img/${ref.paytype === 1 ? 'stp' : 'paycash'}.svg`,
+    image: `${baseUrl}/img/${ref.paytype === 1 ? 'stp' : 'paycash'}.png`,
     ...(ref.checkout_url ? { checkout: ref.checkout_url } : {}),
   };
 }

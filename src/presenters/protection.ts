@@ -12,7 +12,7 @@ import type { ComplaintRow, ComplaintThread } from '../services/complaints.ts';
 import type { Formatters } from './format.ts';
 import type { LoanSnapshot } from './loans.ts';
 
-type ProtectionConfig = Pick<Config, 'protection' | 'delayMax' | 'timeZone' | 'payments'> & Partial<Pick<Config, 'texts'>>;
+type ProtectionConfig = Pick<Config, 'protection' | 'delayMax' | 'delayMode' | 'timeZone' | 'payments'> & Partial<Pick<Config, 'texts'>>;
 /** The lender's name as the page's language writes it (config `LENDER_NAME` / `LENDER_NAME_ES`). */
 const lenderName = (config: ProtectionConfig, fmt: Formatters) => config.texts?.[fmt.lang]?.lender ?? config.protection.lender;
 const secs = (ms: number) => Math.floor(ms / 1000);
@@ -46,6 +46,8 @@ export function presentKeyFacts(config: ProtectionConfig, loan: LoanRow, dueDay:
     extensionFee: rateOf(loan.principal, loan.loan_rate_ppm, loan.term_days),
     extensionDays: loan.term_days,
     extensionMax: config.delayMax,
+    /** DELAY_MODE=on_bill: an extension is added to what is owed instead of paid first. */
+    extensionOnBill: config.delayMode === 'on_bill',
     apr: cost.apr,
     cat: cost.cat,
     coolingOffDays: config.protection.coolingOffDays,
@@ -149,6 +151,8 @@ export function presentReceipt(config: ProtectionConfig, t: TFunction, fmt: Form
       { label: t('receipt.method'), value: methodName(t, f) },
       { label: t('receipt.reference'), value: s.reference },
       { label: t('receipt.paid_at'), value: fmt.dateTime(s.settled_at) },
+      // A repayment that paid for extensions put on the bill (DELAY_MODE=on_bill) says how much of it did.
+      ...(s.purpose === 'repay' && s.delay_part > 0 ? [{ label: t('receipt.delay_part'), value: fmt.money(s.delay_part) }] : []),
       { label: t('receipt.left_to_pay'), value: fmt.money(f.leftAfter) },
     ],
     note: t('receipt.note', { lender: lenderName(config, fmt) }),

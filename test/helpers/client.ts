@@ -2,6 +2,9 @@
  * A small HTTP client with a cookie jar, so a test talks to the app the way a
  * browser or the lender's app does. Redirects are not followed.
  */
+/** What a browser sends when it navigates or posts a form: it prefers a page. */
+export const BROWSER_ACCEPT = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
+
 export class Client {
   readonly cookies = new Map<string, string>();
 
@@ -29,8 +32,24 @@ export class Client {
     return { status: res.status, headers: res.headers, text, bytes, json: () => JSON.parse(text) };
   }
 
+  /** A GET as a browser navigates (it prefers text/html). */
   get(path: string, headers: Record<string, string> = {}) {
-    return this.request('GET', path, { headers });
+    return this.request('GET', path, { headers: { Accept: BROWSER_ACCEPT, ...headers } });
+  }
+
+  /**
+   * A request exactly as the lender's app sends it (OkHttp/Retrofit): the
+   * cookie, a content type when there is a body, and nothing else (no
+   * Accept, no X-Requested-With, no Origin).
+   */
+  appRequest(method: string, path: string, body?: { type: string; data: string | Buffer }) {
+    return this.request(method, path, body ? { body: body.data, headers: { 'Content-Type': body.type } } : {});
+  }
+
+  /** An app's urlencoded POST with nothing but the cookie and the content type. */
+  postRaw(path: string, fields: Record<string, string> | string) {
+    const data = typeof fields === 'string' ? fields : new URLSearchParams(fields).toString();
+    return this.appRequest('POST', path, { type: 'application/x-www-form-urlencoded', data });
   }
 
   /** GET asking for JSON, as the lender's app does. */
@@ -38,11 +57,11 @@ export class Client {
     return this.get(path, { Accept: 'application/json', ...headers });
   }
 
-  /** A urlencoded form POST, as a browser sends it. */
+  /** A urlencoded form POST, as a browser sends it (it prefers text/html). */
   postForm(path: string, fields: Record<string, string>, headers: Record<string, string> = {}) {
     return this.request('POST', path, {
       body: new URLSearchParams(fields).toString(),
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...headers },
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: BROWSER_ACCEPT, ...headers },
     });
   }
 

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 
-const EXAMPLES_FILE = new URL('../../../shared/spec/examples.json', import.meta.url);
+const EXAMPLES_FILE = new URL('../fixtures/examples.json', import.meta.url);
 
-/** The spec's response examples, repaired into valid JSON (shared/spec/examples.json). */
+/** The spec's response examples, repaired into valid JSON (a copy of the spec's examples in test/fixtures/examples.json). */
 export const examples: Record<string, unknown> = JSON.parse(fs.readFileSync(EXAMPLES_FILE, 'utf8'));
 
 /**

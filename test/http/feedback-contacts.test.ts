@@ -1,5 +1,5 @@
 import test from 'ava';
-import { Client } from '../helpers/client.ts';
+import { BROWSER_ACCEPT, Client } from '../helpers/client.ts';
 import { examples } from '../helpers/contract.ts';
 import { makeStaff } from '../helpers/factories.ts';
 import { multipart, screenshotPng } from '../helpers/images.ts';
@@ -34,10 +34,10 @@ test.serial('feedback from a visitor, then the rate limit per address', async (t
   t.deepEqual(ok.json(), examples['Feedback/ajaxCreate']);
   const row = await server.db('feedback').orderBy('id', 'desc').first();
   t.like(row, { borrower_id: null, contact: 'ana@example.com', status: 'open' });
-  t.is((await visitor.postApp('/Feedback/ajaxCreate', { comments: 'x', contact: 'not a contact' })).status, 422);
+  t.is((await visitor.postApp('/Feedback/ajaxCreate', { comments: 'x', contact: 'not a contact' })).json().status, 422);
   t.is((await visitor.postApp('/Feedback/ajaxCreate', { comments: '', contact: '5512345678' })).json().message, 'Write your message.');
-  t.is((await visitor.postApp('/Feedback/ajaxCreate', { comments: 'x'.repeat(2001), contact: '5512345678' })).status, 422);
-  t.is((await visitor.postApp('/Feedback/ajaxCreate', { comments: 'hi', contact: '5512345678', attachments: '20260302/0123456789abcdef0123456789abcdef.jpg' })).status, 422, 'visitors attach nothing');
+  t.is((await visitor.postApp('/Feedback/ajaxCreate', { comments: 'x'.repeat(2001), contact: '5512345678' })).json().status, 422);
+  t.is((await visitor.postApp('/Feedback/ajaxCreate', { comments: 'hi', contact: '5512345678', attachments: '20260302/0123456789abcdef0123456789abcdef.jpg' })).json().status, 422, 'visitors attach nothing');
   const page = await visitor.get('/Feedback/index');
   t.notRegex(page.text, /type="file"/, 'visitors are not offered attachments');
   const token = /name="_csrf" value="([^"]+)"/.exec(page.text)![1]!;
@@ -48,14 +48,14 @@ test.serial('feedback from a visitor, then the rate limit per address', async (t
       ['Content-Disposition: form-data; name="contact"', '5512345678'],
       ['Content-Disposition: form-data; name="attachments"; filename="a.png"\r\nContent-Type: image/png', await screenshotPng('visitor')],
     ]),
-    headers: { 'Content-Type': 'multipart/form-data; boundary=V' },
+    headers: { 'Content-Type': 'multipart/form-data; boundary=V', Accept: BROWSER_ACCEPT },
   });
   t.is(withFile.status, 422);
   t.regex(withFile.text, /Sign in to attach images\./);
   await visitor.postApp('/Feedback/ajaxCreate', { comments: 'second', contact: '5512345678' });
   await visitor.postApp('/Feedback/ajaxCreate', { comments: 'third', contact: '5512345678' });
   const limited = await visitor.postApp('/Feedback/ajaxCreate', { comments: 'fourth', contact: '5512345678' });
-  t.is(limited.status, 429);
+  t.is(limited.json().status, 429);
   t.truthy(limited.headers.get('retry-after'));
   server.clock.advance(3_600_000 + 1000);
   t.is((await visitor.postApp('/Feedback/ajaxCreate', { comments: 'later', contact: '5512345678' })).status, 200);
@@ -72,7 +72,7 @@ test.serial("a borrower's attachments must be their own uploads; the console sho
   const mine = await upload(app);
   const theirs = await upload(other.app);
   const refused = await app.postApp('/Feedback/ajaxCreate', { comments: 'look', contact: borrower.phone, attachments: theirs });
-  t.is(refused.status, 422);
+  t.is(refused.json().status, 422);
   t.is(refused.json().message, 'That image was not uploaded from your account.');
   const ok = await app.postApp('/Feedback/ajaxCreate', { comments: '<script>alert("x")</script> the app crashed', contact: borrower.phone, attachments: mine });
   t.is(ok.status, 200);
@@ -116,7 +116,7 @@ test.serial("contacts: the spec's raw request after consent; consent required fi
   const { app, borrower } = await signedInApp(server);
   const raw = 'contacts[0][name]=zhangsan&contacts[0][phone]=123455745&contacts[0][relate]=父母';
   const before = await app.request('POST', '/Contact/ajaxPush', { body: Buffer.from(raw, 'utf8'), headers: FORM });
-  t.is(before.status, 403);
+  t.is(before.json().status, 403);
   t.is(before.json().message, 'Accept the consent text on the contacts page first.');
   t.is((await app.postApp('/Contact/consent', {})).status, 200);
   const consent = await server.db('contact_consents').where({ borrower_id: borrower.id }).first();
@@ -138,7 +138,7 @@ test.serial("contacts: the spec's raw request after consent; consent required fi
   t.regex(page.text, /What we keep: 2 contacts/);
   t.is((await app.postApp('/Contact/withdraw', {})).status, 200);
   t.is((await server.db('contacts').where({ borrower_id: borrower.id })).length, 0);
-  t.is((await app.request('POST', '/Contact/ajaxPush', { body: raw, headers: FORM })).status, 403, 'consent is needed again');
+  t.is((await app.request('POST', '/Contact/ajaxPush', { body: raw, headers: FORM })).json().status, 403, 'consent is needed again');
 });
 
 test.serial('5000 contacts are accepted; 5001 are refused with 413 and nothing stored', async (t) => {
@@ -151,13 +151,13 @@ test.serial('5000 contacts are accepted; 5001 are refused with 413 and nothing s
   await app.postApp('/Contact/withdraw', {});
   await app.postApp('/Contact/consent', {});
   const tooMany = await app.request('POST', '/Contact/ajaxPush', { body: rows(5001), headers: FORM });
-  t.is(tooMany.status, 413);
+  t.is(tooMany.json().status, 413);
   t.is((await server.db('contacts').where({ borrower_id: borrower.id })).length, 0);
   const json = await app.request('POST', '/Contact/ajaxPush', {
     body: JSON.stringify({ contacts: Array.from({ length: 5001 }, (_, i) => ({ name: `P${i}`, phone: `55${String(i).padStart(8, '0')}` })) }),
     headers: { 'Content-Type': 'application/json', 'X-Requested-With': 'XMLHttpRequest' },
   });
-  t.is(json.status, 413);
+  t.is(json.json().status, 413);
 });
 
 test.serial('contacts are off unless configured', async (t) => {
@@ -165,9 +165,9 @@ test.serial('contacts are off unless configured', async (t) => {
   t.teardown(() => off.close());
   const { app } = await signedInApp(off);
   const res = await app.request('POST', '/Contact/ajaxPush', { body: 'contacts[0][name]=a&contacts[0][phone]=5512345678', headers: FORM });
-  t.is(res.status, 403);
+  t.is(res.json().status, 403);
   t.is(res.json().message, 'Contacts are not collected by this lender.');
-  t.is((await app.postApp('/Contact/consent', {})).status, 403);
+  t.is((await app.postApp('/Contact/consent', {})).json().status, 403);
   t.regex((await app.get('/Contact/index', { Accept: 'text/html' })).text, /does not collect contacts/);
 });
 

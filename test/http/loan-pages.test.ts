@@ -90,7 +90,7 @@ test.serial('the live quote action answers JSON for the apply form script', asyn
     repay_money: '2770.00',
     display: { amountDue: 'MX$2,770.00' },
   });
-  t.is((await browser.getJson('/Loan/quote?money=99999')).status, 422);
+  t.is((await browser.getJson('/Loan/quote?money=99999')).json().status, 422);
   const noJs = await browser.get('/Loan/quote?money=2500&time=15');
   t.is(noJs.headers.get('location'), '/Repay/index.shtml?money=2500.00&time=15');
 });

@@ -19,7 +19,7 @@ const decide = (loanId: number, approve: boolean, code?: string) =>
 test.serial('with manual review a confirmed loan waits; staff approval disburses it once', async (t) => {
   const { app, borrower } = await signedInApp(server);
   const waiting = await borrow(t, app, '2000', '7');
-  t.like(waiting, { confirm: 1, status: 0, loan_status: 'in_review', billId: '' });
+  t.like(waiting, { confirm: 1, status: 0, loan_status: 'in_review', billId: '0' });
   const loan = await server.db('loans').where({ borrower_id: borrower.id }).first();
   const approved = await decide(loan.id, true);
   t.like(approved, { status: 'disbursed', decided_by: `staff:${staffId}` });
@@ -46,14 +46,14 @@ test.serial('a rejection shows its reason and when to apply again, and blocks ap
   const loan = await server.db('loans').where({ borrower_id: borrower.id }).first();
   await decide(loan.id, false, 'staff');
   const data = (await app.getJson('/Repay/loans')).json().data;
-  t.like(data, { status: 2, loan_status: 'rejected' });
+  t.like(data, { status: 3, loan_status: 'rejected', billId: '0' }, 'a rejection never reads as repaid (2)');
   t.regex(data.reapply_day, /^\d{2}-\d{2}-\d{4}$/);
   const page = await app.get('/Repay/index.shtml', { Accept: 'text/html' });
   t.regex(page.text, /Our team could not approve this application\./);
   t.regex(page.text, /You can apply again from/);
   t.notRegex(page.text, /id="quote-form"/);
   const blocked = await app.postApp('/Loan/reLoan', { money: '1000' });
-  t.is(blocked.status, 409);
+  t.is(blocked.json().status, 409);
   t.regex(blocked.json().message, /You can apply again from \d{4}-\d{2}-\d{2}\./);
 
   server.clock.advance(7 * DAY + 1000);

@@ -29,9 +29,9 @@ test.serial('confirming needs the key facts acknowledged; the acknowledgement is
   const { app, borrower } = await signedInApp(server);
   t.is((await app.postApp('/Loan/reLoan', { money: '3000', time: '10' })).status, 200);
   const refused = await app.postApp('/Index/ajaxApply', {});
-  t.is(refused.status, 422);
+  t.is(refused.json().status, 422);
   t.deepEqual(refused.json(), { status: 422, message: 'Please tick the box to confirm you have read the key facts.', data: '' });
-  t.is((await app.postApp('/Index/ajaxApply', { kfs_ack: 'yes' })).status, 422, 'only kfs_ack=1 acknowledges');
+  t.is((await app.postApp('/Index/ajaxApply', { kfs_ack: 'yes' })).json().status, 422, 'only kfs_ack=1 acknowledges');
   let loan = await server.db('loans').where({ borrower_id: borrower.id }).first();
   t.like(loan, { status: 'awaiting_confirmation', kfs_version: null, kfs_ack_at: null }, 'nothing changed');
 
@@ -57,7 +57,7 @@ test.serial('confirming needs the key facts acknowledged; the acknowledgement is
   t.like(facts.json().data, { oid: loan.oid, version: '2026-11', acknowledgedAt: Math.floor(loan.kfs_ack_at / 1000), apr: 32.146 });
   t.regex((await app.get(`/Repay/loanDetail?oid=${loan.oid}`, { Accept: 'text/html' })).text, /href="\/Loan\/keyFacts\?oid=/);
   const other = await signedInApp(server);
-  t.is((await other.app.getJson(`/Loan/keyFacts?oid=${loan.oid}`)).status, 404);
+  t.is((await other.app.getJson(`/Loan/keyFacts?oid=${loan.oid}`)).json().status, 404);
 });
 
 test.serial('cooling-off: returning the loan costs what was received plus the days’ interest and closes it as cancelled', async (t) => {
@@ -82,7 +82,7 @@ test.serial('cooling-off: returning the loan costs what was received plus the da
   t.like(await server.db('settlements').where({ bill_id: bill.id }).first(), { purpose: 'exit', amount: 175_320, principal_part: 171_000, interest_part: 4320, excess: 0, left_after: 0 });
   t.like((await app.getJson('/Repay/loans')).json().data, { status: 2 });
   t.regex((await app.get(`/Repay/loanDetail?oid=${data.oid}`, { Accept: 'text/html' })).text, /Closed: returned in the cooling-off period/);
-  t.is((await app.postApp('/Repay/exit', { oid: data.oid })).status, 409, 'once closed, nothing more to pay');
+  t.is((await app.postApp('/Repay/exit', { oid: data.oid })).json().status, 409, 'once closed, nothing more to pay');
   // A returned loan leaves the borrower free to apply again.
   t.is((await app.postApp('/Loan/reLoan', { money: '1000', time: '7' })).status, 200);
 });
@@ -98,7 +98,7 @@ test.serial('after the cooling-off days the offer is gone, and money for an old 
   const offer = (await app.getJson(`/Repay/exit?oid=${data.oid}`)).json().data;
   t.is(offer.refusal, 'The cooling-off period for this loan is over.');
   const late = await app.postApp('/Repay/exit', { oid: data.oid });
-  t.is(late.status, 409);
+  t.is(late.json().status, 409);
   t.is(late.json().message, 'The cooling-off period for this loan is over.');
   t.notRegex((await app.get(`/Repay/loanDetail?oid=${data.oid}`, { Accept: 'text/html' })).text, /Return the loan/);
 
@@ -149,9 +149,9 @@ test.serial('a receipt shows the payment and what is left, as a page, JSON and P
   // Anyone else: the same 404 as an unknown receipt; a visitor must sign in; staff may read it.
   const other = await signedInApp(server);
   for (const path of [`/Repay/receipt?id=${settlement.id}`, `/Repay/receipt/pdf?id=${settlement.id}`, '/Repay/receipt?id=999999']) {
-    t.is((await other.app.getJson(path)).status, 404, path);
+    t.is((await other.app.getJson(path)).json().status, 404, path);
   }
-  t.is((await new Client(server.url).getJson(`/Repay/receipt?id=${settlement.id}`)).status, 401);
+  t.is((await new Client(server.url).getJson(`/Repay/receipt?id=${settlement.id}`)).json().status, -100);
   const { c } = await staffClient(server);
   t.is((await c.get(`/support/receipt?id=${settlement.id}`, { Accept: 'text/html' })).status, 200);
   t.true((await pdfText((await c.get(`/support/receipt/pdf?id=${settlement.id}`)).bytes)).includes(ref.reference));
@@ -160,7 +160,7 @@ test.serial('a receipt shows the payment and what is left, as a page, JSON and P
 test.serial('a no-dues certificate exists once the loan is repaid, for its borrower and staff only', async (t) => {
   const { app } = await signedInApp(server);
   const data = await borrow(t, app, '2000', '7');
-  t.is((await app.getJson(`/Repay/certificate?oid=${data.oid}`)).status, 404, 'not while money is owed');
+  t.is((await app.getJson(`/Repay/certificate?oid=${data.oid}`)).json().status, 404, 'not while money is owed');
   await payInFull(server, (await app.postApp('/Repay/payData', { oid: data.oid })).json().data);
   const cert = await app.getJson(`/Repay/certificate?oid=${data.oid}`);
   t.is(cert.status, 200);
@@ -169,7 +169,7 @@ test.serial('a no-dues certificate exists once the loan is repaid, for its borro
   t.true(text.includes('No-dues certificate') && text.includes(`loan ${data.oid} is fully settled`), text);
   t.regex((await app.get(`/Repay/loanDetail?oid=${data.oid}`, { Accept: 'text/html' })).text, /href="\/Repay\/certificate\?oid=/);
   const other = await signedInApp(server);
-  t.is((await other.app.getJson(`/Repay/certificate?oid=${data.oid}`)).status, 404);
+  t.is((await other.app.getJson(`/Repay/certificate?oid=${data.oid}`)).json().status, 404);
   t.is((await other.app.get(`/Repay/certificate/pdf?oid=${data.oid}`)).status, 404);
   const { c } = await staffClient(server);
   t.is((await c.get(`/support/certificate?oid=${data.oid}`, { Accept: 'text/html' })).status, 200);

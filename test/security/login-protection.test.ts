@@ -17,7 +17,7 @@ test.serial('a wrong password and an unknown phone get identical answers', async
   const app = new Client(server.url);
   const wrong = await app.postApp('/Index/ajaxSignIn', { username: b.phone, password: 'not-it' });
   const unknown = await app.postApp('/Index/ajaxSignIn', { username: '5500000001', password: 'not-it' });
-  t.is(wrong.status, 401);
+  t.is(wrong.json().status, 401);
   t.is(unknown.status, wrong.status);
   t.is(unknown.text, wrong.text);
   t.deepEqual(wrong.json(), { status: 401, message: 'Incorrect phone number or password.', data: '' });
@@ -35,11 +35,11 @@ test.serial('five failures lock a phone with 429 and Retry-After until the windo
   const b = await makeBorrower(server.db);
   const app = new Client(server.url);
   for (let i = 0; i < 5; i++) {
-    t.is((await app.postApp('/Index/ajaxSignIn', { username: b.phone, password: `bad-${i}` })).status, 401);
+    t.is((await app.postApp('/Index/ajaxSignIn', { username: b.phone, password: `bad-${i}` })).json().status, 401);
   }
   server.clock.advance(60_000);
   const locked = await app.postApp('/Index/ajaxSignIn', { username: b.phone, password: b.password });
-  t.is(locked.status, 429);
+  t.is(locked.json().status, 429);
   t.is(locked.headers.get('retry-after'), String(14 * 60));
   t.deepEqual(locked.json(), {
     status: 429,
@@ -69,7 +69,7 @@ test.serial('the lock is shared by every app serving the same database', async (
   const app = new Client(server.url);
   for (let i = 0; i < 5; i++) await app.postApp('/Index/ajaxSignIn', { username: b.phone, password: 'bad' });
   const elsewhere = new Client(second.url);
-  t.is((await elsewhere.postApp('/Index/ajaxSignIn', { username: b.phone, password: b.password })).status, 429);
+  t.is((await elsewhere.postApp('/Index/ajaxSignIn', { username: b.phone, password: b.password })).json().status, 429);
   server.clock.advance(15 * 60_000 + 1000);
 });
 
@@ -78,11 +78,11 @@ test.serial('twenty failures from one address lock that address', async (t) => {
   const app = new Client(server.url);
   for (let i = 0; i < 20; i++) {
     const res = await app.postApp('/Index/ajaxSignIn', { username: `550000${String(1000 + i)}`, password: 'x' });
-    t.is(res.status, 401);
+    t.is(res.json().status, 401);
   }
   const b = await makeBorrower(server.db);
   const locked = await app.postApp('/Index/ajaxSignIn', { username: b.phone, password: b.password });
-  t.is(locked.status, 429);
+  t.is(locked.json().status, 429);
   t.is(locked.headers.get('retry-after'), String(15 * 60));
   server.clock.advance(15 * 60_000 + 1000);
   t.is((await app.postApp('/Index/ajaxSignIn', { username: b.phone, password: b.password })).status, 200);
@@ -93,7 +93,7 @@ test.serial('a 1 MB password gets 413 quickly and counts as nothing', async (t) 
   const app = new Client(server.url);
   const started = Date.now();
   const res = await app.postApp('/Index/ajaxSignIn', { username: b.phone, password: 'x'.repeat(1024 * 1024) });
-  t.is(res.status, 413);
+  t.is(res.json().status, 413);
   t.deepEqual(res.json(), { status: 413, message: 'What you sent is too large.', data: '' });
   t.true(Date.now() - started < 2000, 'refused before any hashing');
   const failures = await server.db('login_failures').where({ phone: b.phone }).count({ n: '*' });
@@ -103,7 +103,7 @@ test.serial('a 1 MB password gets 413 quickly and counts as nothing', async (t) 
 test.serial('a password over 128 characters is refused with 422 before hashing', async (t) => {
   const app = new Client(server.url);
   const res = await app.postApp('/Index/ajaxSignIn', { username: '5512345678', password: 'p'.repeat(129) });
-  t.is(res.status, 422);
+  t.is(res.json().status, 422);
   t.is(res.json().message, 'That password is too long.');
 });
 

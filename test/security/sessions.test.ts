@@ -27,7 +27,7 @@ test.serial('the session id changes at sign-in and the old cookie grants nothing
   t.regex(browser.cookies.get(SESSION_COOKIE)!, /^[A-Za-z0-9_-]{43}$/);
   const old = new Client(server.url);
   for (const [k, v] of before) old.cookies.set(k, v);
-  t.is((await old.getJson('/Repay/orders')).status, 401);
+  t.is((await old.getJson('/Repay/orders')).json().status, -100);
   t.is((await browser.getJson('/Repay/orders')).status, 200);
 });
 
@@ -59,7 +59,7 @@ test.serial('a logged-out cookie replayed gets 401', async (t) => {
   t.is((await app.postApp('/Index/ajaxLogOut', {})).status, 200);
   const replay = new Client(server.url);
   for (const [k, v] of saved) replay.cookies.set(k, v);
-  t.is((await replay.getJson('/Repay/orders')).status, 401);
+  t.is((await replay.getJson('/Repay/orders')).json().status, -100);
   t.is(await server.db('sessions').where({ borrower_id: b.id }).first(), undefined);
 });
 
@@ -89,7 +89,7 @@ test.serial('an idle session ends after 30 minutes, on the server', async (t) =>
   server.clock.advance(29 * MINUTE);
   t.is((await app.getJson('/Repay/orders')).status, 200, 'the last request reset the idle timer');
   server.clock.advance(30 * MINUTE + 1000);
-  t.is((await app.getJson('/Repay/orders')).status, 401);
+  t.is((await app.getJson('/Repay/orders')).json().status, -100);
 });
 
 test.serial('an active session still ends 12 hours after sign-in', async (t) => {
@@ -101,7 +101,7 @@ test.serial('an active session still ends 12 hours after sign-in', async (t) => 
     if ((await app.getJson('/Repay/orders')).status !== 200) return t.fail(`ended early at ${elapsed + 20} minutes`);
   }
   server.clock.advance(25 * MINUTE);
-  t.is((await app.getJson('/Repay/orders')).status, 401);
+  t.is((await app.getJson('/Repay/orders')).json().status, -100);
 });
 
 test.serial('housekeeping deletes expired sessions and old login failures', async (t) => {

@@ -25,6 +25,8 @@ export interface BillRow {
   status: 'open' | 'repaid' | 'cancelled';
   created_at: number;
   repaid_at: number | null;
+  /** When the newest extension was put on the bill (DELAY_MODE=on_bill). */
+  delayed_at: number | null;
   version: number;
 }
 

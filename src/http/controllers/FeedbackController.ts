@@ -5,6 +5,7 @@ import { invalidInput } from '../../errors.ts';
 import { createFeedback } from '../../services/feedback.ts';
 import { storeUpload } from '../../services/uploads.ts';
 import { renderPage, respond } from '../respond.ts';
+import { uploadReference } from '../urls.ts';
 import { input, validate } from '../validate.ts';
 
 const email = z.email();
@@ -49,6 +50,7 @@ export async function ajaxCreate(ctx: Context): Promise<void> {
   ctx.state.form = { view: 'feedback/index.njk', page: '/Feedback/index', values: { comments: raw.comments, contact: raw.contact } };
   const files = (ctx.state.multipart?.files ?? []).filter((f) => f.bytes > 0);
   const request = validate(feedbackSchema, raw);
+  request.attachments = request.attachments.map((a) => String(uploadReference(ctx, a)));
   if (files.length && !borrower) throw invalidInput({ attachments: 'errors.attachments_need_account' });
   for (const file of files) {
     request.attachments.push((await storeUpload(db, clock, config, { borrowerId: borrower!.id, file: file.data, sha256: file.sha256 })).path);

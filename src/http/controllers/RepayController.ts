@@ -2,7 +2,7 @@ import type { Context } from 'koa';
 import { z } from 'zod';
 import { intentsOfBill, referencesOfIntents } from '../../data/repositories/payments.ts';
 import { isoDay } from '../../domain/calendar.ts';
-import { invalidInput, notFound } from '../../errors.ts';
+import { AppError, invalidInput, notFound } from '../../errors.ts';
 import { type LoanSnapshot, presentBillForPage, presentDelay, presentLoanDelay, presentLoanDetail, presentOrders } from '../../presenters/loans.ts';
 import { presentPaymentHistory } from '../../presenters/payments.ts';
 import { presentProofsForBorrower } from '../../presenters/proofs.ts';
@@ -12,11 +12,12 @@ import { proofsOfBill, submitProof } from '../../services/proofs.ts';
 import { quoteDelay, quoteExit } from '../../services/settlement.ts';
 import { exitJson, presentExit, presentTimeline } from '../../presenters/protection.ts';
 import { storeUpload } from '../../services/uploads.ts';
-import { publicBase } from '../urls.ts';
+import { extendBillOnCredit } from '../../services/extensions.ts';
+import { publicBase, uploadReference } from '../urls.ts';
 import { paymentAnswer, paymentUrl } from './PayController.ts';
 import { presentVisitorLoans } from '../../presenters/product.ts';
 import { allLoans, ownLoanDetail } from '../../services/loan-reads.ts';
-import { respond } from '../respond.ts';
+import { respond, wantsJson } from '../respond.ts';
 import { input, oidField, validate } from '../validate.ts';
 import { homeModel } from './home.ts';
 
@@ -65,7 +66,7 @@ export async function loanDetail(ctx: Context): Promise<void> {
   const exit = await quoteExit(db, current.bill!, current.loan, clock.now(), config);
   respond(ctx, {
     view: 'repay/detail.njk',
-    data: { ...presentLoanDetail(config, current), ...(request.next === 'delay' ? delayPreview(ctx, current) : {}) },
+    data: { ...presentLoanDetail(config, current, proofs[0]), ...(request.next === 'delay' ? delayPreview(ctx, current) : {}) },
     message: 'messages.successfully',
     page: () => ({
       current: presentBillForPage(config, current, clock.now(), settlements),
@@ -77,11 +78,22 @@ export async function loanDetail(ctx: Context): Promise<void> {
   });
 }
 
-/** What loanDetail adds for `next=delay`: the extension's fee and the due day it would give. */
+/** What loanDetail adds for `next=delay`: the extension's fee and the due day it would give (refused in JSON when none can be bought). */
 function delayPreview(ctx: Context, current: LoanSnapshot) {
   const { config, clock } = ctx.deps;
-  const { delayFee, nextRepayDatetime, nextRepayDay } = presentDelay(config, quoteDelay(current.bill!, current.loan, clock.now(), config));
+  const q = quoteDelay(current.bill!, current.loan, clock.now(), config);
+  refuseDelayForApp(ctx, q.refusal);
+  const { delayFee, nextRepayDatetime, nextRepayDay } = presentDelay(config, q);
   return { delayFee, nextRepayDatetime, nextRepayDay };
+}
+
+/**
+ * An app asking about an extension that cannot be bought (repaid, limit
+ * reached, too late) gets the reason in the envelope (409), never a quote
+ * with a due day in the past; the page shows the same reason in place.
+ */
+function refuseDelayForApp(ctx: Context, refusal: string | null): void {
+  if (refusal && wantsJson(ctx)) throw new AppError(409, 'delay_refused', refusal);
 }
 
 async function paymentHistory(ctx: Context, billId: number) {
@@ -100,15 +112,19 @@ export async function loanDelay(ctx: Context): Promise<void> {
   const request = validate(detailSchema, input(ctx));
   const { current } = await ownLoanDetail(db, clock, config, ctx.state.borrower!.id, request.oid);
   const q = quoteDelay(current.bill!, current.loan, clock.now(), config);
+  refuseDelayForApp(ctx, q.refusal);
+  const proofs = await proofsOfBill(db, current.bill!.id);
   respond(ctx, {
     view: 'repay/delay.njk',
-    data: presentLoanDelay(config, current, q),
+    data: presentLoanDelay(config, current, q, proofs[0]),
     message: 'messages.successfully',
     page: () => ({
       current: presentBillForPage(config, current, clock.now()),
       quote: { ...q, newDueDay: isoDay(q.newDueDay) },
       refusal: q.refusal,
       delaysUsed: current.bill!.delay_count,
+      billId: current.bill!.id,
+      onBill: config.delayMode === 'on_bill',
       delaysAllowed: config.delayMax,
       term: current.loan.term_days,
     }),
@@ -192,21 +208,31 @@ const ajaxDelaySchema = z.object({
 });
 
 /**
- * POST /Repay/ajaxDelay (auth), `oid` = the bill id: 200 "Deferred success"
- * once the newest extension bought for the bill is paid; until then 402 with
- * the payment URL for it. An extension is bought, never granted on credit.
+ * POST /Repay/ajaxDelay (auth), `oid` = the bill id. DELAY_MODE=prepaid: 200
+ * "Deferred success" when a new extension moved the due day since it last said
+ * so; otherwise 402 with the payment URL for the next one (an extension is
+ * bought, never granted on credit). DELAY_MODE=on_bill: as the spec, the due day moves now
+ * and the price is added to the bill. Either way an extension that cannot be
+ * had (repaid bill, limit, too late) answers 409 with the reason.
  */
 export async function ajaxDelay(ctx: Context): Promise<void> {
   const { config, db, clock } = ctx.deps;
   const request = validate(ajaxDelaySchema, input(ctx));
   const owned = await ownBill(db, ctx.state.borrower!.id, { billId: Number(request.oid) });
+  const deferred = {
+    json: { status: 200, data: '', message: ctx.state.t('messages.deferred_success') },
+    redirect: `/Repay/loanDetail?oid=${owned.loan.oid}`,
+    flash: 'messages.deferred_success',
+  };
+  if (owned.bill.status !== 'open') throw new AppError(409, 'delay_refused', 'errors.delay_repaid');
+  if (config.delayMode === 'on_bill') {
+    await extendBillOnCredit(db, clock, config, owned.bill.id);
+    respond(ctx, deferred);
+    return;
+  }
   const intent = await extensionToPay(db, clock, config, owned);
   if (!intent) {
-    respond(ctx, {
-      json: { status: 200, data: '', message: ctx.state.t('messages.deferred_success') },
-      redirect: `/Repay/loanDetail?oid=${owned.loan.oid}`,
-      flash: 'messages.deferred_success',
-    });
+    respond(ctx, deferred);
     return;
   }
   const url = paymentUrl(ctx, intent);
@@ -234,7 +260,7 @@ export async function repayProof(ctx: Context): Promise<void> {
   const borrower = ctx.state.borrower!;
   const raw = ctx.state.multipart?.fields ?? input(ctx);
   ctx.state.flashBack = { redirect: typeof raw.oid === 'string' ? `/Repay/loanDetail?oid=${encodeURIComponent(raw.oid)}` : '/Repay/index.shtml' };
-  const fields: Record<string, unknown> = { ...raw };
+  const fields: Record<string, unknown> = { ...raw, utr_image: uploadReference(ctx, raw.utr_image), repay_image: uploadReference(ctx, raw.repay_image) };
   for (const file of ctx.state.multipart?.files ?? []) {
     if ((file.field === 'utr_image' || file.field === 'repay_image') && file.bytes > 0) {
       fields[file.field] = (await storeUpload(db, clock, config, { borrowerId: borrower.id, file: file.data, sha256: file.sha256 })).path;

@@ -47,7 +47,7 @@ export async function homeModel(ctx: Context) {
   const reapplyOn = reapplyAt && reapplyAt > now.getTime() ? isoDay(dayOf(reapplyAt, config.timeZone)) : null;
   const canApply = (!current || !OPEN_STATES.includes(current.loan.status)) && !reapplyOn;
   return {
-    data: presentBorrowerLoans(config, borrower, current),
+    data: presentBorrowerLoans(config, borrower, current, now),
     page: () => ({
       current: current && presentBillForPage(config, current, now),
       rejectCode: current?.loan.reject_code,

@@ -16,9 +16,23 @@ function toAppError(err: unknown): AppError | null {
   return null;
 }
 
+// The two actions that answer `{info, status, url}`, errors included, whichever
+// layer refused them (the cross-origin check and the sign-in guard run before their routes).
+const INFO_ENVELOPE_ROUTES = /^\/(info\/ajaxupload|repay\/repayproof)(\.s?html)?$/i;
+
+// Not the lender's app: a payment provider retries a notification on a non-2xx,
+// so its refusals keep their real HTTP status. The staff console is HTML only.
+const PROVIDER_ROUTES = /^\/pay\/notify$/i;
+const CONSOLE_ROUTES = /^\/support(\/|$)/i;
+
+/** The envelope's `status` for an error: -100 for a visitor on a borrower's action (as the spec's Repay/loans), else the error's code. */
+function envelopeStatus(err: AppError): number {
+  return err.code === 'unauthenticated' ? -100 : err.status;
+}
+
 /**
- * Every error leaves through here: JSON `{status, message, data: ""}` with the
- * same HTTP status, or a page (the form re-rendered, a redirect to sign in, or
+ * Every error leaves through here: JSON `{status, message, data: ""}` as HTTP
+ * 200 (only a server fault is a 5xx; the envelope carries the refusal), or a page (the form re-rendered, a redirect to sign in, or
  * the error page). Unknown errors are logged with the request id and shown as
  * a plain 500.
  */
@@ -38,9 +52,11 @@ export async function handleErrors(ctx: Context, next: Next): Promise<void> {
     const { t } = ctx.state;
     const message = t(err.key, err.options.params);
 
-    if (wantsJson(ctx)) {
-      ctx.status = err.status;
-      ctx.body = ctx.state.infoEnvelope ? { info: message, status: 0, url: '' } : { status: err.status, message, data: '' };
+    if (wantsJson(ctx) && !CONSOLE_ROUTES.test(ctx.path)) {
+      ctx.status = err.status >= 500 || PROVIDER_ROUTES.test(ctx.path) ? err.status : 200;
+      ctx.body = ctx.state.infoEnvelope || INFO_ENVELOPE_ROUTES.test(ctx.path)
+        ? { info: message, status: err.code === 'unauthenticated' ? -100 : 0, url: '' }
+        : { status: envelopeStatus(err), message, data: '' };
       return;
     }
     if (ctx.state.flashBack && err.status < 500 && err.status !== 401 && ctx.session) {
