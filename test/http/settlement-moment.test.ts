@@ -116,14 +116,14 @@ test.serial('case 3: a proof sent at noon on the due day and approved two days l
   // The app hears of an extension however it was bought, once.
   await other.at(mx(14, 12, 5));
   t.like((await other.app.postApp('/Repay/ajaxDelay', { oid: other.loan.billId })).json(), { status: 200, message: 'Deferred success' });
-  t.is((await other.app.postApp('/Repay/ajaxDelay', { oid: other.loan.billId })).status, 402, 'the next one must be paid for');
+  t.is((await other.app.postApp('/Repay/ajaxDelay', { oid: other.loan.billId })).json().status, 402, 'the next one must be paid for');
 });
 
 test.serial('case 4: an extension link priced at 23:50 and paid at 00:10 extends; a delay paid as a repayment is not "Deferred success"', async (t) => {
   const { app, loan, at, bill } = await withLoan(t);
   await at(mx(12, 23, 50));
   const asked = await app.postApp('/Repay/ajaxDelay', { oid: loan.billId });
-  t.is(asked.status, 402);
+  t.is(asked.json().status, 402);
   const ref = (await reference(asked.json().data, 1)).json().data;
   t.is(ref.money, '1290.00');
   await at(mx(13, 0, 10));
@@ -141,7 +141,7 @@ test.serial('case 4: an extension link priced at 23:50 and paid at 00:10 extends
   t.deepEqual((await notify({ reference: short.reference, amount: '1290.00' })).json(), { status: 200, outcome: 'delay_applied_as_repayment' });
   t.like(await other.bill(), { delay_count: 0 });
   const again = await other.app.postApp('/Repay/ajaxDelay', { oid: other.loan.billId });
-  t.is(again.status, 402, 'no extension moved the due day: pay for one');
+  t.is(again.json().status, 402, 'no extension moved the due day: pay for one');
   const page = await other.app.get(`/Repay/loanDetail?oid=${other.loan.oid}`, { Accept: 'text/html' });
   t.regex(page.text, /Booked as a repayment: The amount did not cover the extension&#39;s price\./);
 });
@@ -152,14 +152,14 @@ test.serial('case 5: the app can buy up to DELAY_MAX extensions through ajaxDela
   const days = ['22-03-2026', '01-04-2026', '11-04-2026'];
   for (const [i, day] of days.entries()) {
     const asked = await app.postApp('/Repay/ajaxDelay', { oid: loan.billId });
-    t.is(asked.status, 402, `extension ${i + 1} must be paid first`);
+    t.is(asked.json().status, 402, `extension ${i + 1} must be paid first`);
     const ref = (await reference(asked.json().data, 2)).json().data;
     t.is((await notify({ reference: ref.reference, amount: ref.money })).json().outcome, 'extended');
     if (i === 0) {
       // A burst of taps: one hears "Deferred success", the others are offered the next extension.
       const taps = await Promise.all(Array.from({ length: 6 }, () => app.postApp('/Repay/ajaxDelay', { oid: loan.billId })));
       t.is(taps.filter((r) => r.status === 200 && r.json().message === 'Deferred success').length, 1);
-      t.is(taps.filter((r) => r.status === 402).length, 5);
+      t.is(taps.filter((r) => r.json().status === 402).length, 5);
     } else {
       t.like((await app.postApp('/Repay/ajaxDelay', { oid: loan.billId })).json(), { status: 200, message: 'Deferred success' });
     }
@@ -167,7 +167,7 @@ test.serial('case 5: the app can buy up to DELAY_MAX extensions through ajaxDela
   }
   t.like(await bill(), { delay_count: 3, delays_reported: 3 });
   const refused = await app.postApp('/Repay/ajaxDelay', { oid: loan.billId });
-  t.is(refused.status, 409);
+  t.is(refused.json().status, 409);
   t.regex(refused.json().message, /every extension/);
 });
 
@@ -186,7 +186,7 @@ test.serial('issue 15 item 11: paying both references of one extension buys one 
   const page = await app.get(`/Repay/loanDetail?oid=${loan.oid}`, { Accept: 'text/html' });
   t.regex(page.text, /Booked as a repayment: That extension link had already bought its extension/);
   t.like((await app.postApp('/Repay/ajaxDelay', { oid: loan.billId })).json(), { status: 200, message: 'Deferred success' }, 'one extension, reported once');
-  t.is((await app.postApp('/Repay/ajaxDelay', { oid: loan.billId })).status, 402);
+  t.is((await app.postApp('/Repay/ajaxDelay', { oid: loan.billId })).json().status, 402);
 });
 
 test.serial('case 6: a return priced on day 1 at 23:50 and paid at 00:10 on day 2 returns the loan for 1753.20', async (t) => {
