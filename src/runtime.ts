@@ -52,7 +52,7 @@ export function pairingProblem(nodeVersion: string, installedVersion: string | n
   const want = driverFor(nodeVersion);
   const name = want.package === 'better-sqlite3' ? 'better-sqlite3' : `better-sqlite3-napi (npm:better-sqlite3@${want.major})`;
   if (installedVersion === null) {
-    return `the SQLite driver for Node.js ${nodeVersion}, ${name}, is not installed; run npm install`;
+    return `the SQLite driver for Node.js ${nodeVersion}, ${name}, is not installed; run npm install with this Node.js`;
   }
   if (parse(installedVersion)[0] !== want.major) {
     return `${name} is better-sqlite3 ${installedVersion}, which does not run on Node.js ${nodeVersion}; Cuota needs better-sqlite3 ${want.major} there (run npm ci)`;

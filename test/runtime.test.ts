@@ -35,7 +35,7 @@ test('a driver that would crash on this Node.js is refused before it is loaded',
     pairingProblem('24.21.0', '12.11.1'),
     'better-sqlite3-napi (npm:better-sqlite3@13) is better-sqlite3 12.11.1, which does not run on Node.js 24.21.0; Cuota needs better-sqlite3 13 there (run npm ci)',
   );
-  t.is(pairingProblem('22.21.1', null), 'the SQLite driver for Node.js 22.21.1, better-sqlite3-napi (npm:better-sqlite3@13), is not installed; run npm install');
+  t.is(pairingProblem('22.21.1', null), 'the SQLite driver for Node.js 22.21.1, better-sqlite3-napi (npm:better-sqlite3@13), is not installed; run npm install with this Node.js');
 });
 
 test('this Node.js gets the driver made for it, and it runs SQL', (t) => {
