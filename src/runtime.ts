@@ -87,7 +87,7 @@ export function sqliteDriver(nodeVersion: string = process.versions.node): Sqlit
     new driver(':memory:').close();
     loaded = driver;
   } catch (err) {
-    const reason = (err as Error).message.split('\n')[0];
+    const reason = (err as Error).message.replace(/\s+/g, ' ').trim();
     throw new RuntimeError(`the SQLite driver ${pkg} does not load on Node.js ${nodeVersion} (${reason}); run npm rebuild ${pkg}`);
   }
   return loaded;
