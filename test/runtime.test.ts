@@ -1,8 +1,9 @@
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import test from 'ava';
 import { driverFor, nodeProblem, pairingProblem, sqliteDriver } from '../src/runtime.ts';
 
@@ -49,22 +50,28 @@ test('this Node.js gets the driver made for it, and it runs SQL', (t) => {
   t.is(sqliteDriver(), Driver, 'loaded once');
 });
 
-test('start-up on an unsupported Node.js refuses with one line, before touching the database', (t) => {
+test('start-up on an unsupported Node.js refuses with one line, before touching the database', async (t) => {
+  t.timeout(180_000);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cuota-runtime-'));
   t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
   const filename = path.join(dir, 'cuota.sqlite');
-  for (const version of ['18.20.4', '23.11.1']) {
-    // The process reports another Node.js version; nothing else is changed.
-    const fake = `data:text/javascript,Object.defineProperty(process.versions,"node",{value:"${version}"})`;
-    const run = spawnSync(process.execPath, [`--import=${fake}`, '--import', 'tsx', 'src/main.ts'], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH, PORT: '0', HOST: '127.0.0.1', DATABASE_URL: filename },
-      encoding: 'utf8',
-      timeout: 30_000,
-    });
-    t.is(run.status, 1, version);
-    t.is(run.stdout, '');
-    t.is(run.stderr, `cuota: Node.js ${version} is not supported; Cuota runs on Node.js 20.19+, 22.12+ or 24+ (24 LTS recommended)\n`);
-    t.false(fs.existsSync(filename));
-  }
+  await Promise.all(
+    ['18.20.4', '23.11.1'].map(async (version) => {
+      // The process reports another Node.js version; nothing else is changed.
+      const fake = `data:text/javascript,Object.defineProperty(process.versions,"node",{value:"${version}"})`;
+      const run = await promisify(execFile)(process.execPath, [`--import=${fake}`, '--import', 'tsx', 'src/main.ts'], {
+        cwd: ROOT,
+        env: { PATH: process.env.PATH, PORT: '0', HOST: '127.0.0.1', DATABASE_URL: filename },
+        // A start-up that does not refuse would listen forever.
+        timeout: 150_000,
+      }).then(
+        () => ({ code: 0, stdout: '', stderr: 'started' }),
+        (err: { code: number; stdout: string; stderr: string }) => err,
+      );
+      t.is(run.code, 1, version);
+      t.is(run.stdout, '');
+      t.is(run.stderr, `cuota: Node.js ${version} is not supported; Cuota runs on Node.js 20.19+, 22.12+ or 24+ (24 LTS recommended)\n`);
+    }),
+  );
+  t.false(fs.existsSync(filename));
 });
