@@ -1,6 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ConfigError, loadConfig } from '../src/config.ts';
 import { type Db, migrate, openDatabase } from '../src/data/db.ts';
+import { RuntimeError } from '../src/runtime.ts';
 import { AccountError } from '../src/services/accounts.ts';
 
 /**
@@ -33,7 +34,7 @@ export async function runAccountCommand(
     console.log(await action(db, values));
     process.exitCode = 0;
   } catch (err) {
-    if (err instanceof AccountError || err instanceof ConfigError) {
+    if (err instanceof AccountError || err instanceof ConfigError || err instanceof RuntimeError) {
       console.error(`error: ${err.message}`);
       process.exitCode = 1;
     } else {

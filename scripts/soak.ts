@@ -4,9 +4,9 @@
 // pass. Every request goes to 127.0.0.1 only, and the loop stops by itself.
 import fs from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import sharp from 'sharp';
 import { memoryOf, signIn, startPortal, uploadBody } from './perf-kit.ts';
+import { sqliteDriver } from '../src/runtime.ts';
 
 const SECONDS = Number(process.env.SOAK_SECONDS ?? 120);
 const BORROWERS = Number(process.env.SOAK_BORROWERS ?? 100);
@@ -150,7 +150,7 @@ async function main() {
   clearInterval(sampler);
   await portal.stop();
 
-  const db = new Database(portal.dbFile, { readonly: true });
+  const db = new (sqliteDriver())(portal.dbFile, { readonly: true });
   const one = (sql: string, ...args: unknown[]) => db.prepare(sql).get(...args) as Record<string, number | string>;
   const checks: Array<[string, boolean, string]> = [];
   const check = (name: string, ok: boolean, detail: string) => checks.push([name, ok, detail]);

@@ -5,6 +5,7 @@ import { clockStartingAt, systemClock } from './clock.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { migrate, openDatabase } from './data/db.ts';
 import { createI18n } from './i18n.ts';
+import { RuntimeError, nodeProblem } from './runtime.ts';
 import { pruneExpired } from './services/housekeeping.ts';
 import { DEMO_BORROWER, DEMO_STAFF, seedDemoAccounts } from './services/seed.ts';
 
@@ -12,6 +13,11 @@ const HOUSEKEEPING_EVERY_MS = 10 * 60_000;
 const SHUTDOWN_GRACE_MS = 10_000;
 
 async function main(): Promise<void> {
+  const unsupported = nodeProblem(process.versions.node);
+  if (unsupported) {
+    console.error(`cuota: ${unsupported}`);
+    process.exit(1);
+  }
   let config;
   try {
     config = loadConfig();
@@ -86,6 +92,11 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
+  if (err instanceof RuntimeError) {
+    // No SQLite driver that runs on this Node.js (runtime.ts): one line, no stack.
+    console.error(`cuota: ${err.message}`);
+    process.exit(1);
+  }
   console.error('cuota: failed to start:', err);
   process.exit(1);
 });

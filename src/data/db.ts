@@ -1,10 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import knexFactory, { type Knex } from 'knex';
 import pg from 'pg';
 import type { Config } from '../config.ts';
+import { type SqliteDriver, sqliteDriver } from '../runtime.ts';
 
 export type Db = Knex;
 /** Either the database or a transaction: repositories accept both. */
@@ -110,7 +112,8 @@ const readers = new WeakMap<Db, Reader>();
 
 function openReader(db: Db, reader: Reader): Database.Database {
   if (!reader.conn) {
-    reader.conn = new Database(db.client.config.connection.filename, { fileMustExist: true });
+    const Driver = sqliteDriver();
+    reader.conn = new Driver(db.client.config.connection.filename, { fileMustExist: true });
     reader.conn.pragma('busy_timeout = 5000');
     reader.conn.pragma('query_only = ON');
     reader.dataVersion = reader.conn.prepare('pragma data_version').pluck();
@@ -201,12 +204,32 @@ export function openDatabase(database: Config['database'], options: ReaderOption
   return db;
 }
 
+// knex's better-sqlite3 dialect, which loads its driver by `require('better-sqlite3')`.
+const BetterSqlite3Client = createRequire(import.meta.url)('knex/lib/dialects/better-sqlite3/index.js') as typeof Knex.Client;
+
+/**
+ * knex's better-sqlite3 dialect on the driver that runs on this Node.js
+ * (runtime.ts), handed over rather than found by package name. `config.client`
+ * still reads 'better-sqlite3'.
+ */
+function clientWith(driver: SqliteDriver): typeof Knex.Client {
+  return class extends BetterSqlite3Client {
+    constructor(config: Knex.Config) {
+      super({ ...config, client: 'better-sqlite3' });
+    }
+    _driver(): SqliteDriver {
+      return driver;
+    }
+  } as unknown as typeof Knex.Client;
+}
+
 function sqlite(filename: string, reader: Reader): Db {
+  const driver = sqliteDriver();
   if (filename !== ':memory:') {
     fs.mkdirSync(path.dirname(path.resolve(filename)), { recursive: true });
   }
   return knexFactory({
-    client: 'better-sqlite3',
+    client: clientWith(driver),
     connection: { filename },
     useNullAsDefault: true,
     // better-sqlite3 is synchronous: one connection serialises writers without SQLITE_BUSY.

@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import test from 'ava';
-import Database from 'better-sqlite3';
 import { firstRow, insertReturningId, migrate, openDatabase, type ReaderOptions } from '../../src/data/db.ts';
+import { sqliteDriver } from '../../src/runtime.ts';
 import { freshDatabase } from '../helpers/server.ts';
 
 // firstRow reads on a second connection on SQLite: it must still see every
@@ -107,7 +107,7 @@ test('a transaction of this process: its writes show when it commits, and a roll
 test("another process's commit is seen once the check interval has passed", async (t) => {
   let now = 0;
   const { db, filename, drop } = await sqliteFile({ otherWritersEveryMs: 1000, now: () => now });
-  const other = new Database(filename);
+  const other = new (sqliteDriver())(filename);
   try {
     t.like(await firstRow(db, byPhone, ['5511111111']), { quota: 100 });
     other.prepare('update borrowers set quota = 700 where phone = ?').run('5511111111');

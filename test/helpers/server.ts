@@ -87,6 +87,11 @@ export async function startServer(
   const i18n = await createI18n(config.defaultLanguage);
   const app = createApp({ config, db: database.db, clock, i18n, logger });
   const server = app.listen(0, '127.0.0.1');
+  // As src/main.ts: idle keep-alive sockets outlive the client's, so fetch never reuses one
+  // the server is closing (with Node's 5 s default, a slow step between two requests on a
+  // loaded machine ends in ECONNRESET, seen on Node 24).
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   await new Promise((resolve) => server.once('listening', resolve));
   const { port } = server.address() as AddressInfo;
   return {
