@@ -27,7 +27,7 @@ function staticFiles(serveFiles: Koa.Middleware): Koa.Middleware {
 /** Builds the Koa app from its dependencies; never listens (main.ts and the tests do). */
 export function createApp(deps: Deps): Koa {
   const { config } = deps;
-  const app = new Koa({ proxy: config.trustProxy, keys: [config.session.secret] });
+  const app = new Koa({ proxy: config.trustProxy, maxIpsCount: config.proxyHops, keys: [config.session.secret] });
   app.context.deps = deps;
   app.context.views = createViews({ watch: config.env === 'development' });
   app.context.gateway = createGateway(config, deps.db, deps.clock);

@@ -48,6 +48,7 @@ const envSchema = z.object({
   PORT: int(0, 65535).default(3000),
   PUBLIC_URL: z.url().optional(),
   TRUST_PROXY: bool.default(false),
+  TRUSTED_PROXY_HOPS: int(1, 10).default(1),
   DATABASE_URL: z.string().min(1).default('data/cuota.sqlite'),
   UPLOAD_DIR: z.string().min(1).default('data/uploads'),
   SESSION_SECRET: z.string().min(16, 'must be at least 16 characters').default(DEFAULT_SESSION_SECRET),
@@ -55,6 +56,7 @@ const envSchema = z.object({
   SESSION_IDLE_MINUTES: int(1, 24 * 60).default(30),
   SESSION_ABSOLUTE_HOURS: int(1, 24 * 30).default(12),
   LOGIN_MAX_PER_PHONE: int(1, 1000).default(5),
+  LOGIN_MAX_PER_ACCOUNT: int(1, 100000).default(50),
   LOGIN_MAX_PER_ADDRESS: int(1, 10000).default(20),
   LOGIN_WINDOW_MINUTES: int(1, 24 * 60).default(15),
   TZ: timeZone.default('America/Mexico_City'),
@@ -123,6 +125,8 @@ export interface Config {
   port: number;
   publicUrl: string | undefined;
   trustProxy: boolean;
+  /** How many reverse proxies in front append to X-Forwarded-For: only that many entries, from the right, are believed. */
+  proxyHops: number;
   database: { client: 'better-sqlite3'; filename: string } | { client: 'pg'; url: string };
   uploadDir: string;
   session: {
@@ -131,7 +135,8 @@ export interface Config {
     idleMs: number;
     absoluteMs: number;
   };
-  login: { maxPerPhone: number; maxPerAddress: number; windowMs: number };
+  /** Failed sign-ins allowed in the window: per account and address, per account from anywhere, per address. */
+  login: { maxPerPhone: number; maxPerAccount: number; maxPerAddress: number; windowMs: number };
   timeZone: string;
   defaultLanguage: 'en' | 'es';
   currency: string;
@@ -219,6 +224,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     port: e.PORT,
     publicUrl: e.PUBLIC_URL?.replace(/\/$/, ''),
     trustProxy: e.TRUST_PROXY,
+    proxyHops: e.TRUSTED_PROXY_HOPS,
     database: databaseFrom(e.DATABASE_URL),
     uploadDir: e.UPLOAD_DIR,
     session: {
@@ -229,6 +235,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     login: {
       maxPerPhone: e.LOGIN_MAX_PER_PHONE,
+      maxPerAccount: Math.max(e.LOGIN_MAX_PER_ACCOUNT, e.LOGIN_MAX_PER_PHONE),
       maxPerAddress: e.LOGIN_MAX_PER_ADDRESS,
       windowMs: e.LOGIN_WINDOW_MINUTES * 60_000,
     },
