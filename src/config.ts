@@ -86,6 +86,10 @@ const envSchema = z.object({
   PAYMENT_INTENT_HOURS: int(1, 24 * 30).default(72),
   PAYMENT_REFERENCE_HOURS: int(1, 24 * 30).default(24),
   UPLOAD_MAX_MB: int(1, 50).default(10),
+  UPLOAD_MEMORY_MB: int(1, 4096).default(64),
+  UPLOADS_PER_HOUR: int(1, 10000).default(30),
+  UPLOAD_IMAGE_JOBS: int(1, 64).default(2),
+  UV_THREADPOOL_SIZE: int(1, 1024).default(4),
   FEEDBACK_PER_HOUR: int(1, 1000).default(5),
   CONTACTS_ENABLED: bool.default(false),
   CONTACTS_CONSENT_VERSION: z.string().min(1).max(32).default('2026-11'),
@@ -147,7 +151,11 @@ export interface Config {
   };
   quotaGrowth: { step: number; max: number };
   delayMax: number;
-  uploads: { maxBytes: number; maxPixels: number };
+  /**
+   * Images: the size and pixels of one; the bytes all uploads in flight may hold in memory
+   * together; uploads a borrower may send in an hour; images decoded at once (below libuv's pool).
+   */
+  uploads: { maxBytes: number; maxPixels: number; memoryBytes: number; perHour: number; imageJobs: number };
   feedbackPerHour: number;
   /** Phone-book upload: off unless enabled, and then only with the borrower's consent to this text version. */
   contacts: { enabled: boolean; consentVersion: string };
@@ -208,6 +216,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     // Node serves plain HTTP here; Secure cookies need the proxy's X-Forwarded-Proto to be trusted.
     throw new ConfigError('COOKIE_SECURE=true needs TRUST_PROXY=true (TLS ends at the reverse proxy)');
   }
+  if (e.UPLOAD_IMAGE_JOBS >= e.UV_THREADPOOL_SIZE) {
+    // Image work and scrypt share libuv's pool: a full pool would stall every sign-in.
+    throw new ConfigError('UPLOAD_IMAGE_JOBS must be smaller than UV_THREADPOOL_SIZE (libuv threads left for sign-in)');
+  }
   if (e.NODE_ENV === 'production') {
     const missing = [
       e.SESSION_SECRET === DEFAULT_SESSION_SECRET && 'SESSION_SECRET must be set to a private random value in production',
@@ -256,7 +268,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     review: { mode: e.REVIEW_MODE, reapplyAfterDays: e.REAPPLY_AFTER_DAYS },
     quotaGrowth: { step: e.QUOTA_GROWTH, max: e.QUOTA_MAX },
     delayMax: e.DELAY_MAX,
-    uploads: { maxBytes: e.UPLOAD_MAX_MB * 1024 * 1024, maxPixels: e.UPLOAD_MAX_MEGAPIXELS * 1_000_000 },
+    uploads: {
+      maxBytes: e.UPLOAD_MAX_MB * 1024 * 1024,
+      maxPixels: e.UPLOAD_MAX_MEGAPIXELS * 1_000_000,
+      memoryBytes: e.UPLOAD_MEMORY_MB * 1024 * 1024,
+      perHour: e.UPLOADS_PER_HOUR,
+      imageJobs: e.UPLOAD_IMAGE_JOBS,
+    },
     utrPattern: new RegExp(e.UTR_PATTERN),
     feedbackPerHour: e.FEEDBACK_PER_HOUR,
     contacts: { enabled: e.CONTACTS_ENABLED, consentVersion: e.CONTACTS_CONSENT_VERSION },

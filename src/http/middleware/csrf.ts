@@ -42,6 +42,26 @@ export function assertCsrf(ctx: Context): void {
   if (!sameToken(sent, expected)) throw csrfRejected();
 }
 
+/**
+ * The part of assertCsrf that needs no body, for multipart uploads before a
+ * byte of them is read: an app client's same-origin check, or a token sent as
+ * a header, is complete here; a form's token travels in the body, so here it
+ * must at least come from this origin (when the browser says) and from a
+ * session that holds a token. assertCsrf runs again once the body is parsed.
+ */
+export function assertCsrfBeforeBody(ctx: Context): void {
+  const console = /^\/support(\/|$)/i.test(ctx.path);
+  if ((!console && ctx.get('X-Requested-With').toLowerCase() === 'xmlhttprequest') || ctx.get('X-CSRF-Token')) {
+    assertCsrf(ctx);
+    return;
+  }
+  const origin = ctx.get('Origin');
+  if (origin && origin !== publicBase(ctx)) throw csrfRejected();
+  if (ctx.get('Sec-Fetch-Site') === 'cross-site') throw csrfRejected();
+  const expected = console && ctx.state.staff ? ctx.state.staffCsrf : ctx.session?.csrf;
+  if (!expected) throw csrfRejected();
+}
+
 // Payment URLs carry their own unguessable token (a WebView may have no session),
 // and provider notifications carry a signature: neither uses the session token.
 const TOKEN_AUTHENTICATED = /^\/pay\//i;
