@@ -8,7 +8,7 @@ import { handleErrors } from './http/middleware/errors.ts';
 import { chooseLanguage } from './http/middleware/locale.ts';
 import { stripPageSuffix } from './http/middleware/paths.ts';
 import { logRequests } from './http/middleware/request-log.ts';
-import { securityHeaders } from './http/middleware/security.ts';
+import { httpsOnly, securityHeaders } from './http/middleware/security.ts';
 import { loadBorrower, sessions } from './http/middleware/session.ts';
 import { loadStaff } from './http/middleware/staff.ts';
 import { createRouter } from './http/routes.ts';
@@ -20,8 +20,23 @@ const PUBLIC_DIR = fileURLToPath(new URL('../public', import.meta.url));
 // Only these paths can be files in public/: nothing else touches the disk.
 const STATIC_PATHS = /^\/(css|js|img)\//;
 
+/**
+ * Files in public/ for paths that are plainly file names. Anything odd (a
+ * malformed escape like `/css/%`, an encoded `..`) is left to the app, which
+ * answers 404 through the error handler instead of koa-send's bare errors.
+ */
 function staticFiles(serveFiles: Koa.Middleware): Koa.Middleware {
-  return (ctx, next) => (STATIC_PATHS.test(ctx.path) ? serveFiles(ctx, next) : next());
+  return (ctx, next) => {
+    if (!STATIC_PATHS.test(ctx.path)) return next();
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(ctx.path);
+    } catch {
+      return next();
+    }
+    if (decoded.includes('..') || decoded.includes('\\') || decoded.includes('\0')) return next();
+    return serveFiles(ctx, next);
+  };
 }
 
 /** Builds the Koa app from its dependencies; never listens (main.ts and the tests do). */
@@ -38,6 +53,7 @@ export function createApp(deps: Deps): Koa {
   app
     .use(logRequests)
     .use(securityHeaders(config.session.secureCookie))
+    .use(httpsOnly(config.session.secureCookie))
     .use(staticFiles(serve(PUBLIC_DIR, { maxage: config.env === 'production' ? 86_400_000 : 0, index: false })))
     .use(sessions(app, deps.db, deps.clock, config.session))
     .use(chooseLanguage)

@@ -23,7 +23,8 @@ export function createViews(options: { watch: boolean }): Views {
   return {
     render(ctx, view, data) {
       const { lang, t, borrower, form } = ctx.state;
-      const switchPath = ctx.method === 'GET' ? ctx.path : (form?.page ?? '/');
+      // One leading slash only: `//evil.example/x` (or `/\evil.example`) would make the links leave the site.
+      const switchPath = (ctx.method === 'GET' ? ctx.path : (form?.page ?? '/')).replace(/^[/\\]+/, '/');
       const flash = ctx.session?.flash;
       if (flash && ctx.session) ctx.session.flash = undefined;
       return env.render(view, {
