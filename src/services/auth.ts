@@ -3,7 +3,7 @@ import type { Config } from '../config.ts';
 import type { Db } from '../data/db.ts';
 import { type BorrowerRow, findBorrowerByPhone } from '../data/repositories/borrowers.ts';
 import { findStaffByEmail, type StaffRow } from '../data/repositories/staff.ts';
-import { claimLoginAttempt, clearLoginFailures, type LoginScope } from '../data/repositories/login-failures.ts';
+import { claimLoginAttempt, clearLoginFailures, type LoginScope, settleLoginFailure } from '../data/repositories/login-failures.ts';
 import { normalizePhone } from '../domain/phone.ts';
 import { invalidCredentials, tooManyAttempts } from '../errors.ts';
 import { dummyPasswordHash, verifyPassword } from './passwords.ts';
@@ -33,7 +33,8 @@ export function lockedForSeconds(times: number[], max: number, windowMs: number,
  * as configured: `maxPerPhone` tries for an account from one address,
  * `maxPerAccount` from all addresses together (a stranger needs that many to
  * lock its owner out everywhere), `maxPerAddress` for one address and scope.
- * Past a limit every try answers 429; a success forgets that address's failures.
+ * An attempt being checked counts as a failure until its check ends. Past a
+ * limit every try answers 429; a success forgets that address's finished failures.
  */
 async function checkPassword<T extends { password_hash: string }>(
   db: Db,
@@ -60,8 +61,11 @@ async function checkPassword<T extends { password_hash: string }>(
   const account = await find();
   const ok = await verifyPassword(attempt.password, account?.password_hash ?? (await dummyPasswordHash()));
   // The attempt is already counted as a failure; only a success takes it back.
-  if (!account || !ok) throw invalidCredentials();
-  await clearLoginFailures(db, attempt.scope, attempt.key, attempt.address);
+  if (!account || !ok) {
+    await settleLoginFailure(db, claim.id);
+    throw invalidCredentials();
+  }
+  await clearLoginFailures(db, claim.id, attempt.scope, attempt.key, attempt.address);
   return account;
 }
 

@@ -10,6 +10,8 @@ export interface LoginFailureRow {
   phone: string;
   address: string;
   at: number;
+  /** Recorded before its password check, which has not ended yet (or the process died during it). */
+  pending: boolean;
 }
 
 /** The failure times (oldest first) of the three counters an attempt is checked against. */
@@ -51,7 +53,7 @@ export async function claimLoginAttempt<R>(
       ]);
     }
     // Written first: on SQLite the first write takes the database's write lock.
-    const [inserted] = await trx('login_failures').insert({ scope, phone: key, address, at }).returning('id');
+    const [inserted] = await trx('login_failures').insert({ scope, phone: key, address, at, pending: true }).returning('id');
     const ownId = Number(typeof inserted === 'object' ? inserted.id : inserted);
     // One after another: a transaction is one connection.
     const accountAtAddress = await times(trx, { scope, phone: key, address }, since, ownId);
@@ -67,9 +69,19 @@ export async function claimLoginAttempt<R>(
   return refused !== null ? { refused } : { id };
 }
 
-/** A signed-in account forgets its failures from that address (others' guesses from elsewhere stay). */
-export async function clearLoginFailures(db: Executor, scope: LoginScope, key: string, address: string): Promise<void> {
-  await db('login_failures').where({ scope, phone: key, address }).delete();
+/** The password of a claimed attempt was wrong: it stays as a failure, no longer pending. */
+export async function settleLoginFailure(db: Executor, id: number): Promise<void> {
+  await db('login_failures').where({ id }).update({ pending: false });
+}
+
+/**
+ * The password of a claimed attempt was right: the attempt goes, and so do
+ * the account's finished failures from that address. Attempts still being
+ * checked stay counted (others' guesses from elsewhere stay too).
+ */
+export async function clearLoginFailures(db: Executor, id: number, scope: LoginScope, key: string, address: string): Promise<void> {
+  await db('login_failures').where({ id }).delete();
+  await db('login_failures').where({ scope, phone: key, address, pending: false }).delete();
 }
 
 export function deleteLoginFailuresBefore(db: Executor, before: number): Promise<number> {
