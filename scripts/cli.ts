@@ -6,9 +6,22 @@ import { AccountError } from '../src/services/accounts.ts';
 
 /**
  * Runs one account command against the configured database: parses flags,
- * migrates, runs `action`, and turns known problems into a one-line error and
- * exit status 1 (2 for bad usage).
+ * migrates, runs `action`, and turns every problem into a one-line error (no
+ * stack, no password hash) and exit status 1 (2 for bad usage).
  */
+/** One line about an unexpected failure: its first line, with any password hash cut out; never a stack. */
+function oneLine(err: unknown): string {
+  const first = String((err as Error)?.message ?? err).split('\n')[0] ?? '';
+  return first.replace(/scrypt\$[^\s'",)]*/g, '[hash]').slice(0, 300);
+}
+
+// Output piped into a reader that goes away (`| head`): stop quietly instead of a stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  });
+}
+
 export async function runAccountCommand(
   usage: string,
   options: NonNullable<ParseArgsConfig['options']>,
@@ -38,7 +51,8 @@ export async function runAccountCommand(
       console.error(`error: ${err.message}`);
       process.exitCode = 1;
     } else {
-      throw err;
+      console.error(`error: ${oneLine(err)}`);
+      process.exitCode = 1;
     }
   } finally {
     await db?.destroy();

@@ -11,7 +11,7 @@ import { handleErrors } from './http/middleware/errors.ts';
 import { chooseLanguage } from './http/middleware/locale.ts';
 import { stripPageSuffix } from './http/middleware/paths.ts';
 import { logRequests } from './http/middleware/request-log.ts';
-import { securityHeaders } from './http/middleware/security.ts';
+import { httpsOnly, securityHeaders } from './http/middleware/security.ts';
 import { loadBorrower, sessions } from './http/middleware/session.ts';
 import { loadStaff } from './http/middleware/staff.ts';
 import { createRouter } from './http/routes.ts';
@@ -37,7 +37,7 @@ const compression = compress({
 /** Builds the Koa app from its dependencies; never listens (main.ts and the tests do). */
 export function createApp(deps: Deps): Koa {
   const { config } = deps;
-  const app = new Koa({ proxy: config.trustProxy, keys: [config.session.secret] });
+  const app = new Koa({ proxy: config.trustProxy, maxIpsCount: config.proxyHops, keys: [config.session.secret] });
   app.context.deps = deps;
   const assets = createAssets(PUBLIC_DIR, { dev: config.env === 'development' });
   app.context.views = createViews({ watch: config.env === 'development', assets });
@@ -51,6 +51,7 @@ export function createApp(deps: Deps): Koa {
     .use(logRequests)
     .use(compression)
     .use(securityHeaders(config.session.secureCookie, [assets.inlineCssHash]))
+    .use(httpsOnly(config.session.secureCookie))
     .use(assets.middleware)
     .use(sessions(app, deps.db, deps.clock, config.session))
     .use(chooseLanguage)

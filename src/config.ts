@@ -48,6 +48,7 @@ const envSchema = z.object({
   PORT: int(0, 65535).default(3000),
   PUBLIC_URL: z.url().optional(),
   TRUST_PROXY: bool.default(false),
+  TRUSTED_PROXY_HOPS: int(1, 10).default(1),
   DATABASE_URL: z.string().min(1).default('data/cuota.sqlite'),
   UPLOAD_DIR: z.string().min(1).default('data/uploads'),
   SESSION_SECRET: z.string().min(16, 'must be at least 16 characters').default(DEFAULT_SESSION_SECRET),
@@ -55,6 +56,7 @@ const envSchema = z.object({
   SESSION_IDLE_MINUTES: int(1, 24 * 60).default(30),
   SESSION_ABSOLUTE_HOURS: int(1, 24 * 30).default(12),
   LOGIN_MAX_PER_PHONE: int(1, 1000).default(5),
+  LOGIN_MAX_PER_ACCOUNT: int(1, 100000).default(50),
   LOGIN_MAX_PER_ADDRESS: int(1, 10000).default(20),
   LOGIN_WINDOW_MINUTES: int(1, 24 * 60).default(15),
   // The business calendar's zone (due days), deliberately not TZ: that is the host process's own setting.
@@ -86,6 +88,10 @@ const envSchema = z.object({
   PAYMENT_INTENT_HOURS: int(1, 24 * 30).default(72),
   PAYMENT_REFERENCE_HOURS: int(1, 24 * 30).default(24),
   UPLOAD_MAX_MB: int(1, 50).default(10),
+  UPLOAD_MEMORY_MB: int(1, 4096).default(64),
+  UPLOADS_PER_HOUR: int(1, 10000).default(30),
+  UPLOAD_IMAGE_JOBS: int(1, 64).default(2),
+  UV_THREADPOOL_SIZE: int(1, 1024).default(4),
   FEEDBACK_PER_HOUR: int(1, 1000).default(5),
   CONTACTS_ENABLED: bool.default(false),
   CONTACTS_CONSENT_VERSION: z.string().min(1).max(32).default('2026-11'),
@@ -136,6 +142,8 @@ export interface Config {
   port: number;
   publicUrl: string | undefined;
   trustProxy: boolean;
+  /** How many reverse proxies in front append to X-Forwarded-For: only that many entries, from the right, are believed. */
+  proxyHops: number;
   database: { client: 'better-sqlite3'; filename: string } | { client: 'pg'; url: string };
   uploadDir: string;
   session: {
@@ -144,7 +152,8 @@ export interface Config {
     idleMs: number;
     absoluteMs: number;
   };
-  login: { maxPerPhone: number; maxPerAddress: number; windowMs: number };
+  /** Failed sign-ins allowed in the window: per account and address, per account from anywhere, per address. */
+  login: { maxPerPhone: number; maxPerAccount: number; maxPerAddress: number; windowMs: number };
   timeZone: string;
   defaultLanguage: 'en' | 'es';
   currency: string;
@@ -157,7 +166,11 @@ export interface Config {
   delayMax: number;
   /** prepaid: an extension is paid for before the due day moves; on_bill: Repay/ajaxDelay moves it at once and adds the price to the bill. */
   delayMode: 'prepaid' | 'on_bill';
-  uploads: { maxBytes: number; maxPixels: number };
+  /**
+   * Images: the size and pixels of one; the bytes all uploads in flight may hold in memory
+   * together; uploads a borrower may send in an hour; images decoded at once (below libuv's pool).
+   */
+  uploads: { maxBytes: number; maxPixels: number; memoryBytes: number; perHour: number; imageJobs: number };
   feedbackPerHour: number;
   /** Phone-book upload: off unless enabled, and then only with the borrower's consent to this text version. */
   contacts: { enabled: boolean; consentVersion: string };
@@ -231,6 +244,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (e.SMS_SENDER === 'http' && !e.SMS_HTTP_URL) {
     throw new ConfigError('SMS_SENDER=http needs SMS_HTTP_URL (the provider endpoint)');
   }
+  if (e.UPLOAD_IMAGE_JOBS >= e.UV_THREADPOOL_SIZE) {
+    // Image work and scrypt share libuv's pool: a full pool would stall every sign-in.
+    throw new ConfigError('UPLOAD_IMAGE_JOBS must be smaller than UV_THREADPOOL_SIZE (libuv threads left for sign-in)');
+  }
   if (e.NODE_ENV === 'production') {
     const missing = [
       e.SESSION_SECRET === DEFAULT_SESSION_SECRET && 'SESSION_SECRET must be set to a private random value in production',
@@ -247,6 +264,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     port: e.PORT,
     publicUrl: e.PUBLIC_URL?.replace(/\/$/, ''),
     trustProxy: e.TRUST_PROXY,
+    proxyHops: e.TRUSTED_PROXY_HOPS,
     database: databaseFrom(e.DATABASE_URL),
     uploadDir: e.UPLOAD_DIR,
     session: {
@@ -257,6 +275,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     login: {
       maxPerPhone: e.LOGIN_MAX_PER_PHONE,
+      maxPerAccount: Math.max(e.LOGIN_MAX_PER_ACCOUNT, e.LOGIN_MAX_PER_PHONE),
       maxPerAddress: e.LOGIN_MAX_PER_ADDRESS,
       windowMs: e.LOGIN_WINDOW_MINUTES * 60_000,
     },
@@ -278,7 +297,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     quotaGrowth: { step: e.QUOTA_GROWTH, max: e.QUOTA_MAX },
     delayMax: e.DELAY_MAX,
     delayMode: e.DELAY_MODE,
-    uploads: { maxBytes: e.UPLOAD_MAX_MB * 1024 * 1024, maxPixels: e.UPLOAD_MAX_MEGAPIXELS * 1_000_000 },
+    uploads: {
+      maxBytes: e.UPLOAD_MAX_MB * 1024 * 1024,
+      maxPixels: e.UPLOAD_MAX_MEGAPIXELS * 1_000_000,
+      memoryBytes: e.UPLOAD_MEMORY_MB * 1024 * 1024,
+      perHour: e.UPLOADS_PER_HOUR,
+      imageJobs: e.UPLOAD_IMAGE_JOBS,
+    },
     utrPattern: new RegExp(e.UTR_PATTERN),
     feedbackPerHour: e.FEEDBACK_PER_HOUR,
     contacts: { enabled: e.CONTACTS_ENABLED, consentVersion: e.CONTACTS_CONSENT_VERSION },

@@ -32,6 +32,12 @@ export const payloadTooLarge = () => new AppError(413, 'payload_too_large', 'err
 export const unsupportedMediaType = () => new AppError(415, 'unsupported_media_type', 'errors.unsupported_media_type');
 export const invalidInput = (fields: Record<string, string>) =>
   new AppError(422, 'invalid_input', Object.values(fields)[0] ?? 'errors.invalid_input', { fields });
+/** A rate limit other than sign-in's: `key` says what was limited; Retry-After says when to come back. */
+export const rateLimited = (retryAfterSeconds: number, key: string) =>
+  new AppError(429, 'rate_limited', key, {
+    params: { minutes: Math.max(1, Math.ceil(retryAfterSeconds / 60)) },
+    headers: { 'Retry-After': String(retryAfterSeconds) },
+  });
 export const tooManyAttempts = (retryAfterSeconds: number) =>
   new AppError(429, 'too_many_attempts', 'errors.too_many_attempts', {
     params: { minutes: Math.max(1, Math.ceil(retryAfterSeconds / 60)) },

@@ -7,6 +7,7 @@ import { migrate, openDatabase } from './data/db.ts';
 import { createI18n } from './i18n.ts';
 import { RuntimeError, nodeProblem } from './runtime.ts';
 import { pruneExpired } from './services/housekeeping.ts';
+import { removeLeftoverTempFiles } from './services/uploads.ts';
 import { DEMO_BORROWER, DEMO_STAFF, seedDemoAccounts } from './services/seed.ts';
 
 const HOUSEKEEPING_EVERY_MS = 10 * 60_000;
@@ -46,6 +47,9 @@ async function main(): Promise<void> {
       `seeded demo accounts: borrower ${DEMO_BORROWER.phone} / ${DEMO_BORROWER.password}, staff ${DEMO_STAFF.email} / ${DEMO_STAFF.password}`,
     );
   }
+  // Half-written files a crash left behind (writeAtomically's *.tmp); nothing is writing yet.
+  const leftovers = await removeLeftoverTempFiles(config);
+  if (leftovers) logger.warn({ removed: leftovers }, 'removed unfinished upload files left by an earlier run');
   const i18n = await createI18n(config.defaultLanguage);
   const app = createApp({ config, db, clock, i18n, logger });
 

@@ -81,14 +81,14 @@ export function createRouter(): Router {
   router.get('/Complaint/view', requireBorrower, Complaint.view);
   router.post('/Complaint/reply', requireBorrower, Complaint.reply);
 
-  router.post('/Info/ajaxUpload', requireBorrower, Info.infoEnvelope, Info.uploadParser(1), Info.ajaxUpload);
-  router.post('/Repay/repayProof', requireBorrower, Info.infoEnvelope, multipartIfSent(Info.uploadParser(2)), Repay.repayProof);
+  router.post('/Info/ajaxUpload', requireBorrower, Info.infoEnvelope, Info.uploadParser(1, Info.borrowerUploadLimit), Info.ajaxUpload);
+  router.post('/Repay/repayProof', requireBorrower, Info.infoEnvelope, multipartIfSent(Info.uploadParser(2, Info.borrowerUploadLimit)), Repay.repayProof);
   router.get('/Public/Upload/:day/:file', Info.serveUpload);
 
   router.get('/Index/contact', Index.contact);
   router.post('/Index/contact', Index.contact);
   router.get('/Feedback/index', Feedback.index);
-  router.post('/Feedback/ajaxCreate', multipartIfSent(Info.uploadParser(3)), Feedback.ajaxCreate);
+  router.post('/Feedback/ajaxCreate', multipartIfSent(Info.uploadParser(3, Feedback.feedbackLimit)), Feedback.ajaxCreate);
   router.get('/Contact/index', requireBorrower, Contact.index);
   router.post('/Contact/ajaxPush', requireBorrower, parseContactsBody, requireCsrf, Contact.ajaxPush);
   router.post('/Contact/consent', requireBorrower, Contact.consent);

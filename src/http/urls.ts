@@ -29,3 +29,18 @@ export function uploadReference(ctx: Context, value: unknown): unknown {
   const path = UPLOAD_PATH.exec(url.pathname)?.[1];
   return ours && path && !url.search && !url.hash ? path : value;
 }
+
+/**
+ * Where this process itself can be reached for a server-side request (the
+ * sandbox's notification): PUBLIC_URL when set, else the address and port the
+ * server is bound to, as the socket reports them. Never the request's Host or
+ * X-Forwarded-* headers: those are the client's to choose, and a URL built
+ * from them would let a caller make the server POST anywhere.
+ */
+export function ownBase(ctx: Context): string {
+  const configured = ctx.deps.config.publicUrl;
+  if (configured) return new URL(configured).origin;
+  const { localAddress, localPort } = ctx.req.socket;
+  const host = localAddress?.includes(':') ? `[${localAddress}]` : localAddress;
+  return `http://${host}:${localPort}`;
+}

@@ -27,7 +27,8 @@ export function createViews(options: { watch: boolean; assets: Assets }): Views 
   return {
     render(ctx, view, data) {
       const { lang, t, borrower, form } = ctx.state;
-      const switchHref = languageSwitch(ctx.method === 'GET' ? ctx.url : (form?.page ?? '/'));
+      // One leading slash only: `//evil.example/x` (or `/\\evil.example`) would make the links leave the site.
+      const switchHref = languageSwitch((ctx.method === 'GET' ? ctx.url : (form?.page ?? '/')).replace(/^[/\\]+/, '/'));
       const flash = ctx.session?.flash;
       const flashError = ctx.session?.flashError === true;
       if (flash && ctx.session) {

@@ -50,7 +50,9 @@ export function presentProofForStaff(found: ProofForStaff, t: TFunction) {
     warnings: found.flags.map((f) =>
       f.kind === 'odd_utr'
         ? { text: t('support.flag_odd_utr'), proofId: null }
-        : { text: t(`support.flag_${f.kind}`, { field: t(`support.field_${f.field}`), id: f.proofId }), proofId: f.proofId },
+        : f.kind === 'same_utr'
+          ? { text: t('support.flag_same_utr'), proofId: f.proofId }
+          : { text: t(`support.flag_${f.kind}`, { field: t(`support.field_${f.field}`), id: f.proofId }), proofId: f.proofId },
     ),
   };
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Clock } from '../clock.ts';
-import type { Executor } from '../data/db.ts';
+import { type Executor, isUniqueViolation } from '../data/db.ts';
 import { findBorrowerByPhone, insertBorrower } from '../data/repositories/borrowers.ts';
 import { findStaffByEmail, insertStaff, type StaffRole } from '../data/repositories/staff.ts';
 import { parseMoney } from '../domain/money.ts';
@@ -31,14 +31,12 @@ export async function createBorrower(
   if (quota === null || !Number.isSafeInteger(quota) || quota <= 0) {
     throw new AccountError('quota: a positive amount like 5000 or 5000.00');
   }
-  if (await findBorrowerByPhone(db, phone)) throw new AccountError(`a borrower with phone ${phone} already exists`);
+  const exists = () => new AccountError(`a borrower with phone ${phone} already exists`);
+  if (await findBorrowerByPhone(db, phone)) throw exists();
+  const password_hash = await hashPassword(input.password);
   const now = clock.now().getTime();
-  return insertBorrower(db, {
-    phone,
-    password_hash: await hashPassword(input.password),
-    quota,
-    created_at: now,
-    updated_at: now,
+  return insertBorrower(db, { phone, password_hash, quota, created_at: now, updated_at: now }).catch((err: unknown) => {
+    throw isUniqueViolation(err) ? exists() : err;
   });
 }
 
@@ -51,11 +49,11 @@ export async function createStaff(
   const email = check(z.email('email: not a valid e-mail address').max(254), input.email.trim().toLowerCase());
   check(password.min(10, 'password: staff passwords need at least 10 characters'), input.password);
   const role = check(z.enum(['support', 'admin'], 'role: support or admin'), input.role) as StaffRole;
-  if (await findStaffByEmail(db, email)) throw new AccountError(`a staff account for ${email} already exists`);
-  return insertStaff(db, {
-    email,
-    password_hash: await hashPassword(input.password),
-    role,
-    created_at: clock.now().getTime(),
+  const exists = () => new AccountError(`a staff account for ${email} already exists`);
+  if (await findStaffByEmail(db, email)) throw exists();
+  const password_hash = await hashPassword(input.password);
+  // Two commands at once both pass the check above; the unique index decides, and the loser says so plainly.
+  return insertStaff(db, { email, password_hash, role, created_at: clock.now().getTime() }).catch((err: unknown) => {
+    throw isUniqueViolation(err) ? exists() : err;
   });
 }

@@ -27,6 +27,21 @@ async function timesSince(db: Db, column: 'address' | 'borrower_id', value: stri
   return rows.map((r: { created_at: number }) => Number(r.created_at));
 }
 
+/** Refuses (429) an address or borrower that sent FEEDBACK_PER_HOUR messages in the last hour; checked before an upload's body is read too. */
+export async function assertFeedbackAllowed(
+  db: Db,
+  clock: Clock,
+  config: Pick<Config, 'feedbackPerHour'>,
+  input: { borrowerId?: number; address: string },
+): Promise<void> {
+  const now = clock.now().getTime();
+  const limit = config.feedbackPerHour;
+  const waits = [lockedForSeconds(await timesSince(db, 'address', input.address, now - HOUR), limit, HOUR, now)];
+  if (input.borrowerId) waits.push(lockedForSeconds(await timesSince(db, 'borrower_id', input.borrowerId, now - HOUR), limit, HOUR, now));
+  const wait = Math.max(...waits);
+  if (wait > 0) throw tooManyAttempts(wait);
+}
+
 /**
  * Feedback/ajaxCreate: a message from a borrower or a visitor, with a phone
  * or e-mail to answer to and, from a borrower, their own uploads attached.
@@ -39,11 +54,7 @@ export async function createFeedback(
   input: { borrowerId?: number; address: string; comments: string; contact: string; attachments: string[] },
 ): Promise<FeedbackRow> {
   const now = clock.now().getTime();
-  const limit = config.feedbackPerHour;
-  const waits = [lockedForSeconds(await timesSince(db, 'address', input.address, now - HOUR), limit, HOUR, now)];
-  if (input.borrowerId) waits.push(lockedForSeconds(await timesSince(db, 'borrower_id', input.borrowerId, now - HOUR), limit, HOUR, now));
-  const wait = Math.max(...waits);
-  if (wait > 0) throw tooManyAttempts(wait);
+  await assertFeedbackAllowed(db, clock, config, input);
   if (input.attachments.length && !input.borrowerId) throw invalidInput({ attachments: 'errors.attachments_need_account' });
   for (const path of input.attachments) {
     if (!(await ownUpload(db, input.borrowerId!, path))) throw invalidInput({ attachments: 'errors.image_not_yours' });

@@ -30,6 +30,8 @@ export interface ProofRow {
 /** What staff should look at twice on a proof. */
 export type ProofFlag =
   | { kind: 'odd_utr' }
+  /** Another borrower's live proof gives the same UTR: at most one of them paid with it. */
+  | { kind: 'same_utr'; proofId: number }
   | { kind: 'same_image'; field: 'utr_image' | 'repay_image'; proofId: number }
   | { kind: 'similar_image'; field: 'utr_image' | 'repay_image'; proofId: number; bits: number };
 
@@ -87,11 +89,25 @@ async function imageFlags(db: Db, images: Array<{ field: 'utr_image' | 'repay_im
   return flags;
 }
 
+const utrSentBefore = () => new AppError(409, 'utr_sent_before', 'errors.utr_sent_before');
+
+/**
+ * The same UTR in live proofs: the borrower's own is refused (they sent it
+ * already); other borrowers' are flagged to staff, never refused, so a UTR
+ * can be neither probed nor squatted by someone who saw it.
+ */
+async function utrFlags(db: Db, borrowerId: number, utr: string): Promise<ProofFlag[]> {
+  const live = await db<ProofRow>('proofs').where({ utr }).whereNot({ status: 'rejected' }).orderBy('id').select('id', 'borrower_id');
+  if (live.some((p) => p.borrower_id === borrowerId)) throw utrSentBefore();
+  return live.slice(0, MAX_MATCHES).map((p) => ({ kind: 'same_utr' as const, proofId: p.id }));
+}
+
 /**
  * Repay/repayProof: a borrower's proof of a payment they made outside the
  * gateway. At least one of a UTR and two screenshots; the screenshots must be
- * the borrower's own uploads; a UTR must look like one and backs one live
- * proof in the whole system; a repaid or returned bill takes no proofs.
+ * the borrower's own uploads; a UTR must look like one, and backs one live
+ * proof per borrower (another borrower's is flagged, see utrFlags); a repaid
+ * or returned bill takes no proofs.
  */
 export async function submitProof(
   db: Db,
@@ -114,10 +130,11 @@ export async function submitProof(
     if (!upload) throw invalidInput({ [field]: 'errors.image_not_yours' });
     images.push({ field, upload });
   }
-  if (utr && (await db('proofs').where({ utr }).whereNot({ status: 'rejected' }).first())) {
-    throw new AppError(409, 'utr_used', 'errors.utr_used');
-  }
-  const flags: ProofFlag[] = [...(utr && oddUtr(utr) ? [{ kind: 'odd_utr' as const }] : []), ...(await imageFlags(db, images))];
+  const flags: ProofFlag[] = [
+    ...(utr && oddUtr(utr) ? [{ kind: 'odd_utr' as const }] : []),
+    ...(utr ? await utrFlags(db, borrowerId, utr) : []),
+    ...(await imageFlags(db, images)),
+  ];
   try {
     const id = await insertReturningId(db, 'proofs', {
       borrower_id: borrowerId,
@@ -131,7 +148,8 @@ export async function submitProof(
     });
     return (await db<ProofRow>('proofs').where({ id }).first())!;
   } catch (err) {
-    if (isUniqueViolation(err)) throw new AppError(409, 'utr_used', 'errors.utr_used');
+    // The borrower's own live proof already gives this UTR (proofs_utr_per_borrower).
+    if (isUniqueViolation(err)) throw utrSentBefore();
     throw err;
   }
 }
@@ -166,9 +184,14 @@ export async function reviewProof(
         decision.approve
           ? { status: 'approved', decided_by: input.staffId, decided_at: now, settled_amount: decision.amount, settled_purpose: decision.purpose }
           : { status: 'rejected', decided_by: input.staffId, decided_at: now, reject_code: decision.code, reject_note: decision.note ?? null },
-      );
+      )
+      .catch((err: unknown) => {
+        // One transfer settles once: proofs_utr_approved_once refuses a second approval of a UTR.
+        throw isUniqueViolation(err) ? new AppError(409, 'utr_approved', 'errors.utr_approved') : err;
+      });
     if (changed !== 1) throw new AppError(409, 'proof_decided', 'errors.proof_decided');
     const proof = (await trx<ProofRow>('proofs').where({ id: input.proofId }).first())!;
+
     if (decision.approve) {
       // Priced at the moment the borrower sent the proof, not when staff got to it.
       await settlePayment(trx, clock, config, {

@@ -7,7 +7,10 @@ import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
 import { type Db, insertReturningId, isUniqueViolation } from '../data/db.ts';
 import { localParts } from '../domain/calendar.ts';
-import { AppError, payloadTooLarge, unsupportedMediaType } from '../errors.ts';
+import { AppError, payloadTooLarge, rateLimited, unsupportedMediaType } from '../errors.ts';
+import { countRateEvent } from '../data/repositories/rate-events.ts';
+import { lockedForSeconds } from './auth.ts';
+import { createWorkQueue, type WorkQueue } from './work-queue.ts';
 
 // One image at a time per core is plenty for a cheap server and bounds memory.
 sharp.concurrency(1);
@@ -44,6 +47,21 @@ export interface UploadRow {
 
 type UploadConfig = Pick<Config, 'uploadDir' | 'uploads' | 'timeZone'>;
 
+const queues = new Map<number, WorkQueue>();
+/** The process's image queue (libuv's thread pool is per process): UPLOAD_IMAGE_JOBS at once. */
+export function imageQueue(config: Pick<Config, 'uploads'>): WorkQueue {
+  const { imageJobs } = config.uploads;
+  let queue = queues.get(imageJobs);
+  if (!queue) queues.set(imageJobs, (queue = createWorkQueue('images', { concurrency: imageJobs, maxWaiting: 64 })));
+  return queue;
+}
+
+// No receipt or screenshot is this long or this thin; such images only cost decoding time
+// (1 x 30,000,000 px passes a pixel count yet takes seconds to resize).
+export const MAX_IMAGE_EDGE = 16_384;
+export const MAX_ASPECT_RATIO = 20;
+
+const badShape = () => new AppError(422, 'image_shape', 'errors.image_shape');
 const damaged = () => new AppError(422, 'image_damaged', 'errors.image_damaged');
 const tooManyPixels = () => new AppError(422, 'image_too_large', 'errors.image_too_large');
 
@@ -63,6 +81,8 @@ async function decode(file: Buffer, maxPixels: number): Promise<{ image: Sharp; 
   if (!meta.format || !ACCEPTED.has(meta.format)) throw unsupportedMediaType();
   if (!meta.width || !meta.height) throw damaged();
   if (meta.width * meta.height > maxPixels) throw tooManyPixels();
+  const long = Math.max(meta.width, meta.height);
+  if (long > MAX_IMAGE_EDGE || long / Math.min(meta.width, meta.height) > MAX_ASPECT_RATIO) throw badShape();
   if (meta.format === 'heif' && meta.compression === 'hevc') {
     // sharp's own libvips has no HEVC decoder; libheif (wasm) decodes phone HEIC photos.
     // Loaded on first use: the decoder is a sizeable WebAssembly module most processes never need.
@@ -80,6 +100,20 @@ async function decode(file: Buffer, maxPixels: number): Promise<{ image: Sharp; 
   return { image: sharp(file, { limitInputPixels: maxPixels, failOn: 'truncated' }), hasAlpha: Boolean(meta.hasAlpha), uprightWidth };
 }
 
+const HOUR = 3_600_000;
+
+/**
+ * Counts one upload request for a borrower, before its body is read, or
+ * refuses it (429) past UPLOADS_PER_HOUR in the last hour: each image costs
+ * decoding time that every other borrower would otherwise wait for.
+ */
+export async function countUpload(db: Db, clock: Clock, config: Pick<Config, 'uploads'>, borrowerId: number): Promise<void> {
+  const now = clock.now().getTime();
+  const max = config.uploads.perHour;
+  const counted = await countRateEvent(db, { kind: 'upload', subject: String(borrowerId), at: now, since: now - HOUR, max });
+  if (counted) throw rateLimited(lockedForSeconds(counted, max, HOUR, now), 'errors.too_many_uploads');
+}
+
 /** Writes bytes under the upload directory atomically: a crash never leaves half a file. */
 async function writeAtomically(root: string, relative: string, bytes: Buffer): Promise<void> {
   const target = path.join(root, relative);
@@ -87,6 +121,26 @@ async function writeAtomically(root: string, relative: string, bytes: Buffer): P
   const tmp = `${target}.${crypto.randomBytes(6).toString('hex')}.tmp`;
   await fs.promises.writeFile(tmp, bytes);
   await fs.promises.rename(tmp, target);
+}
+
+/** Decodes, turns upright, re-encodes and thumbnails one image: the heavy part, run on the image queue. */
+async function convert(file: Buffer, maxPixels: number) {
+  const source = await decode(file, maxPixels);
+  let display: { data: Buffer; info: OutputInfo };
+  let thumb: Buffer;
+  try {
+    const upright = source.image.rotate();
+    // Transparent PNG/WebP screenshots get a white page behind them; opaque photos skip the work.
+    display = await (source.hasAlpha ? upright.flatten({ background: '#ffffff' }) : upright)
+      .resize({ width: displayWidth(source.uprightWidth), height: DISPLAY_HEIGHT, fit: 'inside', withoutEnlargement: true })
+      .jpeg({ quality: 82 })
+      .toBuffer({ resolveWithObject: true });
+    thumb = await sharp(display.data).resize({ width: THUMB_EDGE, height: THUMB_EDGE, fit: 'inside' }).jpeg({ quality: 70 }).toBuffer();
+  } catch {
+    throw damaged();
+  }
+  // The perceptual hash only needs 32x32 pixels: the thumbnail is plenty and cheap to decode.
+  return { display, thumb, perceptual: await phash(thumb) };
 }
 
 /**
@@ -104,22 +158,7 @@ export async function storeUpload(
 ): Promise<UploadRow> {
   if (input.file.length > config.uploads.maxBytes) throw payloadTooLarge();
   if (input.file.length === 0) throw damaged();
-  const source = await decode(input.file, config.uploads.maxPixels);
-  let display: { data: Buffer; info: OutputInfo };
-  let thumb: Buffer;
-  try {
-    const upright = source.image.rotate();
-    // Transparent PNG/WebP screenshots get a white page behind them; opaque photos skip the work.
-    display = await (source.hasAlpha ? upright.flatten({ background: '#ffffff' }) : upright)
-      .resize({ width: displayWidth(source.uprightWidth), height: DISPLAY_HEIGHT, fit: 'inside', withoutEnlargement: true })
-      .jpeg({ quality: 82 })
-      .toBuffer({ resolveWithObject: true });
-    thumb = await sharp(display.data).resize({ width: THUMB_EDGE, height: THUMB_EDGE, fit: 'inside' }).jpeg({ quality: 70 }).toBuffer();
-  } catch {
-    throw damaged();
-  }
-  // The perceptual hash only needs 32x32 pixels: the thumbnail is plenty and cheap to decode.
-  const perceptual = await phash(thumb);
+  const { display, thumb, perceptual } = await imageQueue(config).run(() => convert(input.file, config.uploads.maxPixels));
   const now = clock.now().getTime();
   const p = localParts(now, config.timeZone);
   const day = `${p.y}${String(p.m).padStart(2, '0')}${String(p.d).padStart(2, '0')}`;
@@ -158,4 +197,25 @@ export function ownUpload(db: Db, borrowerId: number, relative: string): Promise
 export function uploadFile(config: Pick<Config, 'uploadDir'>, relative: string): string | null {
   if (!/^\d{8}\/[0-9a-f]{32}(\.thumb)?\.jpg$/.test(relative)) return null;
   return path.join(config.uploadDir, relative);
+}
+
+/**
+ * Removes `*.tmp` files under the upload directory: what writeAtomically
+ * leaves when the process dies between writing and renaming. Run at start,
+ * before any request can be writing one. Answers how many went.
+ */
+export async function removeLeftoverTempFiles(config: Pick<Config, 'uploadDir'>): Promise<number> {
+  let removed = 0;
+  let entries: fs.Dirent[];
+  try {
+    entries = await fs.promises.readdir(config.uploadDir, { withFileTypes: true, recursive: true });
+  } catch {
+    return 0; // no upload directory yet
+  }
+  for (const entry of entries) {
+    if (!entry.isFile() || !entry.name.endsWith('.tmp')) continue;
+    await fs.promises.rm(path.join(entry.parentPath, entry.name), { force: true });
+    removed++;
+  }
+  return removed;
 }

@@ -86,12 +86,22 @@ test.serial('rejection shows the reason to the borrower, who may send a new proo
   t.is(again.json().status, 1, 'the same UTR may come back after a rejection');
 });
 
-test.serial('a UTR already used by another borrower, a foreign image and a repaid bill are refused', async (t) => {
+test.serial("another borrower's UTR goes to staff flagged (no probing, no squatting); a foreign image and a repaid bill are refused", async (t) => {
   const first = await borrowerWithProof(t);
-  const { app, loan } = await signedInApp(server).then(async (s) => ({ ...s, loan: await borrow(t, s.app, '2000', '7') }));
+  const { app, loan, borrower } = await signedInApp(server).then(async (s) => ({ ...s, loan: await borrow(t, s.app, '2000', '7') }));
   const reused = await app.postApp('/Repay/repayProof', { oid: loan.oid, utr: first.utr });
-  t.is(reused.status, 200);
-  t.deepEqual(reused.json(), { info: 'This UTR was already used for another payment proof.', status: 0, url: '' });
+  t.deepEqual(reused.json(), examples['Repay/repayProof'], 'answered like any proof: nothing learnt about the UTR');
+  const firstId = await proofIdOf(first.borrower.id);
+  const reusedId = await proofIdOf(borrower.id);
+  t.deepEqual(JSON.parse((await server.db('proofs').where({ id: reusedId }).first()).flags), [{ kind: 'same_utr', proofId: firstId }]);
+  const { c: staffPage } = await staffClient();
+  t.regex((await staffPage.get(`/support/proofs/${reusedId}`)).text, new RegExp(`same UTR in proof <a href="/support/proofs/${firstId}">#${firstId}</a>`));
+  // The owner is not blocked: their own next proof with another UTR goes in, and their first stays live.
+  t.is((await server.db('proofs').where({ id: firstId }).first()).status, 'pending');
+  // The same borrower sending their own UTR again is refused clearly.
+  const again = await first.app.postApp('/Repay/repayProof', { oid: first.loan.oid, utr: first.utr });
+  t.is(again.status, 200);
+  t.deepEqual(again.json(), { info: 'You already sent a proof with this UTR. Wait for its review, or send a different UTR.', status: 0, url: '' });
   const foreign = await app.postApp('/Repay/repayProof', { oid: loan.oid, utr_image: first.image });
   t.is(foreign.json().status, 0);
   t.is(foreign.json().info, 'That image was not uploaded from your account.');
@@ -102,6 +112,10 @@ test.serial('a UTR already used by another borrower, a foreign image and a repai
   const { c, token } = await staffClient();
   const id = await proofIdOf(first.borrower.id);
   await c.postForm(`/support/proofs/${id}`, { _csrf: token, decision: 'approve', amount: '3216.00', purpose: 'repay' });
+  // One transfer settles once: the flagged copy of the same UTR cannot be approved as well.
+  await c.postForm(`/support/proofs/${reusedId}`, { _csrf: token, decision: 'approve', amount: '100.00', purpose: 'repay' });
+  t.is((await server.db('proofs').where({ id: reusedId }).first()).status, 'pending');
+  t.is(await server.db('settlements').where({ reference: `proof:${reusedId}` }).first(), undefined);
   const repaid = await first.app.postApp('/Repay/repayProof', { oid: first.loan.oid, utr: nextUtr() });
   t.is(repaid.status, 200);
   t.is(repaid.json().status, 0);

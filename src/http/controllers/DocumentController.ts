@@ -5,6 +5,7 @@ import { renderPdf } from '../../presenters/pdf.ts';
 import { presentCertificate, presentReceipt } from '../../presenters/protection.ts';
 import { certificateFacts, receiptFacts, type Viewer } from '../../services/documents.ts';
 import { unauthenticated } from '../../errors.ts';
+import { audit } from '../../services/audit.ts';
 import { respond } from '../respond.ts';
 import { input, oidField, validate } from '../validate.ts';
 
@@ -26,17 +27,31 @@ async function sendPdf(ctx: Context, doc: Parameters<typeof renderPdf>[0]): Prom
   ctx.set('Cache-Control', 'private, no-store');
 }
 
+/**
+ * Staff read any borrower's documents, so each read is audited like a
+ * borrower lookup: which document, whose, and as page, JSON or PDF.
+ */
+async function auditStaffView(ctx: Context, viewed: Viewer, action: string, subject: string, borrowerId: number): Promise<void> {
+  if (!('staff' in viewed)) return;
+  const format = ctx.path.toLowerCase().endsWith('/pdf') ? 'pdf' : 'page';
+  await audit(ctx.deps.db, ctx.deps.clock, { staffId: ctx.state.staff!.id, action, subject, address: ctx.ip, detail: { borrower_id: borrowerId, format } });
+}
+
 async function receipt(ctx: Context) {
   const { config, db, clock } = ctx.deps;
   const { id } = validate(idSchema, input(ctx));
-  const facts = await receiptFacts(db, clock, config, viewer(ctx), id);
+  const who = viewer(ctx);
+  const facts = await receiptFacts(db, clock, config, who, id);
+  await auditStaffView(ctx, who, 'view_receipt', `settlement:${id}`, facts.settlement.borrower_id);
   return presentReceipt(config, ctx.state.t, formatters(ctx.state.lang, config), facts);
 }
 
 async function certificate(ctx: Context) {
   const { config, db } = ctx.deps;
   const { oid } = validate(oidSchema, input(ctx));
-  const facts = await certificateFacts(db, viewer(ctx), oid);
+  const who = viewer(ctx);
+  const facts = await certificateFacts(db, who, oid);
+  await auditStaffView(ctx, who, 'view_certificate', `loan:${facts.loan.id}`, facts.loan.borrower_id);
   return presentCertificate(config, ctx.state.t, formatters(ctx.state.lang, config), facts);
 }
 

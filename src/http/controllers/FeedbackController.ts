@@ -2,7 +2,7 @@ import type { Context } from 'koa';
 import { z } from 'zod';
 import { normalizePhone } from '../../domain/phone.ts';
 import { invalidInput } from '../../errors.ts';
-import { createFeedback } from '../../services/feedback.ts';
+import { assertFeedbackAllowed, createFeedback } from '../../services/feedback.ts';
 import { storeUpload } from '../../services/uploads.ts';
 import { renderPage, respond } from '../respond.ts';
 import { uploadReference } from '../urls.ts';
@@ -33,6 +33,12 @@ const feedbackSchema = z.object({
     )
     .refine((list) => list.length <= 5, 'errors.too_many_files'),
 });
+
+/** Feedback's per-hour limit, checked before a multipart body is read (and again when it is stored). */
+export async function feedbackLimit(ctx: Context): Promise<void> {
+  const { db, clock, config } = ctx.deps;
+  await assertFeedbackAllowed(db, clock, config, { borrowerId: ctx.state.borrower?.id, address: ctx.ip });
+}
 
 /** GET /Feedback/index: the feedback form, for borrowers and for visitors who cannot sign in. */
 export function index(ctx: Context): void {

@@ -7,6 +7,7 @@ import { confirmModel } from './LoanController.ts';
 import { startBorrowerSession } from '../middleware/session.ts';
 import { renderPage, respond } from '../respond.ts';
 import { input, validate } from '../validate.ts';
+import { badRequest } from '../../errors.ts';
 
 const HOME = '/Repay/index.shtml';
 
@@ -30,6 +31,8 @@ export function loginPage(ctx: Context): void {
 
 /** POST /Index/ajaxSignIn: phone and password; a new session id on success. */
 export async function signIn(ctx: Context): Promise<void> {
+  // A password in the URL ends up in proxies' logs and browser history: refused, never checked.
+  if (Object.keys(ctx.query).some((k) => k.toLowerCase() === 'password')) throw badRequest('errors.credentials_in_url');
   const raw = input(ctx);
   ctx.state.form = { view: 'index/login.njk', page: '/Index/login', values: { username: raw.username } };
   const fields = validate(signInSchema, raw);

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import type { Context, Next } from 'koa';
 import { AppError, notFound } from '../../errors.ts';
-import { storeUpload, uploadFile } from '../../services/uploads.ts';
+import { countUpload, storeUpload, uploadFile } from '../../services/uploads.ts';
 import { respond } from '../respond.ts';
 import { parseMultipart } from '../middleware/upload.ts';
 
@@ -11,11 +11,20 @@ export async function infoEnvelope(ctx: Context, next: Next): Promise<void> {
   await next();
 }
 
-/** Multipart on an upload route: at most `maxFiles` files, the configured size each. */
-export function uploadParser(maxFiles: number) {
+/** A borrower's uploads per hour (UPLOADS_PER_HOUR), counted before the body is read. */
+export async function borrowerUploadLimit(ctx: Context): Promise<void> {
+  const { db, clock, config } = ctx.deps;
+  await countUpload(db, clock, config, ctx.state.borrower!.id);
+}
+
+/**
+ * Multipart on an upload route: at most `maxFiles` files, the configured size
+ * each; `limit` is the route's rate limit, checked before the body is read.
+ */
+export function uploadParser(maxFiles: number, limit?: (ctx: Context) => Promise<void>) {
   return async function uploads(ctx: Context, next: Next): Promise<void> {
     const { uploads } = ctx.deps.config;
-    return parseMultipart({ maxBytes: uploads.maxBytes, maxFiles })(ctx, next);
+    return parseMultipart({ maxBytes: uploads.maxBytes, maxFiles, limit })(ctx, next);
   };
 }
 

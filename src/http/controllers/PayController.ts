@@ -11,7 +11,7 @@ import { intentByToken, intentClosed, intentToken, referenceFor } from '../../se
 import { handleNotification } from '../../services/payments/notifications.ts';
 import { SandboxGateway, SIGNATURE_HEADER } from '../../services/payments/sandbox.ts';
 import { respond, wantsJson } from '../respond.ts';
-import { publicBase } from '../urls.ts';
+import { ownBase, publicBase } from '../urls.ts';
 import { input, validate } from '../validate.ts';
 
 const paytypeSchema = z.object({
@@ -135,7 +135,8 @@ export async function sandboxPay(ctx: Context): Promise<void> {
   const { gateway, ref } = await sandboxReference(ctx);
   const asked = parseMoney(String(input(ctx).amount ?? ''));
   const { body, signature } = gateway.notification(ref.reference, asked ?? ref.amount);
-  const res = await fetch(`${publicBase(ctx)}/Pay/notify`, {
+  // Built from configuration or the bound socket, never from the request's headers (no SSRF).
+  const res = await fetch(`${ownBase(ctx)}/Pay/notify`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', [SIGNATURE_HEADER]: signature },
     body,

@@ -42,6 +42,25 @@ export function assertCsrf(ctx: Context): void {
   assertFormToken(ctx);
 }
 
+/**
+ * The part of assertCsrf that needs no body, for multipart uploads before a
+ * byte of them is read: the origin check is complete here, and so is a token
+ * sent as a header; a page form's token travels in the body, so here it must
+ * at least come from a session that holds a token. assertCsrf runs again once
+ * the body is parsed.
+ */
+export function assertCsrfBeforeBody(ctx: Context): void {
+  assertSameOrigin(ctx);
+  const console = /^\/support(\/|$)/i.test(ctx.path);
+  if (!console && wantsJson(ctx)) return;
+  if (ctx.get('X-CSRF-Token')) {
+    assertFormToken(ctx);
+    return;
+  }
+  const expected = console && ctx.state.staff ? ctx.state.staffCsrf : ctx.session?.csrf;
+  if (!expected) throw csrfRejected();
+}
+
 // Payment URLs carry their own unguessable token (a WebView may have no session),
 // and provider notifications carry a signature: neither uses the session token.
 const TOKEN_AUTHENTICATED = /^\/pay\//i;

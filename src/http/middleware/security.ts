@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import helmet from 'helmet';
 import type { Middleware } from 'koa';
+import { fromAcceptLanguage } from '../../i18n.ts';
 
 /**
  * The headers helmet sets with these options, worked out once: none of them
@@ -54,5 +55,23 @@ export function securityHeaders(secure: boolean, styleHashes: readonly string[] 
     const res = ctx.res;
     for (const [name, value] of list) res.setHeader(name, value);
     return next();
+  };
+}
+
+/**
+ * With COOKIE_SECURE, a request that did not come over HTTPS (per the trusted
+ * proxy's X-Forwarded-Proto) gets a clear 400 before the session is touched:
+ * a Secure cookie cannot be sent over plain HTTP, and nothing here should be.
+ */
+export function httpsOnly(required: boolean): Middleware {
+  return async (ctx, next) => {
+    if (!required || ctx.secure) return next();
+    const lang = fromAcceptLanguage(ctx.get('Accept-Language')) ?? ctx.deps.config.defaultLanguage;
+    const message = ctx.deps.i18n.t(lang)('errors.https_required');
+    ctx.status = 400;
+    ctx.set('Cache-Control', 'no-store');
+    ctx.set('Content-Language', lang);
+    const json = ctx.get('X-Requested-With').toLowerCase() === 'xmlhttprequest' || ctx.accepts('html', 'json') === 'json';
+    ctx.body = json ? { status: 400, message, data: '' } : message;
   };
 }

@@ -2,7 +2,8 @@ import crypto from 'node:crypto';
 import busboy from 'busboy';
 import type { Context, Next } from 'koa';
 import { AppError, payloadTooLarge, unsupportedMediaType } from '../../errors.ts';
-import { assertCsrf } from './csrf.ts';
+import { queueBusy } from '../../services/work-queue.ts';
+import { assertCsrf, assertCsrfBeforeBody } from './csrf.ts';
 
 export interface UploadedFile {
   field: string;
@@ -25,25 +26,80 @@ declare module 'koa' {
 }
 
 const tooManyFiles = () => new AppError(413, 'too_many_files', 'errors.too_many_files');
+const badMultipart = () => new AppError(400, 'bad_multipart', 'errors.bad_request');
+const lengthRequired = () => new AppError(411, 'length_required', 'errors.length_required');
+
+// Room for the text fields and part headers around the files.
+const MULTIPART_OVERHEAD = 256 * 1024;
+
+/** Bytes that uploads in flight hold, per app (one app per process outside the tests). */
+const inFlight = new WeakMap<object, { bytes: number }>();
+
+/** Reserves `bytes` of the app's upload memory, or refuses with 503; answers the release. */
+function reserveMemory(ctx: Context, bytes: number): () => void {
+  let budget = inFlight.get(ctx.app);
+  if (!budget) inFlight.set(ctx.app, (budget = { bytes: 0 }));
+  if (budget.bytes + bytes > ctx.deps.config.uploads.memoryBytes) throw queueBusy();
+  budget.bytes += bytes;
+  let released = false;
+  return () => {
+    if (!released) budget.bytes -= bytes;
+    released = true;
+  };
+}
+
+/**
+ * Everything that can refuse an upload without its body, checked before a
+ * byte of it is read: multipart at all, the CSRF origin and session
+ * (assertCsrfBeforeBody), a declared length within the limits, the route's
+ * rate limit, and room in the process's upload memory. A refusal here closes
+ * the connection, so the rest of the body is never read.
+ */
+async function beforeBody(ctx: Context, options: MultipartOptions): Promise<() => void> {
+  ctx.set('Connection', 'close');
+  if (!ctx.is('multipart/form-data')) throw unsupportedMediaType();
+  assertCsrfBeforeBody(ctx);
+  const declared = ctx.get('Content-Length');
+  if (!/^\d+$/.test(declared)) throw lengthRequired();
+  const length = Number(declared);
+  if (length > options.maxFiles * options.maxBytes + MULTIPART_OVERHEAD) throw payloadTooLarge();
+  await options.limit?.(ctx);
+  const release = reserveMemory(ctx, length);
+  ctx.remove('Connection');
+  return release;
+}
+
+export interface MultipartOptions {
+  maxBytes: number;
+  maxFiles: number;
+  /** The route's rate limit, checked before the body is read (throws 429). */
+  limit?: (ctx: Context) => Promise<void>;
+}
 
 /**
  * Parses multipart/form-data on upload routes only, with busboy. Any part
  * with a filename is a file, whatever its headers (the spec's own request
  * sends one without a Content-Type). Files are kept in memory, bounded by
- * explicit limits on count, size and fields (3 x 10 MB at most), so nothing
- * is ever left on disk and a slow server does no extra file round trips.
+ * explicit limits on count, size and fields (3 x 10 MB at most), and by the
+ * process's upload memory (UPLOAD_MEMORY_MB) across requests, so nothing is
+ * ever left on disk and a slow server does no extra file round trips.
  */
-export function parseMultipart(options: { maxBytes: number; maxFiles: number }) {
+export function parseMultipart(options: MultipartOptions) {
   return async function multipart(ctx: Context, next: Next): Promise<void> {
-    if (!ctx.is('multipart/form-data')) throw unsupportedMediaType();
-    const files: UploadedFile[] = [];
-    ctx.state.multipart = { fields: await read(ctx, options, files), files };
-    assertCsrf(ctx);
-    await next();
+    const release = await beforeBody(ctx, options);
+    try {
+      const files: UploadedFile[] = [];
+      ctx.state.multipart = { fields: await read(ctx, options, files), files };
+      assertCsrf(ctx);
+      await next();
+    } finally {
+      // The files are let go with the request; so is their share of the budget.
+      release();
+    }
   };
 }
 
-function read(ctx: Context, options: { maxBytes: number; maxFiles: number }, files: UploadedFile[]) {
+function read(ctx: Context, options: MultipartOptions, files: UploadedFile[]) {
   return new Promise<Record<string, string>>((resolve, reject) => {
     let parser: busboy.Busboy;
     try {
@@ -89,7 +145,8 @@ function read(ctx: Context, options: { maxBytes: number; maxFiles: number }, fil
         chunks.push(chunk);
       });
       stream.on('limit', () => fail(payloadTooLarge()));
-      stream.on('error', (err: Error) => fail(err));
+      // A truncated body ("Unexpected end of form") is the client's fault: 400, never 500.
+      stream.on('error', () => fail(badMultipart()));
       stream.on('end', () => {
         open--;
         if (!failure) files.push({ field, data: Buffer.concat(chunks, bytes), bytes, sha256: hash.digest('hex') });
@@ -99,7 +156,7 @@ function read(ctx: Context, options: { maxBytes: number; maxFiles: number }, fil
     parser.on('filesLimit', () => fail(tooManyFiles()));
     parser.on('partsLimit', () => fail(tooManyFiles()));
     parser.on('fieldsLimit', () => fail(payloadTooLarge()));
-    parser.on('error', () => fail(new AppError(400, 'bad_multipart', 'errors.bad_request')));
+    parser.on('error', () => fail(badMultipart()));
     parser.on('close', () => {
       parsed = true;
       finish();
