@@ -13,8 +13,10 @@ test.after.always(() => server?.close());
 
 const from = (address: string) => ({ 'X-Forwarded-For': address });
 
-function signIn(c: Client, phone: string, password: string, address: string) {
-  return c.postApp('/Index/ajaxSignIn', { username: phone, password }, from(address));
+/** Signs in as the app does; `status` is the envelope's (JSON answers are HTTP 200). */
+async function signIn(c: Client, phone: string, password: string, address: string) {
+  const res = await c.postApp('/Index/ajaxSignIn', { username: phone, password }, from(address));
+  return { ...res, status: res.json().status as number };
 }
 
 function tally(statuses: number[]) {
@@ -63,7 +65,7 @@ test('a forged X-Forwarded-For changes nothing: only the proxy-added entry is be
   const b = await makeBorrower(server.db);
   // The client sends its own X-Forwarded-For; the proxy appends the real address.
   const forged = await c.postApp('/Index/ajaxSignIn', { username: b.phone, password: b.password }, from('10.0.0.51, 198.51.100.4'));
-  t.is(forged.status, 429);
+  t.is(forged.json().status, 429);
   const logged = server.logs.filter((l) => l.route === '/Index/ajaxSignIn').map((l) => l.ip);
   t.true(logged.includes('198.51.100.4'));
   t.false(logged.includes('10.0.0.51'), 'the log names the real address');

@@ -62,7 +62,10 @@ async function beforeBody(ctx: Context, options: MultipartOptions): Promise<() =
   const declared = ctx.get('Content-Length');
   if (!/^\d+$/.test(declared)) throw lengthRequired();
   const length = Number(declared);
-  if (length > options.maxFiles * options.maxBytes + MULTIPART_OVERHEAD) throw payloadTooLarge();
+  // A visitor's form may carry fields but no files (only borrowers upload), so a
+  // visitor's body can never be larger than its fields: refused from the header.
+  const files = ctx.state.borrower ? options.maxFiles : 0;
+  if (length > files * options.maxBytes + MULTIPART_OVERHEAD) throw payloadTooLarge();
   await options.limit?.(ctx);
   const release = reserveMemory(ctx, length);
   ctx.remove('Connection');
