@@ -9,6 +9,7 @@ import { dayOf, localParts } from '../domain/calendar.ts';
 import { amountProblem, quote, type Quote } from '../domain/fees.ts';
 import { OPEN_STATES, transition } from '../domain/loan-status.ts';
 import { AppError, invalidInput } from '../errors.ts';
+import { assertMayBorrow } from './identity.ts';
 
 type LoanConfig = Pick<Config, 'product' | 'timeZone' | 'review'>;
 type ConfirmConfig = LoanConfig & Pick<Config, 'protection'>;
@@ -62,7 +63,7 @@ async function assertMayApply(db: Executor, borrowerId: number, now: number, tim
 export async function applyForLoan(
   db: Db,
   clock: Clock,
-  config: LoanConfig,
+  config: LoanConfig & Pick<Config, 'market' | 'kyc'>,
   borrower: BorrowerRow,
   request: { principal?: number; term?: number },
 ): Promise<LoanRow> {
@@ -71,6 +72,8 @@ export async function applyForLoan(
   try {
     return await db.transaction(async (trx) => {
       await assertMayApply(trx, borrower.id, now.getTime(), config.timeZone);
+      // The lending gate: a verified identity and a verified default account (KYC_REQUIRED).
+      await assertMayBorrow(trx, config, borrower.id);
       const id = await insertLoan(trx, {
         oid: newOid(now, config.timeZone),
         borrower_id: borrower.id,
