@@ -3,7 +3,7 @@ import { type AccountInput, type DocumentInput, type IdentityChecks, ProviderUna
 
 /** The name and CURP the sandbox "reads" from a red picture: somebody else's. */
 export const SANDBOX_OTHER_NAME = 'SANDBOX OTRA PERSONA';
-export const SANDBOX_OTHER_CURP = 'HEGG560427MVZRRL04';
+export const SANDBOX_OTHER_CURP = 'MAHJ280603MSPRRV09';
 
 type Look = 'dark' | 'red' | 'normal';
 
