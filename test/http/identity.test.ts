@@ -268,3 +268,17 @@ test('pages: progress, each step and the bank page render in Spanish; a bad form
   t.regex(res.text, /aria-invalid="true" aria-describedby="e-id_number"/);
   t.is((await new Client(server.url).get('/Identity/index', { Accept: 'text/html' })).status, 302, 'visitors go to sign in');
 });
+
+test('a burst of borrowers adding the same account at once: exactly one gets it verified', async (t) => {
+  const clabe = clabeFor(880_003);
+  const apps = await Promise.all(Array.from({ length: 8 }, async (_, i) => {
+    const { app } = await unverifiedApp();
+    expectOutcome(t, await app.postApp('/Identity/personal', personWith(`Rafaga Persona ${'ABCDEFGH'[i]}`)), 200);
+    return app;
+  }));
+  const answers = await Promise.all(apps.map((app) => app.postApp('/Bank/add', { account: clabe })));
+  const statuses = answers.map((a) => a.json().status).sort();
+  t.deepEqual(statuses, [200, 409, 409, 409, 409, 409, 409, 409], answers.map((a) => a.text).join('\n'));
+  const verified = await server.db('bank_accounts').where({ status: 'verified' }).whereNotNull('verified_hash');
+  t.is(new Set(verified.map((v) => v.verified_hash)).size, verified.length, 'one verified owner per account number');
+});
