@@ -3,6 +3,7 @@ import type { Context } from 'koa';
 import { z } from 'zod';
 import { REJECT_REASONS } from '../../../domain/kyc.ts';
 import { label } from '../../../presenters/identity.ts';
+import { audit } from '../../../services/audit.ts';
 import { identityForStaff, identityQueue, reviewIdentity } from '../../../services/identity.ts';
 import { renderPage } from '../../respond.ts';
 import { validate } from '../../validate.ts';
@@ -18,11 +19,13 @@ export async function queue(ctx: Context): Promise<void> {
   });
 }
 
-/** GET /support/identities/<id>: declared against read, the three images side by side, the face score. */
+/** GET /support/identities/<id>: declared against read, the three images side by side, the face score. Audited. */
 export async function show(ctx: Context): Promise<void> {
   const { db, config } = ctx.deps;
   const found = await identityForStaff(db, config, Number(ctx.params.id));
   const { row } = found;
+  // Staff see the whole ID number here: who looked is written down, like a borrower lookup.
+  await audit(db, ctx.deps.clock, { staffId: ctx.state.staff!.id, action: 'view_identity', subject: `identity:${row.id}`, address: ctx.ip });
   const img = (u?: { path: string; thumb_path: string }) => (u ? { full: `/Public/Upload/${u.path}`, thumb: `/Public/Upload/${u.thumb_path}` } : null);
   page(ctx, 'support/identity.njk', {
     identity: {
