@@ -2,7 +2,7 @@
 import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
 import { type Db, type Executor, isUniqueViolation } from '../data/db.ts';
-import { accountsByHash, accountsOf, type BankAccountRow, findOwnAccount, insertAccount, makeDefault } from '../data/repositories/bank-accounts.ts';
+import { accountsByHash, accountsOf, type BankAccountRow, findOwnAccount, insertAccount, makeDefault, updateAccountCheck } from '../data/repositories/bank-accounts.ts';
 import { findIdentity } from '../data/repositories/identities.ts';
 import { sameName } from '../domain/kyc.ts';
 import { marketProfile } from '../domain/markets/index.ts';
@@ -68,7 +68,7 @@ export async function addBankAccount(
       let id: number;
       if (own) {
         id = own.id;
-        await trx('bank_accounts').where({ id }).update(fields);
+        await updateAccountCheck(trx, id, fields);
       } else {
         id = await insertAccount(trx, {
           borrower_id: borrowerId,

@@ -7,7 +7,9 @@ import { accountsOf } from '../data/repositories/bank-accounts.ts';
 import {
   decideIdentity,
   findIdentity,
+  findIdentityById,
   findIdentityByIdHash,
+  identityUploads,
   type IdentityRow,
   identityWithPhone,
   pendingIdentities,
@@ -239,7 +241,7 @@ export function identityQueue(db: Db) {
 export async function identityForStaff(db: Db, config: KycConfig, id: number) {
   const row = await identityWithPhone(db, id);
   if (!row) throw notFound();
-  const uploads = await db<UploadRow>('uploads').whereIn('id', [row.id_front_upload_id, row.id_back_upload_id, row.selfie_upload_id].filter((v): v is number => v !== null));
+  const uploads = await identityUploads(db, row);
   const byId = new Map(uploads.map((u) => [u.id, u]));
   return {
     row,
@@ -268,7 +270,7 @@ export async function reviewIdentity(
   if (!decision.approve && !REJECT_REASONS[decision.reason]) throw invalidInput({ reason: 'errors.invalid_input' });
   const now = clock.now().getTime();
   await db.transaction(async (trx) => {
-    const row = await trx<IdentityRow>('identities').where({ id: input.identityId }).first();
+    const row = await findIdentityById(trx, input.identityId);
     if (!row) throw notFound();
     if (!(await decideIdentity(trx, row.id, decision.approve ? 'approved' : 'rejected', input.staffId, now))) {
       throw new AppError(409, 'already_decided', 'errors.already_decided');
@@ -297,7 +299,7 @@ export async function storedIdentity(db: Db, config: KycConfig, borrowerId: numb
     row,
     idNumber: row.id_number_sealed ? unseal(config, ID_PURPOSE, row.id_number_sealed) : null,
     taxId: row.tax_id_sealed ? unseal(config, TAX_PURPOSE, row.tax_id_sealed) : null,
-    uploads: await db<UploadRow>('uploads').whereIn('id', [row.id_front_upload_id, row.id_back_upload_id, row.selfie_upload_id].filter((v): v is number => v !== null)),
+    uploads: await identityUploads(db, row),
   };
 }
 

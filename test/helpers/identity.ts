@@ -17,7 +17,7 @@ export const darkPhoto = () => photo('#050505');
 const B = 'cuota-identity-boundary';
 
 /** The documents step as the app sends it: three files in one multipart body. */
-export function documentsRequest(images: { id_front?: Buffer; id_back?: Buffer; selfie?: Buffer }, fields: Record<string, string> = {}) {
+export function documentsRequest(images: Partial<Record<'id_front' | 'id_back' | 'selfie' | 'file', Buffer>>, fields: Record<string, string> = {}) {
   const parts: Array<[string, Buffer | string]> = Object.entries(fields).map(([k, v]) => [`Content-Disposition: form-data; name="${k}"`, v]);
   for (const [field, bytes] of Object.entries(images)) {
     if (bytes) parts.push([`Content-Disposition: form-data; name="${field}"; filename="${field}.jpg"\r\nContent-Type: image/jpeg`, bytes]);

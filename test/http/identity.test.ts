@@ -281,3 +281,22 @@ test('a burst of borrowers adding the same account at once: exactly one gets it 
   const verified = await server.db('bank_accounts').where({ status: 'verified' }).whereNotNull('verified_hash');
   t.is(new Set(verified.map((v) => v.verified_hash)).size, verified.length, 'one verified owner per account number');
 });
+
+test('the app may upload each picture with Info/ajaxUpload and send the paths (or full upload URLs)', async (t) => {
+  const { app } = await unverifiedApp();
+  expectOutcome(t, await app.postApp('/Identity/personal', personWith('Ruta Por App')), 200);
+  const upload = async (bytes: Buffer) => {
+    const { body, headers } = documentsRequest({ file: bytes });
+    const res = await app.request('POST', '/Info/ajaxUpload', { body, headers });
+    t.is(res.json().status, 1, res.text);
+    return res.json().info as string;
+  };
+  const front = await upload(await photo('#c0b090'));
+  const back = await upload(await photo('#a0a0a0'));
+  const selfie = await upload(await photo('#907060'));
+  const sent = await app.postApp('/Identity/documents', { id_front: front, id_back: `${server.url}/Public/Upload/${back}`, selfie });
+  expectOutcome(t, sent, 200);
+  t.deepEqual(sent.json().data, { flags: [], status: 'verified' });
+  const page = await app.get('/Identity/documents', { Accept: 'text/html' });
+  t.true(page.text.includes(`/Public/Upload/${front}`), 'the ID is shown back to its owner');
+});

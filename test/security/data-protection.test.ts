@@ -1,6 +1,9 @@
 import test from 'ava';
-import { loadConfig } from '../../src/config.ts';
+import { DEFAULT_DATA_KEY, loadConfig } from '../../src/config.ts';
 import { lookupHash, needsReseal, seal, unseal } from '../../src/services/data-protection.ts';
+import { resealStoredNumbers } from '../../src/services/reseal.ts';
+import { makeBorrower } from '../helpers/factories.ts';
+import { freshDatabase } from '../helpers/server.ts';
 
 const k1 = `k1:${Buffer.alloc(32, 1).toString('base64')}`;
 const k2 = `k2:${Buffer.alloc(32, 2).toString('base64')}`;
@@ -39,4 +42,21 @@ test('DATA_KEY is validated and required in production', (t) => {
   t.throws(() => loadConfig({ ...prod, DATA_KEY: k1 }), { message: /DATA_HASH_KEY must be set/ });
   t.is(loadConfig({ ...prod, DATA_KEY: k1, DATA_HASH_KEY: 'h'.repeat(32) }).env, 'production');
   t.true(loadConfig({ NODE_ENV: 'test' }).kyc.required, 'KYC_REQUIRED is on by default');
+});
+
+test('after a rotation, data:reseal seals every stored number with the new key; the old key can then go', async (t) => {
+  const { db, drop } = await freshDatabase();
+  t.teardown(drop);
+  const borrower = await makeBorrower(db);
+  const dev = loadConfig({ NODE_ENV: 'test' });
+  const rotated = loadConfig({ NODE_ENV: 'test', DATA_KEY: `${k2},${DEFAULT_DATA_KEY}` });
+  t.deepEqual(await resealStoredNumbers(db, rotated), { identities: 1, accounts: 1 });
+  t.deepEqual(await resealStoredNumbers(db, rotated), { identities: 0, accounts: 0 }, 'nothing left the second time');
+  const onlyNew = loadConfig({ NODE_ENV: 'test', DATA_KEY: k2 });
+  const identity = await db('identities').where({ borrower_id: borrower.id }).first();
+  t.regex(identity.id_number_sealed, /^k2:/);
+  t.is(unseal(onlyNew, 'national_id', identity.id_number_sealed), borrower.curp);
+  const account = await db('bank_accounts').where({ borrower_id: borrower.id }).first();
+  t.is(unseal(onlyNew, 'bank_account', account.number_sealed), borrower.clabe);
+  t.is(identity.id_number_hash, lookupHash(dev, 'national_id', borrower.curp), 'lookup hashes do not move');
 });

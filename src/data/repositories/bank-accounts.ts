@@ -35,6 +35,21 @@ export function insertAccount(db: Executor, row: Omit<BankAccountRow, 'id'>): Pr
   return insertReturningId(db, 'bank_accounts', row);
 }
 
+/** Records a new answer of the holder check on an existing account. */
+export async function updateAccountCheck(db: Executor, id: number, change: Pick<BankAccountRow, 'holder_name' | 'status' | 'reason' | 'verified_hash' | 'checked_at'>): Promise<void> {
+  await db('bank_accounts').where({ id }).update(change);
+}
+
+/** Every account's sealed number, for re-sealing after a key rotation. */
+export function sealedAccountNumbers(db: Executor): Promise<Array<Pick<BankAccountRow, 'id' | 'number_sealed'>>> {
+  return db('bank_accounts').select('id', 'number_sealed').orderBy('id');
+}
+
+/** Replaces one account's sealed number (same number, a newer key). */
+export async function replaceSealedAccount(db: Executor, id: number, numberSealed: string): Promise<void> {
+  await db('bank_accounts').where({ id }).update({ number_sealed: numberSealed });
+}
+
 /** Makes one verified account the borrower's default and every other one not. */
 export async function makeDefault(db: Executor, borrowerId: number, id: number): Promise<void> {
   await db('bank_accounts').where({ borrower_id: borrowerId }).whereNot({ id }).update({ is_default: false });

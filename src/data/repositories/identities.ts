@@ -34,6 +34,29 @@ export function findIdentity(db: Executor, borrowerId: number): Promise<Identity
   return db<IdentityRow>('identities').where({ borrower_id: borrowerId }).first();
 }
 
+/** One identity by its id. */
+export function findIdentityById(db: Executor, id: number): Promise<IdentityRow | undefined> {
+  return db<IdentityRow>('identities').where({ id }).first();
+}
+
+/** The uploads an identity points at (ID front, back, selfie), with their paths. */
+export function identityUploads(db: Executor, row: Pick<IdentityRow, 'borrower_id' | 'id_front_upload_id' | 'id_back_upload_id' | 'selfie_upload_id'>): Promise<Array<{ id: number; path: string; thumb_path: string }>> {
+  const ids = [row.id_front_upload_id, row.id_back_upload_id, row.selfie_upload_id].filter((v): v is number => v !== null);
+  return db('uploads').where({ borrower_id: row.borrower_id }).whereIn('id', ids).select('id', 'path', 'thumb_path');
+}
+
+export type SealedIdentityColumns = Pick<IdentityRow, 'id' | 'id_number_sealed' | 'tax_id_sealed' | 'read_id_sealed'>;
+
+/** Every identity's sealed columns, for re-sealing after a key rotation. */
+export function sealedIdentityColumns(db: Executor): Promise<SealedIdentityColumns[]> {
+  return db('identities').select('id', 'id_number_sealed', 'tax_id_sealed', 'read_id_sealed').orderBy('id');
+}
+
+/** Replaces sealed columns of one identity (same values, a newer key). */
+export async function replaceSealedIdentity(db: Executor, id: number, change: Partial<Omit<SealedIdentityColumns, 'id'>>): Promise<void> {
+  await db('identities').where({ id }).update(change);
+}
+
 /** The identity (another borrower's or not) holding a national ID, by its keyed hash. */
 export function findIdentityByIdHash(db: Executor, hash: string): Promise<IdentityRow | undefined> {
   return db<IdentityRow>('identities').where({ id_number_hash: hash }).first();

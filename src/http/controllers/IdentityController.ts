@@ -1,7 +1,7 @@
 // The borrower's verification: progress, the personal, address, work and document steps, and what is stored.
 import type { Context } from 'koa';
 import { z } from 'zod';
-import { findIdentity, type IdentityRow } from '../../data/repositories/identities.ts';
+import { findIdentity, type IdentityRow, identityUploads } from '../../data/repositories/identities.ts';
 import { isCalendarDate, maskTail } from '../../domain/kyc.ts';
 import { marketProfile } from '../../domain/markets/index.ts';
 import { AppError, notFound } from '../../errors.ts';
@@ -139,7 +139,7 @@ export async function work(ctx: Context): Promise<void> {
 /** The borrower's stored document images, each with its own private URL. */
 async function documentImages(ctx: Context, identity: IdentityRow | undefined) {
   const ids = { id_front: identity?.id_front_upload_id, id_back: identity?.id_back_upload_id, selfie: identity?.selfie_upload_id };
-  const rows = await ctx.deps.db<UploadRow>('uploads').where({ borrower_id: ctx.state.borrower!.id }).whereIn('id', Object.values(ids).filter((v): v is number => typeof v === 'number'));
+  const rows = identity ? await identityUploads(ctx.deps.db, identity) : [];
   return DOCUMENT_FIELDS.map((field) => {
     const row = rows.find((r) => r.id === ids[field]);
     return { field, url: row ? `/Public/Upload/${row.path}` : '', thumb: row ? `/Public/Upload/${row.thumb_path}` : '' };
