@@ -102,6 +102,11 @@ export async function startPortal(options: { core: number | null; borrowers: num
       SESSION_SECRET: crypto.randomBytes(32).toString('hex'),
       PAYMENT_WEBHOOK_SECRET: crypto.randomBytes(32).toString('hex'),
       PAYMENT_GATEWAY: 'sandbox',
+      DATA_KEY: `bench:${crypto.randomBytes(32).toString('base64')}`,
+      DATA_HASH_KEY: crypto.randomBytes(32).toString('hex'),
+      KYC_PROVIDER: 'sandbox',
+      // Benchmark borrowers are created directly and not verified: the gate is not what is measured.
+      KYC_REQUIRED: 'false',
       LOG_LEVEL: 'info',
     },
   });

@@ -5,6 +5,29 @@ import { parseRatePpm } from './domain/rates.ts';
 
 /** The secret used when SESSION_SECRET is unset; production refuses to start with it. */
 export const DEFAULT_SESSION_SECRET = 'cuota-development-secret-change-me';
+/** The data keys when DATA_KEY / DATA_HASH_KEY are unset (development and tests); production refuses them. */
+export const DEFAULT_DATA_KEY = 'dev:Y3VvdGEtZGV2ZWxvcG1lbnQtZGF0YS1rZXktMzJiISE=';
+export const DEFAULT_DATA_HASH_KEY = 'cuota-development-lookup-hash-key';
+
+/** `id:base64` (32 bytes) entries, comma-separated, the first one current: DATA_KEY's format. */
+const dataKeys = z.string().transform((v, ctx) => {
+  const keys: Array<{ id: string; key: string }> = [];
+  for (const entry of v.split(',').map((e) => e.trim()).filter(Boolean)) {
+    const m = /^([A-Za-z0-9_-]{1,16}):([A-Za-z0-9+/=_-]+)$/.exec(entry);
+    const bytes = m ? Buffer.from(m[2]!, 'base64') : null;
+    if (!m || bytes?.length !== 32 || keys.some((k) => k.id === m[1])) {
+      ctx.addIssue({ code: 'custom', message: 'expected id:base64 entries of 32-byte keys with distinct ids, e.g. k1:<openssl rand -base64 32>' });
+      return z.NEVER;
+    }
+    keys.push({ id: m[1]!, key: m[2]! });
+  }
+  if (!keys.length) {
+    ctx.addIssue({ code: 'custom', message: 'expected at least one key' });
+    return z.NEVER;
+  }
+  return keys;
+});
+
 /** The notification-signing secret when PAYMENT_WEBHOOK_SECRET is unset; production refuses it. */
 export const DEFAULT_WEBHOOK_SECRET = 'cuota-development-webhook-secret';
 
@@ -131,6 +154,13 @@ const envSchema = z.object({
   SMS_FROM: z.string().min(1).max(20).default('Cuota'),
   OTP_PER_PHONE_HOUR: int(1, 100).default(5),
   OTP_PER_ADDRESS_HOUR: int(1, 10000).default(20),
+  MARKET: z.enum(['mx']).default('mx'),
+  DATA_KEY: dataKeys.prefault(DEFAULT_DATA_KEY),
+  DATA_HASH_KEY: z.string().min(16, 'must be at least 16 characters').default(DEFAULT_DATA_HASH_KEY),
+  KYC_REQUIRED: bool.default(true),
+  KYC_PROVIDER: z.enum(['sandbox']).optional(),
+  KYC_AUTO_APPROVE: bool.default(true),
+  FACE_MATCH_MIN: int(1, 100).default(80),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -197,6 +227,12 @@ export interface Config {
   otp: { perPhoneHour: number; perAddressHour: number };
   /** Configured names and hours as each language shows them (pages pick by the request's language). */
   texts: Record<'en' | 'es', { lender: string; grievanceName: string; grievanceHours: string; supportHours: string }>;
+  /** The market served: its ID and bank-account rules and dictionaries (src/domain/markets/). */
+  market: 'mx';
+  /** Encryption of ID and account numbers: keys by id (base64, the first current) and the lookup-hash key. */
+  dataProtection: { keys: ReadonlyArray<{ id: string; key: string }>; hashKey: string };
+  /** Identity checks: required before lending, the provider, automatic approval of clean matches, the face score needed. */
+  kyc: { required: boolean; provider: 'sandbox'; autoApprove: boolean; faceMatchMin: number };
   /** Run the portal as if it were this moment (development and demos only). */
   clockAt: Date | undefined;
   logLevel: string;
@@ -255,6 +291,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         'PAYMENT_WEBHOOK_SECRET must be set to a private random value in production',
       // The sandbox lets anyone mark a payment paid: production must ask for it by name (staging, benchmarks).
       !e.PAYMENT_GATEWAY && 'PAYMENT_GATEWAY must be set explicitly in production',
+      e.DATA_KEY.some((k) => `${k.id}:${k.key}` === DEFAULT_DATA_KEY) && 'DATA_KEY must be set to private keys in production (id:base64 of 32 random bytes)',
+      e.DATA_HASH_KEY === DEFAULT_DATA_HASH_KEY && 'DATA_HASH_KEY must be set to a private random value in production',
+      !e.KYC_PROVIDER && 'KYC_PROVIDER must be set explicitly in production',
     ].filter(Boolean);
     if (missing.length) throw new ConfigError(missing.join('\n'));
   }
@@ -327,6 +366,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       en: { lender: e.LENDER_NAME, grievanceName: e.GRIEVANCE_NAME, grievanceHours: e.GRIEVANCE_HOURS, supportHours: e.SUPPORT_HOURS },
       es: { lender: e.LENDER_NAME_ES, grievanceName: e.GRIEVANCE_NAME_ES, grievanceHours: e.GRIEVANCE_HOURS_ES, supportHours: e.SUPPORT_HOURS_ES },
     },
+    market: e.MARKET,
+    dataProtection: { keys: e.DATA_KEY, hashKey: e.DATA_HASH_KEY },
+    kyc: { required: e.KYC_REQUIRED, provider: e.KYC_PROVIDER ?? 'sandbox', autoApprove: e.KYC_AUTO_APPROVE, faceMatchMin: e.FACE_MATCH_MIN },
     clockAt: e.CLOCK_AT ? new Date(e.CLOCK_AT) : undefined,
     logLevel: e.LOG_LEVEL,
   };

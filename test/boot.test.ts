@@ -99,7 +99,7 @@ test('a second start does not seed again, and production never seeds', async (t)
 
   const prod = await freshDatabase();
   t.teardown(() => prod.drop());
-  const { child, url, output } = await boot({ DATABASE_URL: prod.url, NODE_ENV: 'production', SESSION_SECRET: 'y'.repeat(40), PAYMENT_WEBHOOK_SECRET: 'p'.repeat(40), PAYMENT_GATEWAY: 'sandbox' });
+  const { child, url, output } = await boot({ DATABASE_URL: prod.url, NODE_ENV: 'production', SESSION_SECRET: 'y'.repeat(40), PAYMENT_WEBHOOK_SECRET: 'p'.repeat(40), PAYMENT_GATEWAY: 'sandbox', DATA_KEY: 'p1:' + Buffer.alloc(32, 7).toString('base64'), DATA_HASH_KEY: 'h'.repeat(32), KYC_PROVIDER: 'sandbox' });
   t.is((await fetch(`${url}/Index/languages`)).status, 200);
   child.kill('SIGTERM');
   t.is(await exited(child), 0);

@@ -46,7 +46,7 @@ test('production refuses the default session secret', (t) => {
   const err = t.throws(() => loadConfig({ NODE_ENV: 'production' }), { instanceOf: ConfigError });
   t.regex(err!.message, /SESSION_SECRET/);
   t.throws(() => loadConfig({ NODE_ENV: 'production', SESSION_SECRET: DEFAULT_SESSION_SECRET }));
-  const prod = { NODE_ENV: 'production', SESSION_SECRET: 'a'.repeat(32), PAYMENT_WEBHOOK_SECRET: 'b'.repeat(32) };
+  const prod = { NODE_ENV: 'production', SESSION_SECRET: 'a'.repeat(32), PAYMENT_WEBHOOK_SECRET: 'b'.repeat(32), DATA_KEY: 'p1:' + Buffer.alloc(32, 7).toString('base64'), DATA_HASH_KEY: 'h'.repeat(32), KYC_PROVIDER: 'sandbox' };
   t.throws(() => loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'a'.repeat(32) }), { message: /PAYMENT_WEBHOOK_SECRET/ });
   t.throws(() => loadConfig(prod), { message: /PAYMENT_GATEWAY/ });
   t.is(loadConfig({ ...prod, PAYMENT_GATEWAY: 'sandbox' }).env, 'production');
@@ -72,7 +72,7 @@ test('bad values fail fast, naming the variable', (t) => {
 test('CLOCK_AT runs the portal at a given moment, never in production', (t) => {
   t.is(loadConfig({ CLOCK_AT: '2026-03-20T12:00:00-06:00' }).clockAt?.toISOString(), '2026-03-20T18:00:00.000Z');
   t.throws(() => loadConfig({ CLOCK_AT: 'next tuesday' }), { message: /CLOCK_AT/ });
-  const prod = { NODE_ENV: 'production', SESSION_SECRET: 'z'.repeat(32), PAYMENT_WEBHOOK_SECRET: 'w'.repeat(32), PAYMENT_GATEWAY: 'sandbox' };
+  const prod = { NODE_ENV: 'production', SESSION_SECRET: 'z'.repeat(32), PAYMENT_WEBHOOK_SECRET: 'w'.repeat(32), PAYMENT_GATEWAY: 'sandbox', DATA_KEY: 'p1:' + Buffer.alloc(32, 7).toString('base64'), DATA_HASH_KEY: 'h'.repeat(32), KYC_PROVIDER: 'sandbox' };
   t.throws(() => loadConfig({ CLOCK_AT: '2026-03-20T12:00:00Z', ...prod }), {
     message: /CLOCK_AT/,
   });

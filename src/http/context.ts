@@ -8,6 +8,7 @@ import type { StaffRow } from '../data/repositories/staff.ts';
 import type { I18n, Language } from '../i18n.ts';
 import type { Gateway } from '../services/payments/gateway.ts';
 import type { SmsSender } from '../services/sms/sender.ts';
+import type { IdentityChecks } from '../services/identity-checks/provider.ts';
 import type { Views } from './views.ts';
 
 /** What the app is built from; tests pass their own database, clock and logger. */
@@ -70,6 +71,8 @@ declare module 'koa' {
     gateway: Gateway;
     /** The configured text-message sender (the log sender's outbox serves /dev/outbox). */
     sms: SmsSender;
+    /** The document-check and account-holder provider (KYC_PROVIDER). */
+    identityChecks: IdentityChecks;
     /** koa-session's session (null once destroyed); it declares no types of its own. */
     session: SessionData | null;
   }

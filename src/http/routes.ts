@@ -13,6 +13,10 @@ import * as Loan from './controllers/LoanController.ts';
 import * as Pay from './controllers/PayController.ts';
 import * as Repay from './controllers/RepayController.ts';
 import * as Support from './controllers/support/SupportController.ts';
+import * as Identity from './controllers/IdentityController.ts';
+import * as Bank from './controllers/BankController.ts';
+import * as Dict from './controllers/DictController.ts';
+import * as IdentityReview from './controllers/support/IdentityReviewController.ts';
 import { parseContactsBody } from './middleware/body.ts';
 import { requireCsrf } from './middleware/csrf.ts';
 import { requireBorrower } from './middleware/session.ts';
@@ -94,6 +98,23 @@ export function createRouter(): Router {
   router.post('/Contact/consent', requireBorrower, Contact.consent);
   router.post('/Contact/withdraw', requireBorrower, Contact.withdraw);
 
+  // Identity and bank accounts (issue 18): the steps, what is stored, the dictionaries.
+  router.get('/Identity/index', requireBorrower, Identity.index);
+  router.get('/Identity/personal', requireBorrower, Identity.personalPage);
+  router.post('/Identity/personal', requireBorrower, Identity.personal);
+  router.get('/Identity/address', requireBorrower, Identity.addressPage);
+  router.post('/Identity/address', requireBorrower, Identity.address);
+  router.get('/Identity/work', requireBorrower, Identity.workPage);
+  router.post('/Identity/work', requireBorrower, Identity.work);
+  router.get('/Identity/documents', requireBorrower, Identity.documentsPage);
+  router.post('/Identity/documents', requireBorrower, multipartIfSent(Info.uploadParser(3)), Identity.documents);
+  router.get('/Identity/stored', requireBorrower, Identity.stored);
+  router.get('/Bank/index', requireBorrower, Bank.index);
+  router.get('/Bank/info', requireBorrower, Bank.index);
+  router.post('/Bank/add', requireBorrower, Bank.add);
+  router.post('/Bank/default', requireBorrower, Bank.makeDefault);
+  router.get('/Dict/list', Dict.list);
+
   // Payment URLs work without a session (the token names one intent); notifications are signed.
   router.post('/Pay/notify', Pay.notify);
   router.get('/Pay/sandbox/:reference', Pay.sandboxCheckout);
@@ -120,6 +141,9 @@ export function createRouter(): Router {
   router.get('/support/complaints', staff, Support.complaints);
   router.get('/support/complaints/:id', staff, Support.complaint);
   router.post('/support/complaints/:id', staff, Support.replyComplaint);
+  router.get('/support/identities', staff, IdentityReview.queue);
+  router.get('/support/identities/:id', staff, IdentityReview.show);
+  router.post('/support/identities/:id', staff, IdentityReview.decide);
   router.get('/support/receipt', staff, Document.receiptPage);
   router.get('/support/receipt/pdf', staff, Document.receiptPdf);
   router.get('/support/certificate', staff, Document.certificatePage);

@@ -10,6 +10,7 @@ import { amountProblem, quote, type Quote } from '../domain/fees.ts';
 import { OPEN_STATES, transition } from '../domain/loan-status.ts';
 import { AppError, invalidInput } from '../errors.ts';
 import { audit } from './audit.ts';
+import { assertMayBorrow } from './identity.ts';
 
 type LoanConfig = Pick<Config, 'product' | 'timeZone' | 'review'>;
 type ConfirmConfig = LoanConfig & Pick<Config, 'protection'>;
@@ -63,7 +64,7 @@ async function assertMayApply(db: Executor, borrowerId: number, now: number, tim
 export async function applyForLoan(
   db: Db,
   clock: Clock,
-  config: LoanConfig,
+  config: LoanConfig & Pick<Config, 'market' | 'kyc'>,
   borrower: BorrowerRow,
   request: { principal?: number; term?: number },
 ): Promise<LoanRow> {
@@ -72,6 +73,8 @@ export async function applyForLoan(
   try {
     return await db.transaction(async (trx) => {
       await assertMayApply(trx, borrower.id, now.getTime(), config.timeZone);
+      // The lending gate: a verified identity and a verified default account (KYC_REQUIRED).
+      await assertMayBorrow(trx, config, borrower.id);
       const id = await insertLoan(trx, {
         oid: newOid(now, config.timeZone),
         borrower_id: borrower.id,

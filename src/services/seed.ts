@@ -3,8 +3,21 @@ import type { Config } from '../config.ts';
 import type { Db } from '../data/db.ts';
 import { countBorrowers } from '../data/repositories/borrowers.ts';
 import { createBorrower, createStaff } from './accounts.ts';
+import { recordVerifiedAccount } from './bank-accounts.ts';
+import { recordVerifiedIdentity } from './identity.ts';
 
 export const DEMO_BORROWER = { phone: '9680304707', password: '123456' } as const;
+/** The demo borrower's verified identity and default account (a valid CURP and CLABE, nobody's real ones). */
+export const DEMO_IDENTITY = {
+  fullName: 'Demo Borrower',
+  birthDate: '1990-01-01',
+  idNumber: 'DEMO900101HDFRRN07',
+  state: 'DF',
+  city: 'DF-04',
+  employment: 'employed',
+  income: '10k_20k',
+  clabe: '012180000123456782',
+} as const;
 export const DEMO_STAFF = { email: 'support@cuota.test', password: 'cuota-support-demo', role: 'admin' } as const;
 
 /**
@@ -12,10 +25,13 @@ export const DEMO_STAFF = { email: 'support@cuota.test', password: 'cuota-suppor
  * user) and a demo staff account, so the quick start has someone to sign in as.
  * Returns whether it seeded.
  */
-export async function seedDemoAccounts(db: Db, clock: Clock, config: Pick<Config, 'env' | 'product'>): Promise<boolean> {
+export async function seedDemoAccounts(db: Db, clock: Clock, config: Pick<Config, 'env' | 'product' | 'market' | 'dataProtection' | 'kyc' | 'timeZone' | 'uploadDir'>): Promise<boolean> {
   if (config.env === 'production' || (await countBorrowers(db)) > 0) return false;
   await db.transaction(async (trx) => {
-    await createBorrower(trx, clock, { ...DEMO_BORROWER, quota: config.product.quota });
+    const borrowerId = await createBorrower(trx, clock, { ...DEMO_BORROWER, quota: config.product.quota });
+    // Seeded verified, so the quick start can borrow at once (KYC_REQUIRED).
+    await recordVerifiedIdentity(trx, clock, config, borrowerId, DEMO_IDENTITY);
+    await recordVerifiedAccount(trx, clock, config, borrowerId, DEMO_IDENTITY.clabe, DEMO_IDENTITY.fullName);
     await createStaff(trx, clock, DEMO_STAFF);
   });
   return true;

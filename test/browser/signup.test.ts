@@ -5,7 +5,8 @@ import { freshPhone } from '../helpers/signup.ts';
 
 let server: TestServer;
 test.before(async () => {
-  server = await startServer({ LENDER_NAME: 'Presta Fácil' });
+  // Verification before lending has its own journey (identity.test.ts); this one is about the account.
+  server = await startServer({ LENDER_NAME: 'Presta Fácil', KYC_REQUIRED: 'false' });
 });
 test.after.always(() => server?.close());
 

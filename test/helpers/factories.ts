@@ -1,16 +1,44 @@
+import { MovableClock } from '../../src/clock.ts';
+import { loadConfig } from '../../src/config.ts';
 import type { Db } from '../../src/data/db.ts';
 import { insertBorrower } from '../../src/data/repositories/borrowers.ts';
 import { insertStaff } from '../../src/data/repositories/staff.ts';
+import { clabeCheckDigit } from '../../src/domain/validators/clabe.ts';
+import { curpCheckDigit } from '../../src/domain/validators/curp.ts';
+import { recordVerifiedAccount } from '../../src/services/bank-accounts.ts';
+import { recordVerifiedIdentity } from '../../src/services/identity.ts';
 import { hashPassword } from '../../src/services/passwords.ts';
 
 const hashes = new Map<string, Promise<string>>();
 let sequence = 0;
+// The development data keys, as every test server uses unless a test sets DATA_KEY itself.
+const config = loadConfig({ NODE_ENV: 'test' });
 
-/** A borrower in the database; the password hash is computed once per password per test file. */
-export async function makeBorrower(db: Db, fields: { phone?: string; password?: string; quota?: number } = {}) {
+const LETTERS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+
+/** A valid CURP, different for every n (born 1990-01-01 in Mexico City). */
+export function curpFor(n: number): string {
+  const l = (k: number) => LETTERS[k % 26]!;
+  const body = `${l(n)}${'AEIOU'[Math.floor(n / 26) % 5]}${l(Math.floor(n / 130))}${l(Math.floor(n / 3380))}900101HDFRRN0`;
+  return body + curpCheckDigit(body);
+}
+
+/** A valid BBVA CLABE, different for every n. */
+export function clabeFor(n: number): string {
+  const body = `012180${String(n).padStart(11, '0')}`;
+  return body + clabeCheckDigit(body);
+}
+
+/**
+ * A borrower in the database; the password hash is computed once per password
+ * per test file. Verified by default (identity and a default bank account), as
+ * lending requires; `verified: false` gives one who has done no step yet.
+ */
+export async function makeBorrower(db: Db, fields: { phone?: string; password?: string; quota?: number; verified?: boolean; name?: string } = {}) {
   const password = fields.password ?? 'secret-123';
   if (!hashes.has(password)) hashes.set(password, hashPassword(password));
-  const phone = fields.phone ?? `55${String(process.pid % 10000).padStart(4, '0')}${String(++sequence).padStart(4, '0')}`;
+  const n = ++sequence;
+  const phone = fields.phone ?? `55${String(process.pid % 10000).padStart(4, '0')}${String(n).padStart(4, '0')}`;
   const now = Date.now();
   const id = await insertBorrower(db, {
     phone,
@@ -19,7 +47,25 @@ export async function makeBorrower(db: Db, fields: { phone?: string; password?: 
     created_at: now,
     updated_at: now,
   });
-  return { id, phone, password };
+  const name = fields.name ?? `Prueba Persona ${LETTERS[n % 26]}${LETTERS[Math.floor(n / 26) % 26]}`;
+  const curp = curpFor(n);
+  const clabe = clabeFor(n * 7919 + (process.pid % 1000));
+  if (fields.verified !== false) {
+    const clock = new MovableClock(new Date(now));
+    await db.transaction(async (trx) => {
+      await recordVerifiedIdentity(trx, clock, config, id, {
+        fullName: name,
+        birthDate: '1990-01-01',
+        idNumber: curp,
+        state: 'DF',
+        city: 'DF-04',
+        employment: 'employed',
+        income: '10k_20k',
+      });
+      await recordVerifiedAccount(trx, clock, config, id, clabe, name);
+    });
+  }
+  return { id, phone, password, name, curp, clabe };
 }
 
 /** A staff account in the database (password hashed once per password). */

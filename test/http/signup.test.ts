@@ -279,6 +279,7 @@ test.serial('the outbox exists outside production only', async (t) => {
     SESSION_SECRET: 's'.repeat(40),
     PAYMENT_WEBHOOK_SECRET: 'w'.repeat(40),
     PAYMENT_GATEWAY: 'sandbox',
+    DATA_KEY: 'p1:' + Buffer.alloc(32, 7).toString('base64'), DATA_HASH_KEY: 'h'.repeat(32), KYC_PROVIDER: 'sandbox',
   });
   t.teardown(() => prod.close());
   const app = new Client(prod.url);

@@ -8,6 +8,8 @@ import { presentBillForPage, presentBorrowerLoans, presentQuote } from '../../pr
 import { currentLoan } from '../../services/loan-reads.ts';
 import { AppError } from '../../errors.ts';
 import { priceLoan } from '../../services/loans.ts';
+import { missingStep } from '../../services/identity.ts';
+import { STEP_PAGES } from '../../presenters/identity.ts';
 
 const blankToUndefined = (v: unknown) => (v === '' || v === null ? undefined : v);
 
@@ -45,7 +47,10 @@ export async function homeModel(ctx: Context) {
   const now = clock.now();
   const reapplyAt = current?.loan.status === 'rejected' ? current.loan.reapply_at : null;
   const reapplyOn = reapplyAt && reapplyAt > now.getTime() ? isoDay(dayOf(reapplyAt, config.timeZone)) : null;
-  const canApply = (!current || !OPEN_STATES.includes(current.loan.status)) && !reapplyOn;
+  const mayApply = (!current || !OPEN_STATES.includes(current.loan.status)) && !reapplyOn;
+  // Before an application: the verification step still missing, named on the page.
+  const kycMissing = mayApply ? await missingStep(db, config, borrower.id) : null;
+  const canApply = mayApply && !kycMissing;
   return {
     data: presentBorrowerLoans(config, borrower, current, now),
     page: () => ({
@@ -53,6 +58,7 @@ export async function homeModel(ctx: Context) {
       rejectCode: current?.loan.reject_code,
       reapplyOn,
       canApply,
+      kycMissing: kycMissing ? { step: kycMissing, url: STEP_PAGES[kycMissing] } : null,
       ...(canApply ? quoteForm(ctx, borrower.quota) : {}),
     }),
   };

@@ -22,7 +22,7 @@ const parse = koaBody({
 // a phone book upload has its own, larger limits (parseContactsBody).
 const OWN_PARSER = /^\/(pay\/notify|contact\/ajaxpush)$/i;
 // Upload routes parse multipart themselves (parseMultipart); nowhere else is multipart read.
-const UPLOAD_ROUTES = /^\/(info\/ajaxupload|repay\/repayproof|feedback\/ajaxcreate)$/i;
+const UPLOAD_ROUTES = /^\/(info\/ajaxupload|repay\/repayproof|feedback\/ajaxcreate|identity\/documents)$/i;
 
 /**
  * Whether this request's body is read by its route rather than here, so the
