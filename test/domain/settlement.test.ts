@@ -34,7 +34,7 @@ const bill: SettlingBill = {
 };
 const loan: SettlingLoan = { term: 10, received: 171_000, loanRatePpm: 43_000, repayRatePpm: 7200, overdueRatePpm: 20_000, overdueCapPpm: 1_000_000 };
 const rules: SettlementRules = { delayMax: 3, coolingOffDays: 3 };
-const link = (f: Partial<FrozenPrice> & Pick<FrozenPrice, 'amount' | 'pricedDay'>): FrozenPrice => ({ live: true, fromDueDay: null, used: false, ...f });
+const link = (f: Partial<FrozenPrice> & Pick<FrozenPrice, 'amount' | 'pricedDay'>): FrozenPrice => ({ live: true, fromDueDay: null, used: false, receivedBefore: 0, shortBefore: [], ...f });
 const money = (m: Partial<IncomingMoney> & Pick<IncomingMoney, 'amount' | 'purpose' | 'day'>): IncomingMoney => ({ frozen: null, ...m });
 
 test('a repayment is priced on the day the borrower paid: late fee first, then interest, delays, principal, excess', (t) => {
