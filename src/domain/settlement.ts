@@ -1,5 +1,5 @@
 import { allocate, type Allocation, type BillFacts, billState } from './bill.ts';
-import type { Day } from './calendar.ts';
+import { type Day, dayOf, startOfDay } from './calendar.ts';
 import { delayQuote } from './delay.ts';
 import { exitQuote } from './exit.ts';
 import type { Minor } from './money.ts';
@@ -339,4 +339,16 @@ export function paymentMoment(paidAt: number | null, issuedAt: number, receivedA
 /** The quota after an on-time repayment: one step more, up to the maximum (a quota already above it stays). */
 export function grownQuota(quota: Minor, growth: { step: Minor; max: Minor }): Minor {
   return Math.min(quota + growth.step, Math.max(growth.max, quota));
+}
+
+/**
+ * The moment an approved proof is priced at: when it was sent, or, when staff
+ * read another transfer date on it, the end of that day (never after the
+ * proof was sent). Null when that date is after the proof was sent or before
+ * the loan was disbursed.
+ */
+export function proofMoment(submittedAt: number, transferDay: Day | null, startDay: Day, timeZone: string): number | null {
+  if (transferDay === null) return submittedAt;
+  if (transferDay > dayOf(submittedAt, timeZone) || transferDay < startDay) return null;
+  return Math.min(submittedAt, startOfDay(transferDay + 1, timeZone) - 1);
 }
