@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import test, { type ExecutionContext } from 'ava';
+import type { BillRow } from '../../src/data/repositories/bills.ts';
 import { SIGNATURE_HEADER, signNotification } from '../../src/services/payments/sandbox.ts';
 import { Client } from '../helpers/client.ts';
 import { borrow, signedInApp } from '../helpers/loans.ts';
@@ -56,7 +57,7 @@ async function link(app: Client, oid: string, next?: 'delay', paytype: 1 | 2 = 1
 }
 
 /** What a bill's columns add up to: every centavo received, wherever it went. */
-const booked = (b: Record<string, number>) =>
+const booked = (b: BillRow) =>
   b.overdue_paid + b.overdue_cleared + b.interest_paid + b.delay_paid + b.principal_paid + b.excess_paid + b.extension_paid;
 
 test.serial('a return paid in two transfers that reach the link amount returns the loan; each transfer is booked as the return', async (t) => {
