@@ -164,6 +164,7 @@ test.serial('event ids: empty or too long is refused (400), reused for another r
   t.deepEqual((await notify({ reference: rb.reference, amount: '10.00', eventId: '' })).json(), { status: 400, outcome: 'event_id_missing' });
   t.deepEqual((await notify({ reference: rb.reference, amount: '10.00', eventId: '   ' })).json(), { status: 400, outcome: 'event_id_missing' });
   t.deepEqual((await notify({ reference: rb.reference, amount: '10.00', eventId: 'x'.repeat(81) })).json(), { status: 400, outcome: 'event_id_too_long' });
+  t.deepEqual((await notify({ reference: 'r'.repeat(200), amount: '10.00' })).json(), { status: 404, outcome: 'unknown_reference' });
   t.is((await b.settlements()).length, 0);
 
   t.is((await notify({ reference: ra.reference, amount: '100.00', eventId: 'evt-1' })).json().outcome, 'partial');

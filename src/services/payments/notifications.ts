@@ -43,8 +43,9 @@ export async function handleNotification(
   }
   await recordNotification(db, {
     provider: gateway.name,
-    event_id: note?.eventId ?? null,
-    reference: note?.reference ?? null,
+    // Kept to the columns' width: what the provider sent in full is in the body.
+    event_id: note ? note.eventId.slice(0, EVENT_ID_MAX) : null,
+    reference: note ? note.reference.slice(0, 80) : null,
     outcome: result.outcome,
     http_status: result.status,
     body: raw.slice(0, 4000),
