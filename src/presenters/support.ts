@@ -44,6 +44,7 @@ export function presentProofForStaff(found: ProofForStaff, t: TFunction) {
       status: state.status,
     },
     prefill: formatPlain(state.needRepayMoney),
+    transferDay: { value: isoDay(found.transferDays.max), min: isoDay(found.transferDays.min), max: isoDay(found.transferDays.max) },
     images: found.images
       .filter((i) => i.upload)
       .map((i) => ({ field: i.field, full: `/Public/Upload/${i.upload!.path}`, thumb: `/Public/Upload/${i.upload!.thumb_path}` })),

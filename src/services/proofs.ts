@@ -7,6 +7,9 @@ import { AppError, invalidInput } from '../errors.ts';
 import { audit } from './audit.ts';
 import { ownBill } from './payments/intents.ts';
 import { settlePayment } from './settlement.ts';
+import { findBillForUpdate } from '../data/repositories/bills.ts';
+import type { Day } from '../domain/calendar.ts';
+import { proofMoment } from '../domain/settlement.ts';
 import { ownUpload, type UploadRow } from './uploads.ts';
 
 export interface ProofRow {
@@ -155,7 +158,7 @@ export async function submitProof(
 }
 
 export type ProofDecision =
-  | { approve: true; amount: number; purpose: 'repay' | 'delay' }
+  | { approve: true; amount: number; purpose: 'repay' | 'delay'; transferDay?: Day | null }
   | { approve: false; code: string; note?: string };
 
 /**
@@ -193,14 +196,16 @@ export async function reviewProof(
     const proof = (await trx<ProofRow>('proofs').where({ id: input.proofId }).first())!;
 
     if (decision.approve) {
-      // Priced at the moment the borrower sent the proof, not when staff got to it.
+      // Priced at the moment the borrower paid: the transfer date staff read on the proof, else when it was sent.
+      const paidAt = proofMoment(proof.created_at, decision.transferDay ?? null, (await findBillForUpdate(trx, proof.bill_id))!.start_day, config.timeZone);
+      if (paidAt === null) throw invalidInput({ transfer_day: 'errors.transfer_day_range' });
       await settlePayment(trx, clock, config, {
         billId: proof.bill_id,
         amount: decision.amount,
         reference: `proof:${proof.id}`,
         source: 'proof',
         purpose: decision.purpose,
-        paidAt: proof.created_at,
+        paidAt,
         key: `proof:${proof.id}`,
       });
     }
@@ -209,7 +214,7 @@ export async function reviewProof(
       action: decision.approve ? 'approve_proof' : 'reject_proof',
       subject: `proof:${proof.id}`,
       address: input.address,
-      detail: decision.approve ? { amount: decision.amount, purpose: decision.purpose } : { code: decision.code, note: decision.note },
+      detail: decision.approve ? { amount: decision.amount, purpose: decision.purpose, transfer_day: decision.transferDay ?? null } : { code: decision.code, note: decision.note },
     });
     return proof;
   });

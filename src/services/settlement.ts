@@ -11,8 +11,10 @@ import {
   findSettlementByKey,
   insertSettlement,
   intentFulfilled,
+  rebookSettlement,
   recordLeftAfter,
   type SettlementRow,
+  settlementsOfIntent,
 } from '../data/repositories/settlements.ts';
 import { type BillFacts, billState, type BillState } from '../domain/bill.ts';
 import { dayOf } from '../domain/calendar.ts';
@@ -29,6 +31,7 @@ import {
   type SettlementRules,
   type SettlingBill,
   type SettlingLoan,
+  SHORT_OF_PRICE,
 } from '../domain/settlement.ts';
 import { AppError } from '../errors.ts';
 
@@ -103,14 +106,23 @@ export async function settlePayment(trx: Executor, clock: Clock, config: SettleC
   // Lock: concurrent settlements of one bill queue here (PostgreSQL row lock; SQLite has one writer).
   const bill = await findBillForUpdate(trx, payment.billId);
   if (!bill) throw new AppError(404, 'not_found', 'errors.not_found');
-  const earlier = await findSettlementByKey(trx, payment.key);
-  if (earlier) return { settlement: earlier, applied: false, plan: { purpose: earlier.purpose, redirected: earlier.note, loanMove: null, paidOff: false } };
+  const booked = await findSettlementByKey(trx, payment.key);
+  if (booked) return { settlement: booked, applied: false, plan: { purpose: booked.purpose, redirected: booked.note, loanMove: null, paidOff: false } };
   // Load.
   const loan = (await findLoan(trx, bill.loan_id))!;
   const intent = payment.intent;
   const used = intent && payment.purpose !== 'repay' ? await intentFulfilled(trx, intent.id, payment.purpose) : false;
   // Price at the moment.
   const moment = Math.min(payment.paidAt, now.getTime());
+  // What the link received before, while live: a link may be paid in several transfers.
+  const earlier = intent ? (await settlementsOfIntent(trx, intent.id)).filter((s) => (s.paid_at ?? s.settled_at) <= intent.expires_at) : [];
+  const shortBefore = earlier
+    .filter((s) => s.purpose === 'repay' && s.note !== null && SHORT_OF_PRICE.includes(s.note))
+    .map((s) => ({
+      id: s.id,
+      amount: s.amount,
+      parts: { overdue: s.overdue_part, interest: s.interest_part, delay: s.delay_part, principal: s.principal_part, excess: s.excess },
+    }));
   const money: IncomingMoney = {
     amount: payment.amount,
     purpose: payment.purpose,
@@ -122,11 +134,14 @@ export async function settlePayment(trx: Executor, clock: Clock, config: SettleC
           live: moment <= intent.expires_at,
           fromDueDay: intent.due_day,
           used,
+          receivedBefore: earlier.reduce((sum, s) => sum + s.amount, 0),
+          shortBefore,
         }
       : null,
   };
-  // Allocate: the purpose's pure rule.
-  const plan = planSettlement(settlingBill(bill, await billHasSettlements(trx, bill.id)), settlingLoan(loan), rulesOf(config), money);
+  // Allocate: the purpose's pure rule. The link's own short deposits do not end the cooling-off offer.
+  const paidBefore = await billHasSettlements(trx, bill.id, shortBefore.map((s) => s.id));
+  const plan = planSettlement(settlingBill(bill, paidBefore), settlingLoan(loan), rulesOf(config), money);
   // Write.
   const settlementId = await insertSettlement(trx, {
     bill_id: bill.id,
@@ -145,15 +160,29 @@ export async function settlePayment(trx: Executor, clock: Clock, config: SettleC
     intent_id: intent?.id ?? null,
     paid_at: moment,
     note: plan.redirected,
+    overdue_to_excess: plan.overdueToExcess,
   });
+  for (const r of plan.rewrites) {
+    await rebookSettlement(trx, r.id, {
+      purpose: r.purpose,
+      overdue_part: r.parts.overdue,
+      interest_part: r.parts.interest,
+      delay_part: r.parts.delay,
+      principal_part: r.parts.principal,
+      excess: r.parts.excess,
+    });
+  }
   const closing = plan.loanMove === 'repaid' ? { repaid_at: now.getTime() } : {};
   // Check version: the bill must be the one priced.
   if (!(await updateBill(trx, bill.id, bill.version, { ...billColumns(plan.billChange), ...closing }))) {
-    throw new Error(`bill ${bill.id} changed while settling ${payment.reference}`);
+    throw new AppError(409, 'settlement_conflict', 'errors.internal');
   }
   if (plan.loanMove) {
     const at = plan.loanMove === 'repaid' ? { repaid_at: now.getTime() } : { cancelled_at: now.getTime() };
-    await moveLoan(trx, loan.id, loan.status, transition(loan.status, plan.loanMove), at);
+    // The bill was locked and unchanged, so its loan cannot have moved; if it did, undo everything.
+    if (!(await moveLoan(trx, loan.id, loan.status, transition(loan.status, plan.loanMove), at))) {
+      throw new AppError(409, 'settlement_conflict', 'errors.internal');
+    }
   }
   if (plan.onTime) {
     const borrower = (await findBorrowerById(trx, bill.borrower_id))!;
@@ -171,10 +200,25 @@ export async function settlePayment(trx: Executor, clock: Clock, config: SettleC
   };
 }
 
-/** settlePayment in a transaction of its own; a concurrent copy of the same event answers `applied: false`. */
-export async function settleOnce(db: Db, clock: Clock, config: SettleConfig, payment: Payment): Promise<SettledPayment> {
+/**
+ * settlePayment in a transaction of its own, with `alongside` written in the
+ * same transaction when the money was booked. A copy of the same event
+ * settling at the same moment on another bill (a unique-key clash, never a
+ * 500) answers `applied: false` with the settlement that won.
+ */
+export async function settleOnce(
+  db: Db,
+  clock: Clock,
+  config: SettleConfig,
+  payment: Payment,
+  alongside?: (trx: Executor, done: SettledPayment) => Promise<void>,
+): Promise<SettledPayment> {
   try {
-    return await db.transaction((trx) => settlePayment(trx, clock, config, payment));
+    return await db.transaction(async (trx) => {
+      const done = await settlePayment(trx, clock, config, payment);
+      if (done.applied && alongside) await alongside(trx, done);
+      return done;
+    });
   } catch (err) {
     const winner = isUniqueViolation(err) ? await findSettlementByKey(db, payment.key) : undefined;
     if (winner) return { settlement: winner, applied: false, plan: { purpose: winner.purpose, redirected: winner.note, loanMove: null, paidOff: false } };

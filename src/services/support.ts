@@ -2,6 +2,7 @@ import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../data/db.ts';
 import { billOfLoan } from '../data/repositories/bills.ts';
+import { type Day, dayOf } from '../domain/calendar.ts';
 import type { BorrowerRow } from '../data/repositories/borrowers.ts';
 import { findLoan, type LoanRow } from '../data/repositories/loans.ts';
 import { intentsOfBill, referencesOfIntents } from '../data/repositories/payments.ts';
@@ -31,6 +32,8 @@ export interface ProofForStaff {
   images: Array<{ field: 'utr_image' | 'repay_image'; upload: UploadRow | undefined }>;
   flags: ProofFlag[];
   now: Date;
+  /** The transfer dates staff may enter on approval: from the disbursement day to the day the proof was sent. */
+  transferDays: { min: Day; max: Day };
 }
 
 /** Everything the proof page shows: the proof, its borrower, the bill as of now, the images and the warnings. */
@@ -49,7 +52,8 @@ export async function proofForStaff(db: Db, clock: Clock, config: Pick<Config, '
       })),
   );
   const now = clock.now();
-  return { proof, phone: borrower.phone, current: snapshot(loan, bill, now, config.timeZone), images, flags: JSON.parse(proof.flags), now };
+  const transferDays = { min: bill.start_day as Day, max: dayOf(proof.created_at, config.timeZone) };
+  return { proof, phone: borrower.phone, current: snapshot(loan, bill, now, config.timeZone), images, flags: JSON.parse(proof.flags), now, transferDays };
 }
 
 /** Loans confirmed by their borrower and waiting for a manual decision, oldest first. */

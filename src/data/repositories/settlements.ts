@@ -23,6 +23,8 @@ export interface SettlementRow {
   paid_at: number | null;
   /** Why the money became a repayment instead of its purpose (an i18n key), or null. */
   note: string | null;
+  /** Late fee booked earlier beyond what had accrued at this payment's moment, moved to excess by it. */
+  overdue_to_excess: number;
 }
 
 /** The first settlement booked against a reference (a transfer reference may take several deposits). */
@@ -40,12 +42,26 @@ export async function intentFulfilled(db: Executor, intentId: number, purpose: '
   return Boolean(await db('settlements').where({ intent_id: intentId, purpose }).first('id'));
 }
 
-/** Whether anything was settled on a bill yet. */
-export async function billHasSettlements(db: Executor, billId: number): Promise<boolean> {
-  return Boolean(await db('settlements').where({ bill_id: billId }).first('id'));
+/** Whether anything was settled on a bill yet (apart from the settlements named). */
+export async function billHasSettlements(db: Executor, billId: number, except: number[] = []): Promise<boolean> {
+  return Boolean(await db('settlements').where({ bill_id: billId }).whereNotIn('id', except).first('id'));
 }
 
-export function insertSettlement(db: Executor, row: Omit<SettlementRow, 'id' | 'left_after'>): Promise<number> {
+/** The deposits booked so far to one payment link, oldest first. */
+export function settlementsOfIntent(db: Executor, intentId: number): Promise<SettlementRow[]> {
+  return db<SettlementRow>('settlements').where({ intent_id: intentId }).orderBy('id');
+}
+
+/** Books an earlier deposit for a new purpose with new parts (a link paid in several transfers reached its price). */
+export async function rebookSettlement(
+  db: Executor,
+  id: number,
+  change: Pick<SettlementRow, 'purpose' | 'overdue_part' | 'interest_part' | 'delay_part' | 'principal_part' | 'excess'>,
+): Promise<void> {
+  await db('settlements').where({ id }).update({ ...change, note: null });
+}
+
+export function insertSettlement(db: Executor, row: Omit<SettlementRow, 'id' | 'left_after' | 'overdue_to_excess'> & { overdue_to_excess?: number }): Promise<number> {
   return insertReturningId(db, 'settlements', row);
 }
 

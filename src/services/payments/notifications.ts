@@ -4,7 +4,7 @@ import type { Config } from '../../config.ts';
 import type { Db } from '../../data/db.ts';
 import { creditReference, findIntent, findReference, markIntentPaid, recordNotification } from '../../data/repositories/payments.ts';
 import { paymentMoment } from '../../domain/settlement.ts';
-import { settlePayment } from '../settlement.ts';
+import { settleOnce } from '../settlement.ts';
 import { type Gateway, NotificationError, type VerifiedNotification } from './gateway.ts';
 
 type NotifyConfig = Pick<Config, 'timeZone' | 'quotaGrowth' | 'delayMax' | 'protection'>;
@@ -36,15 +36,16 @@ export async function handleNotification(
   let result: NotificationOutcome;
   try {
     note = gateway.verifyNotification(raw, headers, receivedAt);
-    result = await settle(db, clock, config, gateway, note);
+    result = await settle(db, clock, config, gateway, logger, note);
   } catch (err) {
     if (!(err instanceof NotificationError)) throw err;
     result = { status: err.status, outcome: err.code };
   }
   await recordNotification(db, {
     provider: gateway.name,
-    event_id: note?.eventId ?? null,
-    reference: note?.reference ?? null,
+    // Kept to the columns' width: what the provider sent in full is in the body.
+    event_id: note ? note.eventId.slice(0, EVENT_ID_MAX) : null,
+    reference: note ? note.reference.slice(0, 80) : null,
     outcome: result.outcome,
     http_status: result.status,
     body: raw.slice(0, 4000),
@@ -55,22 +56,32 @@ export async function handleNotification(
   return result;
 }
 
+/** The longest event id kept (payment_notifications.event_id). */
+export const EVENT_ID_MAX = 80;
+
 async function settle(
   db: Db,
   clock: Clock,
   config: NotifyConfig,
   gateway: Gateway,
+  logger: Logger,
   note: VerifiedNotification,
 ): Promise<NotificationOutcome> {
+  // The event id books the money once: without a usable one a deposit could be dropped or doubled.
+  if (note.eventId.trim() === '') throw new NotificationError(400, 'event_id_missing');
+  if (note.eventId.length > EVENT_ID_MAX) throw new NotificationError(400, 'event_id_too_long');
   const ref = await findReference(db, note.reference);
   if (!ref || ref.provider !== gateway.name) throw new NotificationError(404, 'unknown_reference');
   if (note.status !== 'paid') return { status: 200, outcome: `ignored_${note.status}` };
   if (note.amount <= 0) throw new NotificationError(422, 'amount_mismatch');
   const intent = (await findIntent(db, ref.intent_id))!;
-  return db.transaction(async (trx) => {
-    const now = clock.now().getTime();
-    // Each deposit is its own event: booked once by its event id, whatever the reference already took.
-    const done = await settlePayment(trx, clock, config, {
+  const now = clock.now().getTime();
+  // Each deposit is its own event: booked once by its event id, whatever the reference already took.
+  const done = await settleOnce(
+    db,
+    clock,
+    config,
+    {
       billId: intent.bill_id,
       amount: note.amount,
       reference: ref.reference,
@@ -79,12 +90,25 @@ async function settle(
       paidAt: paymentMoment(note.paidAt, ref.created_at, now),
       key: `${gateway.name}:${note.eventId}`,
       intent,
-    });
-    if (!done.applied) return { status: 200, outcome: 'duplicate' };
-    await creditReference(trx, ref.id, note.amount, now);
-    await markIntentPaid(trx, intent.id, now);
-    return { status: 200, outcome: outcomeOf(intent.purpose, done.plan, done.settlement.excess) };
-  });
+    },
+    async (trx) => {
+      await creditReference(trx, ref.id, note.amount, now);
+      await markIntentPaid(trx, intent.id, now);
+    },
+  );
+  if (!done.applied) {
+    const booked = done.settlement;
+    if (booked.reference !== ref.reference) {
+      // The provider reused an event id for another deposit: refuse loudly so it is looked at, never drop it as a copy.
+      logger.error({ eventId: note.eventId, reference: ref.reference, bookedReference: booked.reference, amount: note.amount }, 'payment event id reused for another reference');
+      throw new NotificationError(409, 'event_id_reused');
+    }
+    if (booked.amount !== note.amount) {
+      logger.warn({ eventId: note.eventId, reference: ref.reference, amount: note.amount, bookedAmount: booked.amount }, 'payment replay with another amount');
+    }
+    return { status: 200, outcome: 'duplicate' };
+  }
+  return { status: 200, outcome: outcomeOf(intent.purpose, done.plan, done.settlement.excess) };
 }
 
 /** The outcome recorded (and answered to the provider) for a booked payment. */

@@ -1,6 +1,7 @@
 import type { Context } from 'koa';
 import { z } from 'zod';
 import { findBorrowerByPhone } from '../../../data/repositories/borrowers.ts';
+import { parseIsoDay } from '../../../domain/calendar.ts';
 import { parseMoney } from '../../../domain/money.ts';
 import { normalizePhone } from '../../../domain/phone.ts';
 import { notFound } from '../../../errors.ts';
@@ -81,6 +82,19 @@ const decisionSchema = z.discriminatedUnion('decision', [
       return minor;
     }),
     purpose: z.enum(['repay', 'delay'], { error: 'errors.invalid_input' }),
+    // The transfer date shown on the proof (defaults to the day it was sent).
+    transfer_day: z
+      .string()
+      .trim()
+      .optional()
+      .transform((v, c) => {
+        if (!v) return null;
+        if (!/^\d{4}-\d{2}-\d{2}$/.test(v) || Number.isNaN(parseIsoDay(v))) {
+          c.addIssue({ code: 'custom', message: 'errors.transfer_day_range' });
+          return z.NEVER;
+        }
+        return parseIsoDay(v);
+      }),
   }),
   z.object({
     decision: z.literal('reject'),
@@ -96,7 +110,7 @@ export async function decideProof(ctx: Context): Promise<void> {
   const input = validate(decisionSchema, body(ctx));
   const decision: ProofDecision =
     input.decision === 'approve'
-      ? { approve: true, amount: input.amount, purpose: input.purpose }
+      ? { approve: true, amount: input.amount, purpose: input.purpose, transferDay: input.transfer_day }
       : { approve: false, code: input.reason, note: input.note || undefined };
   const { db, clock, config } = ctx.deps;
   await reviewProof(db, clock, config, { proofId: id, staffId: ctx.state.staff!.id, address: ctx.ip, decision });
