@@ -62,8 +62,8 @@ const timeZone = z.string().refine((tz) => {
 }, 'unknown IANA time zone');
 
 /**
- * Every environment variable Cuota reads, with its default. The README's
- * configuration table documents the same list.
+ * Every environment variable Cuota reads, with its default. docs/configuration.md's
+ * table documents the same list.
  */
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),

@@ -1,4 +1,4 @@
-// The document-check and account-holder provider, behind one interface (see README "Adding a real document-check provider").
+// The document-check and account-holder provider, behind one interface (see docs/accounts-and-identity.md, "Adding a real document-check provider").
 
 /** An ID image, with what the borrower typed (a real OCR reads the image; name-match APIs also take the claim). */
 export interface DocumentInput {

@@ -1,6 +1,6 @@
 /**
  * What Cuota needs from a payment provider. A real provider is added by
- * implementing this interface (see the README, "Adding a payment provider")
+ * implementing this interface (see docs/loans-and-payments.md, "Adding a real payment provider")
  * and naming it in PAYMENT_GATEWAY; nothing else in the app changes.
  */
 export type PayType = 1 | 2;

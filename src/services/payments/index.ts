@@ -4,7 +4,7 @@ import type { Db } from '../../data/db.ts';
 import type { Gateway } from './gateway.ts';
 import { SandboxGateway } from './sandbox.ts';
 
-/** The configured payment provider. A real one is added here, by name (see the README). */
+/** The configured payment provider. A real one is added here, by name (see docs/loans-and-payments.md, "Adding a real payment provider"). */
 export function createGateway(config: Pick<Config, 'payments'>, db: Db, clock: Clock): Gateway {
   switch (config.payments.gateway) {
     case 'sandbox':

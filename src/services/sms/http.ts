@@ -6,7 +6,7 @@ const TIMEOUT_MS = 10_000;
 /**
  * A generic HTTP provider: POSTs `{"from","to","text"}` as JSON to
  * SMS_HTTP_URL with `Authorization: Bearer SMS_HTTP_TOKEN`, and takes any 2xx
- * as accepted. Providers with other bodies get a sender of their own (README).
+ * as accepted. Providers with other bodies get a sender of their own (docs/accounts-and-identity.md).
  */
 export class HttpSmsSender implements SmsSender {
   readonly name = 'http';

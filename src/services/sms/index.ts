@@ -5,7 +5,7 @@ import { HttpSmsSender } from './http.ts';
 import { LogSmsSender } from './log.ts';
 import type { SmsSender } from './sender.ts';
 
-/** The configured SMS sender. A real provider is added here, by name (see the README). */
+/** The configured SMS sender. A real provider is added here, by name (see docs/accounts-and-identity.md, "Adding a real SMS provider"). */
 export function createSmsSender(config: Pick<Config, 'sms'>, logger: Logger, clock: Clock): SmsSender {
   switch (config.sms.sender) {
     case 'log':

@@ -1,6 +1,6 @@
 /**
  * What Cuota needs from a text-message provider. A real provider is added by
- * implementing this interface (see the README, "Adding a real SMS provider")
+ * implementing this interface (see docs/accounts-and-identity.md, "Adding a real SMS provider")
  * and naming it in SMS_SENDER; nothing else in the app changes.
  */
 export interface SmsMessage {
