@@ -107,7 +107,7 @@ export function createRouter(): Router {
   router.get('/Identity/work', requireBorrower, Identity.workPage);
   router.post('/Identity/work', requireBorrower, Identity.work);
   router.get('/Identity/documents', requireBorrower, Identity.documentsPage);
-  router.post('/Identity/documents', requireBorrower, multipartIfSent(Info.uploadParser(3)), Identity.documents);
+  router.post('/Identity/documents', requireBorrower, multipartIfSent(Info.uploadParser(3, Identity.documentsLimit)), Identity.documents);
   router.get('/Identity/stored', requireBorrower, Identity.stored);
   router.get('/Bank/index', requireBorrower, Bank.index);
   router.get('/Bank/info', requireBorrower, Bank.index);

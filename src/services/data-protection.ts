@@ -48,7 +48,7 @@ export function unseal(config: ProtectionConfig, purpose: string, sealed: string
   const key = ring.keys.get(sealed.slice(0, colon));
   const [iv, tag, body] = sealed.slice(colon + 1).split('.').map((p) => Buffer.from(p, 'base64url'));
   if (!key || !iv || !tag || !body) throw new Error(`sealed value with unknown key ${sealed.slice(0, colon)}`);
-  const decipher = crypto.createDecipheriv('aes-256-gcm', key, iv);
+  const decipher = crypto.createDecipheriv('aes-256-gcm', key, iv, { authTagLength: 16 });
   decipher.setAAD(Buffer.from(purpose));
   decipher.setAuthTag(tag);
   return Buffer.concat([decipher.update(body), decipher.final()]).toString('utf8');

@@ -192,6 +192,15 @@ function imageOf(config: Pick<Config, 'uploadDir'>, upload: UploadRow): Promise<
   return fs.promises.readFile(uploadFile(config, upload.path)!);
 }
 
+/** Refuses documents the borrower may not send now (personal details first; a step already in review or verified). */
+export async function assertDocumentsOpen(db: Db, borrowerId: number) {
+  const identity = await findIdentity(db, borrowerId);
+  const personal = await currentStatus(db, borrowerId, 'personal');
+  if (!identity?.id_number_sealed || personal === 'not_started') throw new AppError(409, 'personal_first', 'errors.kyc_personal_first');
+  if (!nextStepStatus('documents', await currentStatus(db, borrowerId, 'documents'), 'submit')) throw stepProblem();
+  return { ...identity, id_number_sealed: identity.id_number_sealed };
+}
+
 /**
  * Step 4: the ID's front and back and a selfie (already stored through the
  * upload pipeline, private and stripped of metadata). The provider reads the
@@ -205,10 +214,7 @@ export async function submitDocuments(
   borrowerId: number,
   uploads: { front: UploadRow; back: UploadRow; selfie: UploadRow },
 ): Promise<{ flags: IdentityFlag[] }> {
-  const identity = await findIdentity(db, borrowerId);
-  const personal = await currentStatus(db, borrowerId, 'personal');
-  if (!identity?.id_number_sealed || personal === 'not_started') throw new AppError(409, 'personal_first', 'errors.kyc_personal_first');
-  if (!nextStepStatus('documents', await currentStatus(db, borrowerId, 'documents'), 'submit')) throw stepProblem();
+  const identity = await assertDocumentsOpen(db, borrowerId);
   const claimed = { name: identity.full_name ?? '', idNumber: unseal(config, ID_PURPOSE, identity.id_number_sealed) };
   const front = await imageOf(config, uploads.front);
   const reading = await checks.extract({ image: front, side: 'front', claimed });

@@ -123,3 +123,16 @@ test('the session cookie is SameSite=Lax', async (t) => {
   });
   t.regex(res.headers.getSetCookie().join('\n'), /samesite=lax/i);
 });
+
+test("a state-changing GET that a navigation could make needs the page's token, even with ?format=json", async (t) => {
+  // A browser without Fetch Metadata sends neither Sec-Fetch-Site nor Origin on a
+  // top-level navigation, and SameSite=Lax cookies go with it.
+  const { app, borrower } = await signedInApp(server);
+  const loans = async () => (await server.db('loans').where({ borrower_id: borrower.id })).length;
+  const forged = await app.request('GET', '/Loan/reLoan?format=json&money=3000&time=10', { headers: { Accept: BROWSER_ACCEPT } });
+  t.is(forged.json().status, 403);
+  t.is(await loans(), 0, 'no loan was made');
+  // The app (no Accept, or JSON first) and the page's own link (its token) still work.
+  t.is((await app.appRequest('GET', '/Loan/reLoan?money=3000&time=10')).json().status, 200);
+  t.is(await loans(), 1);
+});

@@ -124,3 +124,32 @@ test('image jobs must leave libuv threads for sign-in', (t) => {
   t.throws(() => loadConfig({ UPLOAD_IMAGE_JOBS: '4' }), { message: /UPLOAD_IMAGE_JOBS must be smaller than UV_THREADPOOL_SIZE/ });
   t.is(loadConfig({ UPLOAD_IMAGE_JOBS: '6', UV_THREADPOOL_SIZE: '8' }).uploads.imageJobs, 6);
 });
+
+test.serial('one borrower holds at most one largest upload in memory; others still get in', async (t) => {
+  const { app: one, borrower } = await signedInApp(server);
+  const { app: two } = await signedInApp(server);
+  const held = await openUpload(
+    server.url,
+    '/Info/ajaxUpload',
+    multipartHeaders(10 * MB, { ...APP, Cookie: one.cookieHeader() }),
+    Buffer.from(`--${B}\r\nContent-Disposition: form-data; name="file"; filename="a.png"\r\n\r\n`),
+  );
+  t.teardown(() => held.destroy());
+  // The held upload has reserved its memory once its rate event is in.
+  while (!(await server.db('rate_events').where({ kind: 'upload', subject: String(borrower.id) }).first())) {
+    await new Promise((r) => setImmediate(r));
+  }
+  const second = await rawRequest(server.url, '/Info/ajaxUpload', multipartHeaders(MB, { ...APP, Cookie: one.cookieHeader() }));
+  t.is(second.status, 503, 'the same borrower cannot hold a second upload');
+  const png = await screenshotPng('someone else');
+  t.is((await upload(two, png)).json().status, 1, 'another borrower is not kept out');
+});
+
+test('documents for an identity step that is not open are refused before the body, and nothing is stored', async (t) => {
+  const { app, borrower } = await signedInApp(server); // verified already
+  const before = (await server.db('uploads').where({ borrower_id: borrower.id })).length;
+  const res = await rawRequest(server.url, '/Identity/documents', multipartHeaders(3 * MB, { ...APP, Cookie: app.cookieHeader() }));
+  t.is(JSON.parse(res.text).status, 409);
+  t.is(res.headers.connection, 'close');
+  t.is((await server.db('uploads').where({ borrower_id: borrower.id })).length, before);
+});

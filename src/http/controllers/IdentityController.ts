@@ -8,8 +8,8 @@ import { AppError, notFound } from '../../errors.ts';
 import { label, presentAccount, presentSteps } from '../../presenters/identity.ts';
 import { accountNumber, bankAccountsOf } from '../../services/bank-accounts.ts';
 import { entries } from '../../services/dictionaries.ts';
-import { stepStates, storedIdentity, submitAddress, submitDocuments, submitPersonal, submitWork } from '../../services/identity.ts';
-import { ownUpload, storeUpload, type UploadRow } from '../../services/uploads.ts';
+import { assertDocumentsOpen, stepStates, storedIdentity, submitAddress, submitDocuments, submitPersonal, submitWork } from '../../services/identity.ts';
+import { countUpload, ownUpload, storeUpload, type UploadRow } from '../../services/uploads.ts';
 import { respond } from '../respond.ts';
 import { input, validate } from '../validate.ts';
 
@@ -155,6 +155,17 @@ async function documentsModel(ctx: Context) {
 export async function documentsPage(ctx: Context): Promise<void> {
   const model = await documentsModel(ctx);
   respond(ctx, { view: 'identity/documents.njk', data: model });
+}
+
+/**
+ * Checked before a multipart body of documents is read: the step must be open
+ * to them, and the images count towards the borrower's uploads an hour.
+ */
+export async function documentsLimit(ctx: Context): Promise<void> {
+  const { db, clock, config } = ctx.deps;
+  const borrowerId = ctx.state.borrower!.id;
+  await assertDocumentsOpen(db, borrowerId);
+  await countUpload(db, clock, config, borrowerId);
 }
 
 /**

@@ -29,11 +29,21 @@ export function csrfToken(ctx: Context): string {
 export function assertFormToken(ctx: Context): void {
   // The console is HTML only: its forms carry the staff session's own token.
   const console = /^\/support(\/|$)/i.test(ctx.path);
-  if (!console && wantsJson(ctx)) return;
+  if (!console && wantsJson(ctx) && !navigation(ctx)) return;
   const body = (ctx.state.multipart?.fields ?? ctx.request.body) as Record<string, unknown> | undefined;
   const sent = ctx.get('X-CSRF-Token') || body?._csrf || ctx.query._csrf;
   const expected = console && ctx.state.staff ? ctx.state.staffCsrf : ctx.session?.csrf;
   if (!tokenMatches(sent, expected)) throw csrfRejected();
+}
+
+/**
+ * A state-changing GET that a browser navigation could have made: its Accept
+ * puts a page first (a top-level navigation always does, and it alone carries
+ * SameSite=Lax cookies across sites, with no Origin in browsers without Fetch
+ * Metadata). `?format=json` or X-Requested-With must not waive the token then.
+ */
+function navigation(ctx: Context): boolean {
+  return SAFE_METHODS.has(ctx.method) && Boolean(ctx.get('Accept')) && ctx.accepts('json', 'html') === 'html';
 }
 
 /** Both layers: the origin check (cheap, repeated for routes that run it late) and the form token. */

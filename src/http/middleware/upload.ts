@@ -32,19 +32,32 @@ const lengthRequired = () => new AppError(411, 'length_required', 'errors.length
 // Room for the text fields and part headers around the files.
 const MULTIPART_OVERHEAD = 256 * 1024;
 
-/** Bytes that uploads in flight hold, per app (one app per process outside the tests). */
-const inFlight = new WeakMap<object, { bytes: number }>();
+/** Bytes that uploads in flight hold, per app (one app per process outside the tests), in all and per borrower. */
+const inFlight = new WeakMap<object, { bytes: number; byBorrower: Map<number, number> }>();
 
-/** Reserves `bytes` of the app's upload memory, or refuses with 503; answers the release. */
-function reserveMemory(ctx: Context, bytes: number): () => void {
+/**
+ * Reserves `bytes` of the app's upload memory, or refuses with 503; answers
+ * the release. One borrower holds at most `perBorrower` at once (one upload
+ * of the largest size), so a few slow uploads from one account cannot take
+ * the room every other borrower needs.
+ */
+function reserveMemory(ctx: Context, bytes: number, perBorrower: number): () => void {
   let budget = inFlight.get(ctx.app);
-  if (!budget) inFlight.set(ctx.app, (budget = { bytes: 0 }));
-  if (budget.bytes + bytes > ctx.deps.config.uploads.memoryBytes) throw queueBusy();
+  if (!budget) inFlight.set(ctx.app, (budget = { bytes: 0, byBorrower: new Map() }));
+  const borrowerId = ctx.state.borrower?.id;
+  const held = borrowerId === undefined ? 0 : (budget.byBorrower.get(borrowerId) ?? 0);
+  if (budget.bytes + bytes > ctx.deps.config.uploads.memoryBytes || held + bytes > perBorrower) throw queueBusy();
   budget.bytes += bytes;
+  if (borrowerId !== undefined) budget.byBorrower.set(borrowerId, held + bytes);
   let released = false;
   return () => {
-    if (!released) budget.bytes -= bytes;
+    if (released) return;
     released = true;
+    budget.bytes -= bytes;
+    if (borrowerId === undefined) return;
+    const left = (budget.byBorrower.get(borrowerId) ?? 0) - bytes;
+    if (left > 0) budget.byBorrower.set(borrowerId, left);
+    else budget.byBorrower.delete(borrowerId);
   };
 }
 
@@ -65,9 +78,10 @@ async function beforeBody(ctx: Context, options: MultipartOptions): Promise<() =
   // A visitor's form may carry fields but no files (only borrowers upload), so a
   // visitor's body can never be larger than its fields: refused from the header.
   const files = ctx.state.borrower ? options.maxFiles : 0;
-  if (length > files * options.maxBytes + MULTIPART_OVERHEAD) throw payloadTooLarge();
+  const largest = files * options.maxBytes + MULTIPART_OVERHEAD;
+  if (length > largest) throw payloadTooLarge();
   await options.limit?.(ctx);
-  const release = reserveMemory(ctx, length);
+  const release = reserveMemory(ctx, length, options.maxFiles * options.maxBytes + MULTIPART_OVERHEAD);
   ctx.remove('Connection');
   return release;
 }
