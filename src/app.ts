@@ -15,6 +15,7 @@ import { httpsOnly, securityHeaders } from './http/middleware/security.ts';
 import { loadBorrower, sessions } from './http/middleware/session.ts';
 import { loadStaff } from './http/middleware/staff.ts';
 import { createRouter } from './http/routes.ts';
+import { methodNotAllowed } from './errors.ts';
 import { createViews } from './http/views.ts';
 import { createGateway } from './services/payments/index.ts';
 import { createSmsSender } from './services/sms/index.ts';
@@ -67,6 +68,6 @@ export function createApp(deps: Deps): Koa {
     .use(parseBody)
     .use(csrfForUnsafeMethods)
     .use(router.routes())
-    .use(router.allowedMethods());
+    .use(router.allowedMethods({ throw: true, methodNotAllowed: methodNotAllowed, notImplemented: methodNotAllowed }));
   return app;
 }

@@ -27,6 +27,10 @@ export const unauthenticated = () => new AppError(401, 'unauthenticated', 'error
 export const invalidCredentials = () => new AppError(401, 'invalid_credentials', 'errors.invalid_credentials');
 export const forbidden = () => new AppError(403, 'forbidden', 'errors.forbidden');
 export const csrfRejected = () => new AppError(403, 'csrf', 'errors.csrf');
+/** A write that came from another site (Sec-Fetch-Site / Origin): refused, and said so plainly. */
+export const crossSiteRejected = () => new AppError(403, 'cross_site', 'errors.cross_site');
+/** A known path asked with a method it does not answer. */
+export const methodNotAllowed = () => new AppError(405, 'method_not_allowed', 'errors.method_not_allowed');
 export const notFound = () => new AppError(404, 'not_found', 'errors.not_found');
 export const payloadTooLarge = () => new AppError(413, 'payload_too_large', 'errors.payload_too_large');
 export const unsupportedMediaType = () => new AppError(415, 'unsupported_media_type', 'errors.unsupported_media_type');

@@ -36,6 +36,8 @@ test('apply is refused until every step is verified; the home page names the mis
   t.regex(home.text, /id="kyc-missing"/);
   t.regex(home.text, /href="\/Identity\/personal"/);
   t.notRegex(home.text, /id="quote-form"/);
+  t.regex(home.text, /You can borrow once your verification is complete/);
+  t.notRegex(home.text, /current loan is repaid/, 'a new borrower has no loan to repay');
 
   const first = await steps(app);
   t.is(first.done, 0);

@@ -97,6 +97,15 @@ test.serial('a full repayment through the sandbox checkout and notification ends
   const page = await new Client('').get(checkout);
   t.is(page.status, 200);
   t.regex(page.text, /Mark as paid/);
+  // A made-up amount is refused, never taken for the reference's amount.
+  for (const amount of ['-5', 'abc', '1e308', '100.001', '0', '99999999']) {
+    const bad = await new Client('').request('POST', checkout, {
+      body: new URLSearchParams({ amount }).toString(),
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
+    });
+    t.is(bad.json().status, 422, amount);
+  }
+  t.is(await server.db('settlements').where({ reference: ref }).first(), undefined);
   const paid = await new Client('').request('POST', checkout, {
     body: '',
     headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },

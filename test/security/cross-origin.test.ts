@@ -30,7 +30,7 @@ test('a cross-site browser POST is refused (403 in the envelope, or the error pa
   for (const headers of crossSite) {
     const json = await c.request('POST', '/Index/ajaxSignIn', { body, headers: { 'Content-Type': FORM, ...headers } });
     t.is(json.status, 200, JSON.stringify(headers));
-    t.deepEqual(json.json(), { status: 403, message: 'This form has expired. Please reload the page and try again.', data: '' });
+    t.deepEqual(json.json(), { status: 403, message: 'This request came from another website, so it was refused. Open the portal directly and try again.', data: '' });
     const page = await c.request('POST', '/Index/ajaxSignIn', { body, headers: { 'Content-Type': FORM, Accept: BROWSER_ACCEPT, ...headers } });
     t.is(page.status, 403, 'a page keeps its real HTTP code');
   }

@@ -24,7 +24,7 @@ test('a form POST without a CSRF token gets 403 and changes nothing', async (t) 
   const json = await browser.postForm('/Index/ajaxSignIn', { username: b.phone, password: b.password }, { Accept: 'application/json', 'Sec-Fetch-Site': 'cross-site' });
   t.deepEqual(json.json(), {
     status: 403,
-    message: 'This form has expired. Please reload the page and try again.',
+    message: 'This request came from another website, so it was refused. Open the portal directly and try again.',
     data: '',
   });
 });
@@ -144,4 +144,14 @@ test('an unexpected failure answers a plain 500 with a request id, and logs the 
   const logged = broken.logs.find((l) => l.requestId === requestId && l.msg === 'unhandled error');
   t.truthy(logged);
   t.regex(JSON.stringify(logged), /login_failures/);
+});
+
+test('a known path asked with another method answers 405 in the envelope, in the borrower\'s language', async (t) => {
+  const c = new Client(server.url);
+  const json = await c.appRequest('GET', '/Repay/payData');
+  t.is(json.status, 200);
+  t.deepEqual(json.json(), { status: 405, message: 'This page does not take that kind of request.', data: '' });
+  const page = await c.get('/Repay/payData?lang=es');
+  t.is(page.status, 405);
+  t.regex(page.text, /Esta página no acepta ese tipo de solicitud/);
 });

@@ -133,8 +133,11 @@ export async function sandboxCheckout(ctx: Context): Promise<void> {
  */
 export async function sandboxPay(ctx: Context): Promise<void> {
   const { gateway, ref } = await sandboxReference(ctx);
-  const asked = parseMoney(String(input(ctx).amount ?? ''));
-  const { body, signature } = gateway.notification(ref.reference, asked ?? ref.amount);
+  // Left empty, the sandbox pays the reference's amount; anything else must be a real amount.
+  const given = String(input(ctx).amount ?? '').trim();
+  const asked = given ? parseMoney(given) : ref.amount;
+  if (asked === null || asked <= 0 || asked > ref.amount * 100) throw invalidInput({ amount: 'errors.amount_invalid' });
+  const { body, signature } = gateway.notification(ref.reference, asked);
   // Built from configuration or the bound socket, never from the request's headers (no SSRF).
   const res = await fetch(`${ownBase(ctx)}/Pay/notify`, {
     method: 'POST',

@@ -1,5 +1,5 @@
 import type { Context, Next } from 'koa';
-import { csrfRejected } from '../../errors.ts';
+import { crossSiteRejected } from '../../errors.ts';
 import { publicBase } from '../urls.ts';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -35,7 +35,7 @@ export function isCrossOrigin(ctx: Context): boolean {
 
 /** Refuses a cross-site request (403 in the envelope, or the error page). */
 export function assertSameOrigin(ctx: Context): void {
-  if (!BYPASS.test(ctx.path) && isCrossOrigin(ctx)) throw csrfRejected();
+  if (!BYPASS.test(ctx.path) && isCrossOrigin(ctx)) throw crossSiteRejected();
 }
 
 /**
