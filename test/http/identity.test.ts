@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import test from 'ava';
-import { Client } from '../helpers/client.ts';
+import { BROWSER_ACCEPT, Client } from '../helpers/client.ts';
 import { clabeFor, makeBorrower } from '../helpers/factories.ts';
 import { isUniqueViolation } from '../../src/data/db.ts';
 import { curpCheckDigit } from '../../src/domain/validators/curp.ts';
@@ -301,4 +301,15 @@ test('the app may upload each picture with Info/ajaxUpload and send the paths (o
   t.deepEqual(sent.json().data, { flags: [], status: 'verified' });
   const page = await app.get('/Identity/documents', { Accept: 'text/html' });
   t.true(page.text.includes(`/Public/Upload/${front}`), 'the ID is shown back to its owner');
+});
+
+test('a file that is not an image among the documents brings the form back with the reason, not a bare error page', async (t) => {
+  const { app } = await unverifiedApp();
+  expectOutcome(t, await app.postApp('/Identity/personal', personWith('Ana Documento')), 200);
+  const token = await app.csrf('/Identity/documents');
+  const request = documentsRequest({ id_front: await photo(), id_back: await photo(), selfie: Buffer.from('not a picture at all') }, { _csrf: token });
+  const page = await app.request('POST', '/Identity/documents?lang=es', { body: request.body, headers: { 'Content-Type': request.headers['Content-Type'], Accept: BROWSER_ACCEPT } });
+  t.is(page.status, 415);
+  t.regex(page.text, /name="selfie"/, 'the documents form is shown again');
+  t.notRegex(page.text, /Volver al inicio/);
 });

@@ -72,7 +72,7 @@ export async function handleErrors(ctx: Context, next: Next): Promise<void> {
       return;
     }
     const form = ctx.state.form;
-    if (form && [401, 422, 429].includes(err.status)) {
+    if (form && [401, 413, 415, 422, 429].includes(err.status)) {
       const fields = Object.fromEntries(Object.entries(err.options.fields ?? {}).map(([f, k]) => [f, t(k)]));
       const data = (await form.data?.()) ?? {};
       renderPage(ctx, form.view, { ...data, values: form.values, errors: fields, formError: message }, err.status);
