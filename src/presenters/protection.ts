@@ -8,7 +8,8 @@ import { rateOf } from '../domain/fees.ts';
 import { formatPlain } from '../domain/money.ts';
 import { maskPhone } from '../domain/phone.ts';
 import type { CertificateFacts, ReceiptFacts } from '../services/documents.ts';
-import type { ComplaintRow, ComplaintThread } from '../services/complaints.ts';
+import type { ComplaintRow } from '../data/repositories/complaints.ts';
+import type { ComplaintThread } from '../services/complaints.ts';
 import type { Formatters } from './format.ts';
 import type { LoanSnapshot } from './loans.ts';
 

@@ -1,9 +1,9 @@
 import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../data/db.ts';
-import { billOfLoan, type BillRow } from '../data/repositories/bills.ts';
+import { billOfLoan, type BillRow, findBill } from '../data/repositories/bills.ts';
 import { findBorrowerById } from '../data/repositories/borrowers.ts';
-import { findLoan, type LoanRow } from '../data/repositories/loans.ts';
+import { findLoan, findLoanByOid, type LoanRow } from '../data/repositories/loans.ts';
 import { findReference, type ReferenceRow } from '../data/repositories/payments.ts';
 import { findSettlement, settlementsOfBill, type SettlementRow } from '../data/repositories/settlements.ts';
 import { notFound } from '../errors.ts';
@@ -29,7 +29,7 @@ export interface ReceiptFacts {
 export async function receiptFacts(db: Db, clock: Clock, config: Pick<Config, 'timeZone'>, viewer: Viewer, settlementId: number): Promise<ReceiptFacts> {
   const settlement = Number.isSafeInteger(settlementId) ? await findSettlement(db, settlementId) : undefined;
   if (!settlement || !mayView(viewer, settlement.borrower_id)) throw notFound();
-  const bill = (await db<BillRow>('bills').where({ id: settlement.bill_id }).first())!;
+  const bill = (await findBill(db, settlement.bill_id))!;
   const loan = (await findLoan(db, bill.loan_id))!;
   const borrower = (await findBorrowerById(db, settlement.borrower_id))!;
   return {
@@ -58,7 +58,7 @@ export interface CertificateFacts {
  * and one still open are the same 404: there is no certificate to show.
  */
 export async function certificateFacts(db: Db, viewer: Viewer, oid: string): Promise<CertificateFacts> {
-  const loan = /^\d{1,32}$/.test(oid) ? await db<LoanRow>('loans').where({ oid }).first() : undefined;
+  const loan = /^\d{1,32}$/.test(oid) ? await findLoanByOid(db, oid) : undefined;
   if (!loan || !mayView(viewer, loan.borrower_id)) throw notFound();
   const bill = await billOfLoan(db, loan.id);
   const closedAt = loan.repaid_at ?? loan.cancelled_at;
