@@ -3,7 +3,7 @@ import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
 import { type Db, type Executor, isUniqueViolation } from '../data/db.ts';
 import { findBorrowerById } from '../data/repositories/borrowers.ts';
-import { insertComplaintMessage, messagesOfComplaint, type ComplaintMessageRow } from '../data/repositories/complaint-messages.ts';
+import { insertComplaintMessage, messagesOfComplaint } from '../data/repositories/complaint-messages.ts';
 import {
   complaintsInState,
   complaintsOfBorrower,
@@ -18,15 +18,12 @@ import {
 } from '../data/repositories/complaints.ts';
 import { localParts } from '../domain/calendar.ts';
 import { AppError, notFound, tooManyAttempts } from '../errors.ts';
+import type { ComplaintThread } from '../snapshots/complaints.ts';
+export type { ComplaintThread } from '../snapshots/complaints.ts';
 import { audit } from './audit.ts';
 import { lockedForSeconds } from './auth.ts';
 
 export { COMPLAINT_TOPICS, type ComplaintStatus, type ComplaintTopic } from '../data/repositories/complaints.ts';
-
-export interface ComplaintThread {
-  complaint: ComplaintRow;
-  messages: ComplaintMessageRow[];
-}
 
 /** A number a borrower can read out on the phone: Q-YYYYMMDD-NNNNNN (local day, six random digits). */
 function complaintNumber(now: number, timeZone: string): string {

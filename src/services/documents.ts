@@ -1,29 +1,19 @@
 import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../data/db.ts';
-import { billOfLoan, type BillRow, findBill } from '../data/repositories/bills.ts';
+import { billOfLoan, findBill } from '../data/repositories/bills.ts';
 import { findBorrowerById } from '../data/repositories/borrowers.ts';
-import { findLoan, findLoanByOid, type LoanRow } from '../data/repositories/loans.ts';
-import { findReference, type ReferenceRow } from '../data/repositories/payments.ts';
-import { findSettlement, settlementsOfBill, type SettlementRow } from '../data/repositories/settlements.ts';
+import { findLoan, findLoanByOid } from '../data/repositories/loans.ts';
+import { findReference } from '../data/repositories/payments.ts';
+import { findSettlement, settlementsOfBill } from '../data/repositories/settlements.ts';
 import { notFound } from '../errors.ts';
-import { stateOf } from './settlement.ts';
+import type { CertificateFacts, ReceiptFacts } from '../snapshots/documents.ts';
+import { stateOf } from '../snapshots/loans.ts';
 
 /** Whose documents a request may see: one borrower's own, or (staff) anyone's. */
 export type Viewer = { borrowerId: number } | { staff: true };
 
 const mayView = (viewer: Viewer, borrowerId: number) => 'staff' in viewer || viewer.borrowerId === borrowerId;
-
-export interface ReceiptFacts {
-  settlement: SettlementRow;
-  loan: LoanRow;
-  bill: BillRow;
-  phone: string;
-  /** The gateway reference it paid, when it came through one (a proof or a manual settlement has none). */
-  reference: ReferenceRow | undefined;
-  /** What the bill still asked for right after this payment. */
-  leftAfter: number;
-}
 
 /** A settled payment's receipt; another borrower's, or an unknown one, is the same 404. */
 export async function receiptFacts(db: Db, clock: Clock, config: Pick<Config, 'timeZone'>, viewer: Viewer, settlementId: number): Promise<ReceiptFacts> {
@@ -41,15 +31,6 @@ export async function receiptFacts(db: Db, clock: Clock, config: Pick<Config, 't
     // Rows written before the column existed: what the bill asks for now.
     leftAfter: settlement.left_after ?? stateOf(bill, loan, clock.now(), config.timeZone).needRepayMoney,
   };
-}
-
-export interface CertificateFacts {
-  loan: LoanRow;
-  bill: BillRow;
-  phone: string;
-  settlements: SettlementRow[];
-  paidTotal: number;
-  closedAt: number;
 }
 
 /**

@@ -19,15 +19,9 @@ import { settlePayment } from './settlement.ts';
 import { findBillForUpdate } from '../data/repositories/bills.ts';
 import type { Day } from '../domain/calendar.ts';
 import { proofMoment } from '../domain/settlement.ts';
+import type { ProofFlag } from '../snapshots/proofs.ts';
 import { ownUpload } from './uploads.ts';
-
-/** What staff should look at twice on a proof. */
-export type ProofFlag =
-  | { kind: 'odd_utr' }
-  /** Another borrower's live proof gives the same UTR: at most one of them paid with it. */
-  | { kind: 'same_utr'; proofId: number }
-  | { kind: 'same_image'; field: 'utr_image' | 'repay_image'; proofId: number }
-  | { kind: 'similar_image'; field: 'utr_image' | 'repay_image'; proofId: number; bits: number };
+export type { ProofFlag } from '../snapshots/proofs.ts';
 
 // Perceptual hashes this many bits apart or fewer are the same picture, re-saved or re-cropped.
 const SIMILAR_BITS = 6;

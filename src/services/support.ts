@@ -7,28 +7,17 @@ import { type BorrowerRow, findBorrowerById } from '../data/repositories/borrowe
 import { findLoan, type LoanRow, loansInStateWithBorrower } from '../data/repositories/loans.ts';
 import { intentsOfBill, referencesOfIntents } from '../data/repositories/payments.ts';
 import { settlementsOfBill } from '../data/repositories/settlements.ts';
-import { type LoanSnapshot, snapshot } from '../presenters/loans.ts';
+import { snapshot } from '../snapshots/loans.ts';
 import { allLoans } from './loan-reads.ts';
-import { findProof, pendingProofs as pendingProofRows, type ProofRow, proofsOfBill, type QueuedProof } from '../data/repositories/proofs.ts';
-import { findOwnUpload, type UploadRow } from '../data/repositories/uploads.ts';
-import type { ProofFlag } from './proofs.ts';
+import { findProof, pendingProofs as pendingProofRows, proofsOfBill, type QueuedProof } from '../data/repositories/proofs.ts';
+import { findOwnUpload } from '../data/repositories/uploads.ts';
+import type { ProofForStaff } from '../snapshots/proofs.ts';
 
 export type { QueuedProof } from '../data/repositories/proofs.ts';
 
 /** Proofs waiting for review, oldest first, with the borrower's phone. */
 export function pendingProofs(db: Db): Promise<QueuedProof[]> {
   return pendingProofRows(db);
-}
-
-export interface ProofForStaff {
-  proof: ProofRow;
-  phone: string;
-  current: LoanSnapshot;
-  images: Array<{ field: 'utr_image' | 'repay_image'; upload: UploadRow | undefined }>;
-  flags: ProofFlag[];
-  now: Date;
-  /** The transfer dates staff may enter on approval: from the disbursement day to the day the proof was sent. */
-  transferDays: { min: Day; max: Day };
 }
 
 /** Everything the proof page shows: the proof, its borrower, the bill as of now, the images and the warnings. */

@@ -17,7 +17,8 @@ import {
   supersedeIntents,
 } from '../../data/repositories/payments.ts';
 import { AppError, notFound } from '../../errors.ts';
-import { quoteDelay, quoteExit, stateOf } from '../settlement.ts';
+import { stateOf } from '../../snapshots/loans.ts';
+import { quoteDelay, quoteExit } from '../settlement.ts';
 import type { Gateway, PayType } from './gateway.ts';
 
 type IntentConfig = Pick<Config, 'timeZone' | 'delayMax' | 'payments' | 'session' | 'protection'>;
