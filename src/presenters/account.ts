@@ -1,8 +1,8 @@
 import type { BorrowerRow } from '../data/repositories/borrowers.ts';
 import type { DocumentAcceptanceRow } from '../data/repositories/document-acceptances.ts';
 import type { OneTimeCodeRow } from '../data/repositories/one-time-codes.ts';
-import { PROTOCOL_CODES, type LegalDocument, type LegalDocumentName } from '../services/legal.ts';
-import type { OutboxEntry } from '../services/sms/log.ts';
+import { PROTOCOL_CODES, type LegalDocument, type LegalDocumentName } from '../snapshots/legal.ts';
+import type { OutboxEntry } from '../snapshots/outbox.ts';
 
 /** The borrower's own account: phone, when it was opened, the documents accepted. */
 export function presentProfile(borrower: BorrowerRow, acceptances: DocumentAcceptanceRow[]) {

@@ -4,8 +4,8 @@ import type { BankAccountRow } from '../data/repositories/bank-accounts.ts';
 import { maskTail, progress } from '../domain/kyc.ts';
 import type { StepName } from '../domain/markets/index.ts';
 import type { Language } from '../i18n.ts';
-import { findEntry } from '../services/dictionaries.ts';
-import type { StepView } from '../services/identity.ts';
+import { findEntry } from '../data/dictionaries.ts';
+import type { StepView } from '../snapshots/identity.ts';
 
 /** The apps' certification codes (seed 000's getUserAuth): 10 not done, 20 in progress, 30 done. */
 const STATE_CODES = { not_started: '10', rejected: '10', submitted: '20', verified: '30' } as const;

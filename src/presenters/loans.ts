@@ -1,9 +1,6 @@
 import type { Config } from '../config.ts';
-import type { BillRow } from '../data/repositories/bills.ts';
 import type { BorrowerRow } from '../data/repositories/borrowers.ts';
-import type { LoanRow } from '../data/repositories/loans.ts';
 import type { SettlementRow } from '../data/repositories/settlements.ts';
-import type { BillState } from '../domain/bill.ts';
 import type { DelayQuote } from '../domain/delay.ts';
 import { dayOf, formatDay, isoDay, startOfDay } from '../domain/calendar.ts';
 import { type Quote, rateOf } from '../domain/fees.ts';
@@ -11,7 +8,7 @@ import { formatPlain, formatShort, type Minor } from '../domain/money.ts';
 import { appStatus, OPEN_STATES } from '../domain/loan-status.ts';
 import { productDefaults } from './product.ts';
 import type { Formatters } from './format.ts';
-import { stateOf } from '../services/settlement.ts';
+import type { LoanSnapshot } from '../snapshots/loans.ts';
 
 type PresentConfig = Pick<Config, 'product' | 'timeZone'>;
 
@@ -27,24 +24,6 @@ function nextLoan(borrower: BorrowerRow, product: Config['product'], hasOpenLoan
     next_loan: formatShort(borrower.quota),
     approval_rate: hasOpenLoan ? '0.00' : '1.00',
     next_loan_period: String(product.defaultTerm),
-  };
-}
-
-/** One loan with its bill (if disbursed) as of now. */
-export interface LoanSnapshot {
-  loan: LoanRow;
-  bill: BillRow | undefined;
-  state: BillState | undefined;
-  dueDay: number;
-}
-
-/** Reads a loan's numbers at `now`: its bill state, or for a loan not yet disbursed the due day it would get today. */
-export function snapshot(loan: LoanRow, bill: BillRow | undefined, now: Date, timeZone: string): LoanSnapshot {
-  return {
-    loan,
-    bill,
-    state: bill ? stateOf(bill, loan, now, timeZone) : undefined,
-    dueDay: bill ? bill.due_day : dayOf(now.getTime(), timeZone) + loan.term_days,
   };
 }
 

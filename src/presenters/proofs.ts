@@ -1,4 +1,4 @@
-import type { ProofRow } from '../services/proofs.ts';
+import type { ProofRow } from '../data/repositories/proofs.ts';
 
 /** A borrower's proofs for their loan page: state, UTR, images, and the reason when rejected. */
 export function presentProofsForBorrower(proofs: ProofRow[]) {

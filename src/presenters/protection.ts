@@ -7,10 +7,11 @@ import type { ExitQuote } from '../domain/exit.ts';
 import { rateOf } from '../domain/fees.ts';
 import { formatPlain } from '../domain/money.ts';
 import { maskPhone } from '../domain/phone.ts';
-import type { CertificateFacts, ReceiptFacts } from '../services/documents.ts';
-import type { ComplaintRow, ComplaintThread } from '../services/complaints.ts';
+import type { CertificateFacts, ReceiptFacts } from '../snapshots/documents.ts';
+import type { ComplaintRow } from '../data/repositories/complaints.ts';
+import type { ComplaintThread } from '../snapshots/complaints.ts';
 import type { Formatters } from './format.ts';
-import type { LoanSnapshot } from './loans.ts';
+import type { LoanSnapshot } from '../snapshots/loans.ts';
 
 type ProtectionConfig = Pick<Config, 'protection' | 'delayMax' | 'delayMode' | 'timeZone' | 'payments'> & Partial<Pick<Config, 'texts'>>;
 /** The lender's name as the page's language writes it (config `LENDER_NAME` / `LENDER_NAME_ES`). */

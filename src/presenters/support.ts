@@ -1,8 +1,9 @@
 import type { TFunction } from 'i18next';
 import { isoDay } from '../domain/calendar.ts';
 import { formatPlain } from '../domain/money.ts';
-import type { FeedbackRow } from '../services/feedback.ts';
-import type { ProofForStaff, QueuedProof } from '../services/support.ts';
+import type { FeedbackRow } from '../data/repositories/feedback.ts';
+import type { QueuedProof } from '../data/repositories/proofs.ts';
+import type { ProofForStaff } from '../snapshots/proofs.ts';
 
 /** The queue page: proofs oldest first and how many wait. */
 export function presentQueue(proofs: QueuedProof[]) {

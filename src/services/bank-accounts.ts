@@ -8,7 +8,7 @@ import { sameName } from '../domain/kyc.ts';
 import { marketProfile } from '../domain/markets/index.ts';
 import { AppError, invalidInput, notFound } from '../errors.ts';
 import { lookupHash, seal, unseal } from './data-protection.ts';
-import { findEntry } from './dictionaries.ts';
+import { findEntry } from '../data/dictionaries.ts';
 import type { IdentityChecks } from './identity-checks/provider.ts';
 import { ProviderUnavailable } from './identity-checks/provider.ts';
 

@@ -1,42 +1,29 @@
 import crypto from 'node:crypto';
 import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
-import { type Db, type Executor, insertReturningId, isUniqueViolation } from '../data/db.ts';
+import { type Db, type Executor, isUniqueViolation } from '../data/db.ts';
 import { findBorrowerById } from '../data/repositories/borrowers.ts';
+import { insertComplaintMessage, messagesOfComplaint } from '../data/repositories/complaint-messages.ts';
+import {
+  complaintsInState,
+  complaintsOfBorrower,
+  complaintTimesSince,
+  type ComplaintRow,
+  type ComplaintStatus,
+  type ComplaintTopic,
+  findComplaint,
+  findOwnComplaint,
+  insertComplaint,
+  setComplaintStatus,
+} from '../data/repositories/complaints.ts';
 import { localParts } from '../domain/calendar.ts';
 import { AppError, notFound, tooManyAttempts } from '../errors.ts';
+import type { ComplaintThread } from '../snapshots/complaints.ts';
+export type { ComplaintThread } from '../snapshots/complaints.ts';
 import { audit } from './audit.ts';
 import { lockedForSeconds } from './auth.ts';
 
-export const COMPLAINT_TOPICS = ['collection', 'charges', 'payment', 'privacy', 'service', 'other'] as const;
-export type ComplaintTopic = (typeof COMPLAINT_TOPICS)[number];
-/** open: waiting for staff; answered: staff replied; closed: resolved (by staff or the borrower). */
-export type ComplaintStatus = 'open' | 'answered' | 'closed';
-
-export interface ComplaintRow {
-  id: number;
-  number: string;
-  borrower_id: number;
-  topic: ComplaintTopic;
-  status: ComplaintStatus;
-  created_at: number;
-  updated_at: number;
-  closed_at: number | null;
-}
-
-export interface ComplaintMessageRow {
-  id: number;
-  complaint_id: number;
-  author: 'borrower' | 'staff';
-  staff_id: number | null;
-  body: string;
-  created_at: number;
-}
-
-export interface ComplaintThread {
-  complaint: ComplaintRow;
-  messages: ComplaintMessageRow[];
-}
+export { COMPLAINT_TOPICS, type ComplaintStatus, type ComplaintTopic } from '../data/repositories/complaints.ts';
 
 /** A number a borrower can read out on the phone: Q-YYYYMMDD-NNNNNN (local day, six random digits). */
 function complaintNumber(now: number, timeZone: string): string {
@@ -46,7 +33,7 @@ function complaintNumber(now: number, timeZone: string): string {
 }
 
 async function addMessage(db: Executor, complaintId: number, author: 'borrower' | 'staff', staffId: number | null, body: string, at: number) {
-  await db('complaint_messages').insert({ complaint_id: complaintId, author, staff_id: staffId, body, created_at: at });
+  await insertComplaintMessage(db, { complaint_id: complaintId, author, staff_id: staffId, body, created_at: at });
 }
 
 const HOUR = 3_600_000;
@@ -63,13 +50,13 @@ export async function openComplaint(
   input: { borrowerId: number; topic: ComplaintTopic; body: string },
 ): Promise<ComplaintRow> {
   const now = clock.now().getTime();
-  const recent = await db('complaints').where({ borrower_id: input.borrowerId }).andWhere('created_at', '>', now - HOUR).orderBy('created_at').select('created_at');
-  const wait = lockedForSeconds(recent.map((r: { created_at: number }) => Number(r.created_at)), config.feedbackPerHour, HOUR, now);
+  const recent = await complaintTimesSince(db, input.borrowerId, now - HOUR);
+  const wait = lockedForSeconds(recent, config.feedbackPerHour, HOUR, now);
   if (wait > 0) throw tooManyAttempts(wait);
   for (let attempt = 0; ; attempt++) {
     try {
       return await db.transaction(async (trx) => {
-        const id = await insertReturningId(trx, 'complaints', {
+        const id = await insertComplaint(trx, {
           number: complaintNumber(now, config.timeZone),
           borrower_id: input.borrowerId,
           topic: input.topic,
@@ -78,7 +65,7 @@ export async function openComplaint(
           updated_at: now,
         });
         await addMessage(trx, id, 'borrower', null, input.body, now);
-        return (await trx<ComplaintRow>('complaints').where({ id }).first())!;
+        return (await findComplaint(trx, id))!;
       });
     } catch (err) {
       // A million numbers a day: a collision is rare and a second draw settles it.
@@ -89,35 +76,30 @@ export async function openComplaint(
 
 /** The borrower's complaints, newest first. */
 export function complaintsOf(db: Db, borrowerId: number): Promise<ComplaintRow[]> {
-  return db<ComplaintRow>('complaints').where({ borrower_id: borrowerId }).orderBy('id', 'desc');
+  return complaintsOfBorrower(db, borrowerId);
 }
 
 async function thread(db: Executor, complaint: ComplaintRow | undefined): Promise<ComplaintThread> {
   if (!complaint) throw notFound();
-  const messages = await db<ComplaintMessageRow>('complaint_messages').where({ complaint_id: complaint.id }).orderBy('id');
+  const messages = await messagesOfComplaint(db, complaint.id);
   return { complaint, messages };
 }
 
 /** One of the borrower's own complaints by number; anyone else's is the same 404 as an unknown one. */
 export async function ownComplaint(db: Db, borrowerId: number, number: string): Promise<ComplaintThread> {
-  return thread(db, await db<ComplaintRow>('complaints').where({ borrower_id: borrowerId, number }).first());
+  return thread(db, await findOwnComplaint(db, borrowerId, number));
 }
 
 /** A complaint by id, for staff. */
 export async function complaintForStaff(db: Db, id: number): Promise<ComplaintThread & { phone: string }> {
-  const complaint = await db<ComplaintRow>('complaints').where({ id }).first();
+  const complaint = await findComplaint(db, id);
   const t = await thread(db, complaint);
   return { ...t, phone: (await findBorrowerById(db, complaint!.borrower_id))!.phone };
 }
 
 /** The console inbox: complaints in one state, oldest first (the longest waiting on top). */
 export function complaintInbox(db: Db, status: ComplaintStatus): Promise<Array<ComplaintRow & { phone: string }>> {
-  return db('complaints')
-    .join('borrowers', 'borrowers.id', 'complaints.borrower_id')
-    .where('complaints.status', status)
-    .select('complaints.*', 'borrowers.phone')
-    .orderBy('complaints.created_at', 'asc')
-    .limit(200);
+  return complaintsInState(db, status);
 }
 
 /**
@@ -134,8 +116,8 @@ async function followUp(
   if (!complaint) throw notFound();
   if (complaint.status === 'closed') throw new AppError(409, 'complaint_closed', 'errors.complaint_closed');
   if (message.body) await addMessage(trx, complaint.id, message.author, message.staffId, message.body, now);
-  await trx('complaints').where({ id: complaint.id }).update({ status, updated_at: now, closed_at: status === 'closed' ? now : null });
-  return (await trx<ComplaintRow>('complaints').where({ id: complaint.id }).first())!;
+  await setComplaintStatus(trx, complaint.id, status, now);
+  return (await findComplaint(trx, complaint.id))!;
 }
 
 /**
@@ -149,7 +131,7 @@ export async function borrowerFollowUp(
 ): Promise<ComplaintRow> {
   const now = clock.now().getTime();
   return db.transaction(async (trx) => {
-    const complaint = await trx<ComplaintRow>('complaints').where({ borrower_id: input.borrowerId, number: input.number }).first();
+    const complaint = await findOwnComplaint(trx, input.borrowerId, input.number);
     return followUp(trx, complaint, { author: 'borrower', staffId: null, body: input.body }, input.close ? 'closed' : 'open', now);
   });
 }
@@ -162,7 +144,7 @@ export async function staffReply(
 ): Promise<ComplaintRow> {
   const now = clock.now().getTime();
   return db.transaction(async (trx) => {
-    const complaint = await trx<ComplaintRow>('complaints').where({ id: input.id }).first();
+    const complaint = await findComplaint(trx, input.id);
     const status: ComplaintStatus = input.close ? 'closed' : 'answered';
     const moved = await followUp(trx, complaint, { author: 'staff', staffId: input.staffId, body: input.body }, status, now);
     await audit(trx, clock, { staffId: input.staffId, action: 'reply_complaint', subject: `complaint:${moved.number}`, address: input.address, detail: { status } });

@@ -1,6 +1,8 @@
 import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../data/db.ts';
+import { findActiveConsent, insertConsent, withdrawConsents } from '../data/repositories/contact-consents.ts';
+import { type ContactRow, contactsOfBorrower, deleteContactsOf, upsertContacts } from '../data/repositories/contacts.ts';
 import { normalizePhone } from '../domain/phone.ts';
 import { AppError } from '../errors.ts';
 
@@ -8,21 +10,11 @@ export const MAX_CONTACTS = 5000;
 const NAME_MAX = 100;
 const RELATION_MAX = 40;
 
-export interface ContactRow {
-  id: number;
-  borrower_id: number;
-  name: string;
-  phone: string;
-  relation: string | null;
-  created_at: number;
-  updated_at: number;
-}
-
 type ContactsConfig = Pick<Config, 'contacts'>;
 
 /** The borrower's consent to the current text, if given and not withdrawn. */
 export function activeConsent(db: Db, borrowerId: number) {
-  return db('contact_consents').where({ borrower_id: borrowerId }).whereNull('withdrawn_at').orderBy('id', 'desc').first();
+  return findActiveConsent(db, borrowerId);
 }
 
 /** Refuses contact features when they are off or the borrower has not consented (403 with the reason). */
@@ -35,14 +27,14 @@ async function assertAllowed(db: Db, config: ContactsConfig, borrowerId: number,
 export async function giveConsent(db: Db, clock: Clock, config: ContactsConfig, borrowerId: number): Promise<void> {
   await assertAllowed(db, config, borrowerId, false);
   if (await activeConsent(db, borrowerId)) return;
-  await db('contact_consents').insert({ borrower_id: borrowerId, version: config.contacts.consentVersion, given_at: clock.now().getTime() });
+  await insertConsent(db, { borrower_id: borrowerId, version: config.contacts.consentVersion, given_at: clock.now().getTime() });
 }
 
 /** Withdraws consent and deletes every stored contact of the borrower, in one step. */
 export async function withdrawConsent(db: Db, clock: Clock, borrowerId: number): Promise<number> {
   return db.transaction(async (trx): Promise<number> => {
-    await trx('contact_consents').where({ borrower_id: borrowerId }).whereNull('withdrawn_at').update({ withdrawn_at: clock.now().getTime() });
-    return Number(await trx('contacts').where({ borrower_id: borrowerId }).delete());
+    await withdrawConsents(trx, borrowerId, clock.now().getTime());
+    return deleteContactsOf(trx, borrowerId);
   });
 }
 
@@ -81,17 +73,12 @@ export async function pushContacts(
   });
   const now = clock.now().getTime();
   const values = [...byPhone.values()].map((c) => ({ ...c, borrower_id: borrowerId, created_at: now, updated_at: now }));
-  await db.transaction(async (trx) => {
-    // Chunks keep each statement under SQLite's bound-variable limit.
-    for (let i = 0; i < values.length; i += 500) {
-      await trx('contacts').insert(values.slice(i, i + 500)).onConflict(['borrower_id', 'phone']).merge(['name', 'relation', 'updated_at']);
-    }
-  });
+  await db.transaction((trx) => upsertContacts(trx, values));
   return { saved: values.length, invalid };
 }
 
 /** What is stored about the borrower's contacts, for the contacts page. */
 export async function contactsOf(db: Db, config: ContactsConfig, borrowerId: number): Promise<ContactRow[]> {
   await assertAllowed(db, config, borrowerId);
-  return db<ContactRow>('contacts').where({ borrower_id: borrowerId }).orderBy('name');
+  return contactsOfBorrower(db, borrowerId);
 }

@@ -1,35 +1,25 @@
 import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../data/db.ts';
-import { billOfLoan, type BillRow } from '../data/repositories/bills.ts';
+import { billOfLoan, findBill } from '../data/repositories/bills.ts';
 import { findBorrowerById } from '../data/repositories/borrowers.ts';
-import { findLoan, type LoanRow } from '../data/repositories/loans.ts';
-import { findReference, type ReferenceRow } from '../data/repositories/payments.ts';
-import { findSettlement, settlementsOfBill, type SettlementRow } from '../data/repositories/settlements.ts';
+import { findLoan, findLoanByOid } from '../data/repositories/loans.ts';
+import { findReference } from '../data/repositories/payments.ts';
+import { findSettlement, settlementsOfBill } from '../data/repositories/settlements.ts';
 import { notFound } from '../errors.ts';
-import { stateOf } from './settlement.ts';
+import type { CertificateFacts, ReceiptFacts } from '../snapshots/documents.ts';
+import { stateOf } from '../snapshots/loans.ts';
 
 /** Whose documents a request may see: one borrower's own, or (staff) anyone's. */
 export type Viewer = { borrowerId: number } | { staff: true };
 
 const mayView = (viewer: Viewer, borrowerId: number) => 'staff' in viewer || viewer.borrowerId === borrowerId;
 
-export interface ReceiptFacts {
-  settlement: SettlementRow;
-  loan: LoanRow;
-  bill: BillRow;
-  phone: string;
-  /** The gateway reference it paid, when it came through one (a proof or a manual settlement has none). */
-  reference: ReferenceRow | undefined;
-  /** What the bill still asked for right after this payment. */
-  leftAfter: number;
-}
-
 /** A settled payment's receipt; another borrower's, or an unknown one, is the same 404. */
 export async function receiptFacts(db: Db, clock: Clock, config: Pick<Config, 'timeZone'>, viewer: Viewer, settlementId: number): Promise<ReceiptFacts> {
   const settlement = Number.isSafeInteger(settlementId) ? await findSettlement(db, settlementId) : undefined;
   if (!settlement || !mayView(viewer, settlement.borrower_id)) throw notFound();
-  const bill = (await db<BillRow>('bills').where({ id: settlement.bill_id }).first())!;
+  const bill = (await findBill(db, settlement.bill_id))!;
   const loan = (await findLoan(db, bill.loan_id))!;
   const borrower = (await findBorrowerById(db, settlement.borrower_id))!;
   return {
@@ -43,22 +33,13 @@ export async function receiptFacts(db: Db, clock: Clock, config: Pick<Config, 't
   };
 }
 
-export interface CertificateFacts {
-  loan: LoanRow;
-  bill: BillRow;
-  phone: string;
-  settlements: SettlementRow[];
-  paidTotal: number;
-  closedAt: number;
-}
-
 /**
  * A no-dues certificate: only for a loan closed with nothing owed (repaid, or
  * returned in the cooling-off days). Another borrower's loan, an unknown one
  * and one still open are the same 404: there is no certificate to show.
  */
 export async function certificateFacts(db: Db, viewer: Viewer, oid: string): Promise<CertificateFacts> {
-  const loan = /^\d{1,32}$/.test(oid) ? await db<LoanRow>('loans').where({ oid }).first() : undefined;
+  const loan = /^\d{1,32}$/.test(oid) ? await findLoanByOid(db, oid) : undefined;
   if (!loan || !mayView(viewer, loan.borrower_id)) throw notFound();
   const bill = await billOfLoan(db, loan.id);
   const closedAt = loan.repaid_at ?? loan.cancelled_at;

@@ -1,31 +1,13 @@
 import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
-import { type Db, insertReturningId } from '../data/db.ts';
+import type { Db } from '../data/db.ts';
+import { feedbackInState, feedbackTimesSince, type FeedbackRow, findFeedback, insertFeedback, replyToFeedback } from '../data/repositories/feedback.ts';
 import { lockedForSeconds } from './auth.ts';
 import { AppError, invalidInput, tooManyAttempts } from '../errors.ts';
 import { audit } from './audit.ts';
 import { ownUpload } from './uploads.ts';
 
-export interface FeedbackRow {
-  id: number;
-  borrower_id: number | null;
-  address: string;
-  contact: string;
-  comments: string;
-  attachments: string;
-  status: 'open' | 'closed';
-  reply_note: string | null;
-  replied_by: number | null;
-  replied_at: number | null;
-  created_at: number;
-}
-
 const HOUR = 3_600_000;
-
-async function timesSince(db: Db, column: 'address' | 'borrower_id', value: string | number, since: number): Promise<number[]> {
-  const rows = await db('feedback').where(column, value).andWhere('created_at', '>', since).orderBy('created_at').select('created_at');
-  return rows.map((r: { created_at: number }) => Number(r.created_at));
-}
 
 /** Refuses (429) an address or borrower that sent FEEDBACK_PER_HOUR messages in the last hour; checked before an upload's body is read too. */
 export async function assertFeedbackAllowed(
@@ -36,8 +18,8 @@ export async function assertFeedbackAllowed(
 ): Promise<void> {
   const now = clock.now().getTime();
   const limit = config.feedbackPerHour;
-  const waits = [lockedForSeconds(await timesSince(db, 'address', input.address, now - HOUR), limit, HOUR, now)];
-  if (input.borrowerId) waits.push(lockedForSeconds(await timesSince(db, 'borrower_id', input.borrowerId, now - HOUR), limit, HOUR, now));
+  const waits = [lockedForSeconds(await feedbackTimesSince(db, 'address', input.address, now - HOUR), limit, HOUR, now)];
+  if (input.borrowerId) waits.push(lockedForSeconds(await feedbackTimesSince(db, 'borrower_id', input.borrowerId, now - HOUR), limit, HOUR, now));
   const wait = Math.max(...waits);
   if (wait > 0) throw tooManyAttempts(wait);
 }
@@ -59,7 +41,7 @@ export async function createFeedback(
   for (const path of input.attachments) {
     if (!(await ownUpload(db, input.borrowerId!, path))) throw invalidInput({ attachments: 'errors.image_not_yours' });
   }
-  const id = await insertReturningId(db, 'feedback', {
+  const id = await insertFeedback(db, {
     borrower_id: input.borrowerId ?? null,
     address: input.address,
     contact: input.contact,
@@ -68,12 +50,12 @@ export async function createFeedback(
     status: 'open',
     created_at: now,
   });
-  return (await db<FeedbackRow>('feedback').where({ id }).first())!;
+  return (await findFeedback(db, id))!;
 }
 
 /** The console's inbox: newest first, open or closed. */
 export function feedbackInbox(db: Db, status: 'open' | 'closed'): Promise<FeedbackRow[]> {
-  return db<FeedbackRow>('feedback').where({ status }).orderBy('id', 'desc').limit(200);
+  return feedbackInState(db, status);
 }
 
 /** A staff reply note; `close` files the message away (or reopens it). Audited. */
@@ -83,10 +65,13 @@ export async function answerFeedback(
   input: { id: number; staffId: number; address: string; note: string; close: boolean },
 ): Promise<void> {
   await db.transaction(async (trx) => {
-    const changed = await trx('feedback')
-      .where({ id: input.id })
-      .update({ reply_note: input.note || null, status: input.close ? 'closed' : 'open', replied_by: input.staffId, replied_at: clock.now().getTime() });
-    if (changed !== 1) throw new AppError(404, 'not_found', 'errors.not_found');
+    const found = await replyToFeedback(trx, input.id, {
+      reply_note: input.note || null,
+      status: input.close ? 'closed' : 'open',
+      replied_by: input.staffId,
+      replied_at: clock.now().getTime(),
+    });
+    if (!found) throw new AppError(404, 'not_found', 'errors.not_found');
     await audit(trx, clock, {
       staffId: input.staffId,
       action: input.close ? 'close_feedback' : 'reopen_feedback',

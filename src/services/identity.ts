@@ -19,21 +19,16 @@ import { setStep, stepsOf } from '../data/repositories/kyc-steps.ts';
 import { dayOf, isoDay } from '../domain/calendar.ts';
 import { ageOn, identityFlags, type IdentityFlag, nextStepStatus, progress, REJECT_REASONS, type StepEvent, type StepStatus } from '../domain/kyc.ts';
 import { marketProfile, type StepName } from '../domain/markets/index.ts';
+import type { StepView } from '../snapshots/identity.ts';
+export type { StepView } from '../snapshots/identity.ts';
 import { AppError, invalidInput, notFound } from '../errors.ts';
 import { audit } from './audit.ts';
 import { lookupHash, seal, unseal } from './data-protection.ts';
-import { findEntry } from './dictionaries.ts';
+import { findEntry } from '../data/dictionaries.ts';
 import type { IdentityChecks } from './identity-checks/provider.ts';
 import { uploadFile, type UploadRow } from './uploads.ts';
 
 export type KycConfig = Pick<Config, 'market' | 'dataProtection' | 'kyc' | 'timeZone' | 'uploadDir'>;
-
-export interface StepView {
-  step: StepName;
-  status: StepStatus;
-  reason: string | null;
-  note: string | null;
-}
 
 const ID_PURPOSE = 'national_id';
 const TAX_PURPOSE = 'tax_id';

@@ -5,7 +5,7 @@ import { billOfLoan, billsOfLoans } from '../data/repositories/bills.ts';
 import { findOwnLoanByOid, loansOf, newestLoan } from '../data/repositories/loans.ts';
 import { settlementsOfBill, type SettlementRow } from '../data/repositories/settlements.ts';
 import { notFound } from '../errors.ts';
-import { type LoanSnapshot, snapshot } from '../presenters/loans.ts';
+import { type LoanSnapshot, snapshot } from '../snapshots/loans.ts';
 
 type ReadConfig = Pick<Config, 'timeZone'>;
 

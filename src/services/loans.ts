@@ -4,7 +4,7 @@ import type { Config } from '../config.ts';
 import { type Db, type Executor, isUniqueViolation } from '../data/db.ts';
 import { type BorrowerRow, findBorrowerById } from '../data/repositories/borrowers.ts';
 import { insertBill } from '../data/repositories/bills.ts';
-import { findLoan, insertLoan, type LoanRow, moveLoan, newestLoan } from '../data/repositories/loans.ts';
+import { countLoansInStates, findLoan, insertLoan, type LoanRow, moveLoan, newestLoan } from '../data/repositories/loans.ts';
 import { dayOf, localParts } from '../domain/calendar.ts';
 import { amountProblem, quote, type Quote } from '../domain/fees.ts';
 import { OPEN_STATES, transition } from '../domain/loan-status.ts';
@@ -176,12 +176,8 @@ export async function confirmLoan(
     });
     if (moved && config.review.mode === 'auto') {
       const borrower = (await findBorrowerById(trx, borrowerId))!;
-      const others = await trx('loans')
-        .where({ borrower_id: borrowerId })
-        .whereIn('status', OPEN_STATES as string[])
-        .whereNot({ id: loan.id })
-        .count<{ n: number | string }[]>({ n: '*' });
-      const outcome = reviewRule({ ...loan, status: 'in_review' }, borrower, Number(others[0]?.n ?? 0));
+      const others = await countLoansInStates(trx, borrowerId, OPEN_STATES, loan.id);
+      const outcome = reviewRule({ ...loan, status: 'in_review' }, borrower, others);
       await decide(trx, clock, config, { ...loan, status: 'in_review' }, outcome, 'auto');
     }
     return (await findLoan(trx, loan.id))!;

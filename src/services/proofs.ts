@@ -1,8 +1,17 @@
 import distance from 'sharp-phash/distance.js';
 import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
-import type { Knex } from 'knex';
-import { type Db, insertReturningId, isUniqueViolation } from '../data/db.ts';
+import { type Db, isUniqueViolation } from '../data/db.ts';
+import {
+  decidePendingProof,
+  findProof,
+  insertProof,
+  liveProofsWithUtr,
+  proofImages,
+  proofsOfBill as proofsOfBillRows,
+  type ProofRow,
+} from '../data/repositories/proofs.ts';
+import type { UploadRow } from '../data/repositories/uploads.ts';
 import { AppError, invalidInput } from '../errors.ts';
 import { audit } from './audit.ts';
 import { ownBill } from './payments/intents.ts';
@@ -10,33 +19,9 @@ import { settlePayment } from './settlement.ts';
 import { findBillForUpdate } from '../data/repositories/bills.ts';
 import type { Day } from '../domain/calendar.ts';
 import { proofMoment } from '../domain/settlement.ts';
-import { ownUpload, type UploadRow } from './uploads.ts';
-
-export interface ProofRow {
-  id: number;
-  borrower_id: number;
-  bill_id: number;
-  utr: string | null;
-  utr_image: string | null;
-  repay_image: string | null;
-  status: 'pending' | 'approved' | 'rejected';
-  flags: string;
-  reject_code: string | null;
-  reject_note: string | null;
-  decided_by: number | null;
-  decided_at: number | null;
-  settled_amount: number | null;
-  settled_purpose: string | null;
-  created_at: number;
-}
-
-/** What staff should look at twice on a proof. */
-export type ProofFlag =
-  | { kind: 'odd_utr' }
-  /** Another borrower's live proof gives the same UTR: at most one of them paid with it. */
-  | { kind: 'same_utr'; proofId: number }
-  | { kind: 'same_image'; field: 'utr_image' | 'repay_image'; proofId: number }
-  | { kind: 'similar_image'; field: 'utr_image' | 'repay_image'; proofId: number; bits: number };
+import type { ProofFlag } from '../snapshots/proofs.ts';
+import { ownUpload } from './uploads.ts';
+export type { ProofFlag } from '../snapshots/proofs.ts';
 
 // Perceptual hashes this many bits apart or fewer are the same picture, re-saved or re-cropped.
 const SIMILAR_BITS = 6;
@@ -58,17 +43,6 @@ export function normalizeUtr(text: string): string {
 const MAX_MATCHES = 5;
 // The perceptual comparison looks at this many of the newest proof images.
 const SIMILAR_WINDOW = 1000;
-
-/** Proof images (path, proof, fingerprints), newest first; one indexed join per image column. */
-function proofImages(db: Db, where: (q: Knex.QueryBuilder) => void, limit: number) {
-  const side = (column: 'utr_image' | 'repay_image') =>
-    db('proofs as p').join('uploads as u', 'u.path', `p.${column}`).select('p.id as proofId', 'u.sha256', 'u.phash').modify(where);
-  return db
-    .select('*')
-    .from(side('utr_image').unionAll(side('repay_image')).as('images'))
-    .orderBy('proofId', 'desc')
-    .limit(limit) as Promise<Array<{ proofId: number; sha256: string; phash: string }>>;
-}
 
 /**
  * Earlier proofs (anyone's) whose screenshots are the same file as these
@@ -100,7 +74,7 @@ const utrSentBefore = () => new AppError(409, 'utr_sent_before', 'errors.utr_sen
  * can be neither probed nor squatted by someone who saw it.
  */
 async function utrFlags(db: Db, borrowerId: number, utr: string): Promise<ProofFlag[]> {
-  const live = await db<ProofRow>('proofs').where({ utr }).whereNot({ status: 'rejected' }).orderBy('id').select('id', 'borrower_id');
+  const live = await liveProofsWithUtr(db, utr);
   if (live.some((p) => p.borrower_id === borrowerId)) throw utrSentBefore();
   return live.slice(0, MAX_MATCHES).map((p) => ({ kind: 'same_utr' as const, proofId: p.id }));
 }
@@ -139,7 +113,7 @@ export async function submitProof(
     ...(await imageFlags(db, images)),
   ];
   try {
-    const id = await insertReturningId(db, 'proofs', {
+    const id = await insertProof(db, {
       borrower_id: borrowerId,
       bill_id: bill.id,
       utr: utr ?? null,
@@ -149,7 +123,7 @@ export async function submitProof(
       flags: JSON.stringify(flags),
       created_at: clock.now().getTime(),
     });
-    return (await db<ProofRow>('proofs').where({ id }).first())!;
+    return (await findProof(db, id))!;
   } catch (err) {
     // The borrower's own live proof already gives this UTR (proofs_utr_per_borrower).
     if (isUniqueViolation(err)) throw utrSentBefore();
@@ -181,19 +155,18 @@ export async function reviewProof(
   if (!decision.approve && decision.code === 'other' && !decision.note) throw invalidInput({ note: 'errors.reject_note_required' });
   return db.transaction(async (trx) => {
     const now = clock.now().getTime();
-    const changed = await trx('proofs')
-      .where({ id: input.proofId, status: 'pending' })
-      .update(
-        decision.approve
-          ? { status: 'approved', decided_by: input.staffId, decided_at: now, settled_amount: decision.amount, settled_purpose: decision.purpose }
-          : { status: 'rejected', decided_by: input.staffId, decided_at: now, reject_code: decision.code, reject_note: decision.note ?? null },
-      )
-      .catch((err: unknown) => {
-        // One transfer settles once: proofs_utr_approved_once refuses a second approval of a UTR.
-        throw isUniqueViolation(err) ? new AppError(409, 'utr_approved', 'errors.utr_approved') : err;
-      });
-    if (changed !== 1) throw new AppError(409, 'proof_decided', 'errors.proof_decided');
-    const proof = (await trx<ProofRow>('proofs').where({ id: input.proofId }).first())!;
+    const changed = await decidePendingProof(
+      trx,
+      input.proofId,
+      decision.approve
+        ? { status: 'approved', decided_by: input.staffId, decided_at: now, settled_amount: decision.amount, settled_purpose: decision.purpose }
+        : { status: 'rejected', decided_by: input.staffId, decided_at: now, reject_code: decision.code, reject_note: decision.note ?? null },
+    ).catch((err: unknown) => {
+      // One transfer settles once: proofs_utr_approved_once refuses a second approval of a UTR.
+      throw isUniqueViolation(err) ? new AppError(409, 'utr_approved', 'errors.utr_approved') : err;
+    });
+    if (!changed) throw new AppError(409, 'proof_decided', 'errors.proof_decided');
+    const proof = (await findProof(trx, input.proofId))!;
 
     if (decision.approve) {
       // Priced at the moment the borrower paid: the transfer date staff read on the proof, else when it was sent.
@@ -222,5 +195,5 @@ export async function reviewProof(
 
 /** The proofs of a bill, newest first, for its page. */
 export function proofsOfBill(db: Db, billId: number): Promise<ProofRow[]> {
-  return db<ProofRow>('proofs').where({ bill_id: billId }).orderBy('id', 'desc');
+  return proofsOfBillRows(db, billId);
 }

@@ -16,7 +16,7 @@ import {
   type SettlementRow,
   settlementsOfIntent,
 } from '../data/repositories/settlements.ts';
-import { type BillFacts, billState, type BillState } from '../domain/bill.ts';
+import { billFacts, stateOf } from '../snapshots/loans.ts';
 import { dayOf } from '../domain/calendar.ts';
 import { type DelayQuote, delayQuote } from '../domain/delay.ts';
 import { type ExitQuote, exitQuote } from '../domain/exit.ts';
@@ -51,31 +51,6 @@ export interface Payment {
   key: string;
   /** The payment link paid, whose frozen price is honoured while it was live. */
   intent?: PaidIntent;
-}
-
-/** The facts of a bill the domain needs, with the overdue terms frozen on its loan. */
-export function billFacts(bill: BillRow): BillFacts {
-  return {
-    principal: bill.principal,
-    repayInterest: bill.repay_interest,
-    dueDay: bill.due_day,
-    delayCount: bill.delay_count,
-    delayUnpaid: bill.delay_unpaid,
-    overduePaid: bill.overdue_paid,
-    overdueCleared: bill.overdue_cleared,
-    interestPaid: bill.interest_paid,
-    principalPaid: bill.principal_paid,
-    // A returned (cancelled) bill asks for nothing more, like a repaid one.
-    repaid: bill.status !== 'open',
-  };
-}
-
-/** A bill's state today, by the business calendar and its loan's frozen overdue terms. */
-export function stateOf(bill: BillRow, loan: Pick<LoanRow, 'overdue_rate_ppm' | 'overdue_cap_ppm'>, now: Date, timeZone: string): BillState {
-  return billState(billFacts(bill), dayOf(now.getTime(), timeZone), {
-    overdueRatePpm: loan.overdue_rate_ppm,
-    overdueCapPpm: loan.overdue_cap_ppm,
-  });
 }
 
 export interface SettledPayment {

@@ -1,54 +1,38 @@
 import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../data/db.ts';
-import { billOfLoan } from '../data/repositories/bills.ts';
+import { billOfLoan, findBill } from '../data/repositories/bills.ts';
 import { type Day, dayOf } from '../domain/calendar.ts';
-import type { BorrowerRow } from '../data/repositories/borrowers.ts';
-import { findLoan, type LoanRow } from '../data/repositories/loans.ts';
+import { type BorrowerRow, findBorrowerById } from '../data/repositories/borrowers.ts';
+import { findLoan, type LoanRow, loansInStateWithBorrower } from '../data/repositories/loans.ts';
 import { intentsOfBill, referencesOfIntents } from '../data/repositories/payments.ts';
 import { settlementsOfBill } from '../data/repositories/settlements.ts';
-import { type LoanSnapshot, snapshot } from '../presenters/loans.ts';
+import { snapshot } from '../snapshots/loans.ts';
 import { allLoans } from './loan-reads.ts';
-import type { ProofFlag, ProofRow } from './proofs.ts';
-import type { UploadRow } from './uploads.ts';
+import { findProof, pendingProofs as pendingProofRows, proofsOfBill, type QueuedProof } from '../data/repositories/proofs.ts';
+import { findOwnUpload } from '../data/repositories/uploads.ts';
+import type { ProofForStaff } from '../snapshots/proofs.ts';
 
-export interface QueuedProof extends ProofRow {
-  phone: string;
-}
+export type { QueuedProof } from '../data/repositories/proofs.ts';
 
 /** Proofs waiting for review, oldest first, with the borrower's phone. */
 export function pendingProofs(db: Db): Promise<QueuedProof[]> {
-  return db('proofs')
-    .join('borrowers', 'borrowers.id', 'proofs.borrower_id')
-    .where('proofs.status', 'pending')
-    .orderBy('proofs.id', 'asc')
-    .select('proofs.*', 'borrowers.phone');
-}
-
-export interface ProofForStaff {
-  proof: ProofRow;
-  phone: string;
-  current: LoanSnapshot;
-  images: Array<{ field: 'utr_image' | 'repay_image'; upload: UploadRow | undefined }>;
-  flags: ProofFlag[];
-  now: Date;
-  /** The transfer dates staff may enter on approval: from the disbursement day to the day the proof was sent. */
-  transferDays: { min: Day; max: Day };
+  return pendingProofRows(db);
 }
 
 /** Everything the proof page shows: the proof, its borrower, the bill as of now, the images and the warnings. */
 export async function proofForStaff(db: Db, clock: Clock, config: Pick<Config, 'timeZone'>, id: number): Promise<ProofForStaff | undefined> {
-  const proof = await db<ProofRow>('proofs').where({ id }).first();
+  const proof = await findProof(db, id);
   if (!proof) return undefined;
-  const bill = (await db('bills').where({ id: proof.bill_id }).first())!;
+  const bill = (await findBill(db, proof.bill_id))!;
   const loan = (await findLoan(db, bill.loan_id)) as LoanRow;
-  const borrower = (await db<BorrowerRow>('borrowers').where({ id: proof.borrower_id }).first())!;
+  const borrower = (await findBorrowerById(db, proof.borrower_id))!;
   const images = await Promise.all(
     (['utr_image', 'repay_image'] as const)
       .filter((field) => proof[field])
       .map(async (field) => ({
         field,
-        upload: await db<UploadRow>('uploads').where({ borrower_id: proof.borrower_id, path: proof[field]! }).first(),
+        upload: await findOwnUpload(db, proof.borrower_id, proof[field]!),
       })),
   );
   const now = clock.now();
@@ -58,11 +42,7 @@ export async function proofForStaff(db: Db, clock: Clock, config: Pick<Config, '
 
 /** Loans confirmed by their borrower and waiting for a manual decision, oldest first. */
 export function loansInReview(db: Db): Promise<Array<LoanRow & { phone: string; quota: number }>> {
-  return db('loans')
-    .join('borrowers', 'borrowers.id', 'loans.borrower_id')
-    .where('loans.status', 'in_review')
-    .orderBy('loans.id', 'asc')
-    .select('loans.*', 'borrowers.phone', 'borrowers.quota');
+  return loansInStateWithBorrower(db, 'in_review');
 }
 
 /** One borrower's whole file for support: loans with bills, payments, settlements and proofs. */
@@ -77,7 +57,7 @@ export async function borrowerOverview(db: Db, clock: Clock, config: Pick<Config
         snapshot: s,
         settlements: await settlementsOfBill(db, bill.id),
         references: await referencesOfIntents(db, intents.map((i) => i.id)),
-        proofs: await db<ProofRow>('proofs').where({ bill_id: bill.id }).orderBy('id', 'desc'),
+        proofs: await proofsOfBill(db, bill.id),
       };
     }),
   );

@@ -5,7 +5,8 @@ import sharp, { type Metadata, type OutputInfo, type Sharp } from 'sharp';
 import phash from 'sharp-phash';
 import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
-import { type Db, insertReturningId, isUniqueViolation } from '../data/db.ts';
+import { type Db, isUniqueViolation } from '../data/db.ts';
+import { findOwnUpload, insertUpload, ownsUploadFile, type UploadRow } from '../data/repositories/uploads.ts';
 import { localParts } from '../domain/calendar.ts';
 import { AppError, payloadTooLarge, rateLimited, unsupportedMediaType } from '../errors.ts';
 import { countRateEvent } from '../data/repositories/rate-events.ts';
@@ -32,18 +33,7 @@ export function displayWidth(width: number): number {
 const THUMB_EDGE = 320;
 const ACCEPTED = new Set(['jpeg', 'png', 'webp', 'heif']);
 
-export interface UploadRow {
-  id: number;
-  borrower_id: number;
-  path: string;
-  thumb_path: string;
-  sha256: string;
-  phash: string;
-  width: number;
-  height: number;
-  bytes: number;
-  created_at: number;
-}
+export type { UploadRow } from '../data/repositories/uploads.ts';
 
 type UploadConfig = Pick<Config, 'uploadDir' | 'uploads' | 'timeZone'>;
 
@@ -179,18 +169,23 @@ export async function storeUpload(
     created_at: now,
   };
   try {
-    const id = await insertReturningId(db, 'uploads', row);
+    const id = await insertUpload(db, row);
     return { id, ...row };
   } catch (err) {
     // The same borrower sent the same picture again the same day: one row serves both.
     if (!isUniqueViolation(err)) throw err;
-    return (await db<UploadRow>('uploads').where({ borrower_id: input.borrowerId, path: relative }).first())!;
+    return (await findOwnUpload(db, input.borrowerId, relative))!;
   }
 }
 
 /** An upload by its path if the borrower owns it. */
 export function ownUpload(db: Db, borrowerId: number, relative: string): Promise<UploadRow | undefined> {
-  return db<UploadRow>('uploads').where({ borrower_id: borrowerId, path: relative }).first();
+  return findOwnUpload(db, borrowerId, relative);
+}
+
+/** Whether the borrower owns the image (or thumbnail) at this upload path. */
+export function ownsUploadPath(db: Db, borrowerId: number, relative: string): Promise<boolean> {
+  return ownsUploadFile(db, borrowerId, relative);
 }
 
 /** The file on disk for an upload path (or its thumbnail), refusing anything that is not one. */

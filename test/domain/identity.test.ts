@@ -4,7 +4,7 @@ import { marketProfile } from '../../src/domain/markets/index.ts';
 import { clabeBankCode, isValidClabe } from '../../src/domain/validators/clabe.ts';
 import { curpBirthDate, isValidCurp } from '../../src/domain/validators/curp.ts';
 import { isValidRfc } from '../../src/domain/validators/rfc.ts';
-import { dictionary, entries, findEntry, listKey } from '../../src/services/dictionaries.ts';
+import { dictionary, entries, findEntry, listKey } from '../../src/data/dictionaries.ts';
 
 test('CURP: real ones pass, a wrong check digit, state, date or shape fails', (t) => {
   for (const ok of ['HEGG560427MVZRRL04', 'MAHJ280603MSPRRV09', 'DEMO900101HDFRRN07', ' hegg560427mvzrrl04 ']) t.true(isValidCurp(ok), ok);

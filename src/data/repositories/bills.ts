@@ -45,6 +45,15 @@ export function findBillForUpdate(db: Executor, id: number): Promise<BillRow | u
   return (db.client.config.client === 'pg' ? query.forUpdate() : query).first();
 }
 
+export function findBill(db: Executor, id: number): Promise<BillRow | undefined> {
+  return db<BillRow>('bills').where({ id }).first();
+}
+
+/** A borrower's bill by id; another borrower's is not found. */
+export function findOwnBill(db: Executor, borrowerId: number, id: number): Promise<BillRow | undefined> {
+  return db<BillRow>('bills').where({ id, borrower_id: borrowerId }).first();
+}
+
 export function billOfLoan(db: Executor, loanId: number): Promise<BillRow | undefined> {
   return firstRow(db, 'select * from bills where loan_id = ?', [loanId]);
 }

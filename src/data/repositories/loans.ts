@@ -53,6 +53,30 @@ export function findLoan(db: Executor, id: number): Promise<LoanRow | undefined>
   return db<LoanRow>('loans').where({ id }).first();
 }
 
+/** A loan by its public order number, whoever's it is. */
+export function findLoanByOid(db: Executor, oid: string): Promise<LoanRow | undefined> {
+  return db<LoanRow>('loans').where({ oid }).first();
+}
+
+/** How many of the borrower's loans other than `exceptId` are in one of `states`. */
+export async function countLoansInStates(db: Executor, borrowerId: number, states: readonly string[], exceptId: number): Promise<number> {
+  const rows = await db('loans')
+    .where({ borrower_id: borrowerId })
+    .whereIn('status', states as string[])
+    .whereNot({ id: exceptId })
+    .count<{ n: number | string }[]>({ n: '*' });
+  return Number(rows[0]?.n ?? 0);
+}
+
+/** Loans in one state with the borrower's phone and quota, oldest first. */
+export function loansInStateWithBorrower(db: Executor, status: LoanRow['status']): Promise<Array<LoanRow & { phone: string; quota: number }>> {
+  return db('loans')
+    .join('borrowers', 'borrowers.id', 'loans.borrower_id')
+    .where('loans.status', status)
+    .orderBy('loans.id', 'asc')
+    .select('loans.*', 'borrowers.phone', 'borrowers.quota');
+}
+
 /** A borrower's loan by its public order number; another borrower's is not found. */
 export function findOwnLoanByOid(db: Executor, borrowerId: number, oid: string): Promise<LoanRow | undefined> {
   return db<LoanRow>('loans').where({ oid, borrower_id: borrowerId }).first();

@@ -2,6 +2,7 @@ import type { Context } from 'koa';
 import { z } from 'zod';
 import { normalizePhone } from '../../domain/phone.ts';
 import { invalidInput } from '../../errors.ts';
+import { presentProfile } from '../../presenters/account.ts';
 import { profileOf } from '../../services/account-reads.ts';
 import { currentVersions } from '../../services/legal.ts';
 import { CODE_TTL_MS, type CodePurpose, RESEND_GAP_MS, verifyCode as checkCode } from '../../services/otp.ts';
@@ -172,7 +173,8 @@ export async function resetPassword(ctx: Context): Promise<void> {
 
 /** GET /Index/profile (auth): the account, the accepted documents, and the way to change the password. */
 export async function profile(ctx: Context): Promise<void> {
-  const data = await profileOf(ctx.deps.db, ctx.state.borrower!);
+  const { borrower, acceptances } = await profileOf(ctx.deps.db, ctx.state.borrower!);
+  const data = presentProfile(borrower, acceptances);
   respond(ctx, { message: 'messages.successfully', data, view: 'index/profile.njk' });
 }
 

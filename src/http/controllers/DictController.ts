@@ -1,6 +1,6 @@
 // The market's dictionaries as seed 000's dict/list serves them.
 import type { Context } from 'koa';
-import { dictionary, dictionaryTypes, entries, listKey } from '../../services/dictionaries.ts';
+import { dictionary, dictionaryTypes, entries, listKey } from '../../data/dictionaries.ts';
 import { respond } from '../respond.ts';
 
 /**

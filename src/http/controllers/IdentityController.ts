@@ -7,7 +7,7 @@ import { marketProfile } from '../../domain/markets/index.ts';
 import { AppError, notFound } from '../../errors.ts';
 import { label, presentAccount, presentSteps } from '../../presenters/identity.ts';
 import { accountNumber, bankAccountsOf } from '../../services/bank-accounts.ts';
-import { entries } from '../../services/dictionaries.ts';
+import { entries } from '../../data/dictionaries.ts';
 import { assertDocumentsOpen, stepStates, storedIdentity, submitAddress, submitDocuments, submitPersonal, submitWork } from '../../services/identity.ts';
 import { countUpload, ownUpload, storeUpload, type UploadRow } from '../../services/uploads.ts';
 import { respond } from '../respond.ts';

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import type { Context, Next } from 'koa';
 import { AppError, notFound } from '../../errors.ts';
-import { countUpload, storeUpload, uploadFile } from '../../services/uploads.ts';
+import { countUpload, ownsUploadPath, storeUpload, uploadFile } from '../../services/uploads.ts';
 import { respond } from '../respond.ts';
 import { parseMultipart } from '../middleware/upload.ts';
 
@@ -51,13 +51,7 @@ export async function serveUpload(ctx: Context): Promise<void> {
   const file = uploadFile(ctx.deps.config, relative);
   if (!file) throw notFound();
   const { borrower, staff } = ctx.state;
-  const owned =
-    staff ||
-    (borrower &&
-      (await ctx.deps.db('uploads')
-        .where({ borrower_id: borrower.id })
-        .andWhere((q) => q.where({ path: relative }).orWhere({ thumb_path: relative }))
-        .first()));
+  const owned = staff || (borrower && (await ownsUploadPath(ctx.deps.db, borrower.id, relative)));
   if (!owned) throw notFound();
   try {
     const stat = await fs.promises.stat(file);

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import type { Clock } from '../../clock.ts';
 import type { Config } from '../../config.ts';
 import { type Db, type Executor, isUniqueViolation } from '../../data/db.ts';
-import { billOfLoan, type BillRow, findBillForUpdate, markDelaysReported } from '../../data/repositories/bills.ts';
+import { billOfLoan, type BillRow, findBillForUpdate, findOwnBill, markDelaysReported } from '../../data/repositories/bills.ts';
 import { findLoan, findOwnLoanByOid, type LoanRow } from '../../data/repositories/loans.ts';
 import {
   findIntent,
@@ -17,7 +17,8 @@ import {
   supersedeIntents,
 } from '../../data/repositories/payments.ts';
 import { AppError, notFound } from '../../errors.ts';
-import { quoteDelay, quoteExit, stateOf } from '../settlement.ts';
+import { stateOf } from '../../snapshots/loans.ts';
+import { quoteDelay, quoteExit } from '../settlement.ts';
 import type { Gateway, PayType } from './gateway.ts';
 
 type IntentConfig = Pick<Config, 'timeZone' | 'delayMax' | 'payments' | 'session' | 'protection'>;
@@ -75,7 +76,7 @@ export async function ownBill(
     loan = await findOwnLoanByOid(db, borrowerId, key.oid);
     bill = loan && (await billOfLoan(db, loan.id));
   } else {
-    bill = await db<BillRow>('bills').where({ id: key.billId, borrower_id: borrowerId }).first();
+    bill = await findOwnBill(db, borrowerId, key.billId);
     loan = bill && (await findLoan(db, bill.loan_id));
   }
   if (!loan || !bill) throw notFound();

@@ -1,9 +1,7 @@
 import type { Logger } from 'pino';
+import type { OutboxEntry } from '../../snapshots/outbox.ts';
 import type { SmsMessage, SmsSender } from './sender.ts';
-
-export interface OutboxEntry extends SmsMessage {
-  at: number;
-}
+export type { OutboxEntry } from '../../snapshots/outbox.ts';
 
 // The development outbox keeps the newest messages only.
 const OUTBOX_SIZE = 100;

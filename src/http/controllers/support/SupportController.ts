@@ -5,6 +5,7 @@ import { parseIsoDay } from '../../../domain/calendar.ts';
 import { parseMoney } from '../../../domain/money.ts';
 import { normalizePhone } from '../../../domain/phone.ts';
 import { notFound } from '../../../errors.ts';
+import { presentAccountForStaff } from '../../../presenters/account.ts';
 import { presentFeedbackInbox, presentProofForStaff, presentQueue } from '../../../presenters/support.ts';
 import { audit, recentAudit } from '../../../services/audit.ts';
 import { answerFeedback, feedbackInbox } from '../../../services/feedback.ts';
@@ -152,7 +153,7 @@ export async function borrower(ctx: Context): Promise<void> {
     asked,
     notFound: Boolean(asked) && !found,
     overview: found ? await borrowerOverview(db, clock, config, found) : null,
-    account: found ? await accountForStaff(db, found) : null,
+    account: found ? await accountForStaff(db, found).then((a) => presentAccountForStaff(a.borrower, a.acceptances, a.codes)) : null,
   });
 }
 

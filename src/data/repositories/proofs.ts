@@ -1,0 +1,79 @@
+import type { Knex } from 'knex';
+import { type Executor, insertReturningId } from '../db.ts';
+
+export interface ProofRow {
+  id: number;
+  borrower_id: number;
+  bill_id: number;
+  utr: string | null;
+  utr_image: string | null;
+  repay_image: string | null;
+  status: 'pending' | 'approved' | 'rejected';
+  flags: string;
+  reject_code: string | null;
+  reject_note: string | null;
+  decided_by: number | null;
+  decided_at: number | null;
+  settled_amount: number | null;
+  settled_purpose: string | null;
+  created_at: number;
+}
+
+/** A proof in the review queue, with its borrower's phone. */
+export interface QueuedProof extends ProofRow {
+  phone: string;
+}
+
+/** Proof images (path, proof, fingerprints), newest first; one indexed join per image column. */
+export function proofImages(
+  db: Executor,
+  where: (q: Knex.QueryBuilder) => void,
+  limit: number,
+): Promise<Array<{ proofId: number; sha256: string; phash: string }>> {
+  const side = (column: 'utr_image' | 'repay_image') =>
+    db('proofs as p').join('uploads as u', 'u.path', `p.${column}`).select('p.id as proofId', 'u.sha256', 'u.phash').modify(where);
+  return db
+    .select('*')
+    .from(side('utr_image').unionAll(side('repay_image')).as('images'))
+    .orderBy('proofId', 'desc')
+    .limit(limit) as Promise<Array<{ proofId: number; sha256: string; phash: string }>>;
+}
+
+/** Live (not rejected) proofs giving this UTR, oldest first. */
+export function liveProofsWithUtr(db: Executor, utr: string): Promise<Array<Pick<ProofRow, 'id' | 'borrower_id'>>> {
+  return db<ProofRow>('proofs').where({ utr }).whereNot({ status: 'rejected' }).orderBy('id').select('id', 'borrower_id');
+}
+
+export function insertProof(
+  db: Executor,
+  row: Pick<ProofRow, 'borrower_id' | 'bill_id' | 'utr' | 'utr_image' | 'repay_image' | 'status' | 'flags' | 'created_at'>,
+): Promise<number> {
+  return insertReturningId(db, 'proofs', row);
+}
+
+export function findProof(db: Executor, id: number): Promise<ProofRow | undefined> {
+  return db<ProofRow>('proofs').where({ id }).first();
+}
+
+/** Records a decision on a proof still pending; answers whether it was (the first decision wins). */
+export async function decidePendingProof(
+  db: Executor,
+  id: number,
+  decision: Partial<Pick<ProofRow, 'status' | 'decided_by' | 'decided_at' | 'settled_amount' | 'settled_purpose' | 'reject_code' | 'reject_note'>>,
+): Promise<boolean> {
+  return (await db('proofs').where({ id, status: 'pending' }).update(decision)) === 1;
+}
+
+/** The proofs of a bill, newest first. */
+export function proofsOfBill(db: Executor, billId: number): Promise<ProofRow[]> {
+  return db<ProofRow>('proofs').where({ bill_id: billId }).orderBy('id', 'desc');
+}
+
+/** Proofs waiting for review, oldest first, with the borrower's phone. */
+export function pendingProofs(db: Executor): Promise<QueuedProof[]> {
+  return db('proofs')
+    .join('borrowers', 'borrowers.id', 'proofs.borrower_id')
+    .where('proofs.status', 'pending')
+    .orderBy('proofs.id', 'asc')
+    .select('proofs.*', 'borrowers.phone');
+}
