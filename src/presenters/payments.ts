@@ -1,5 +1,6 @@
 import type { Config } from '../config.ts';
 import type { IntentRow, ReferenceRow } from '../data/repositories/payments.ts';
+import { onceClosed } from '../domain/bill.ts';
 import { localParts } from '../domain/calendar.ts';
 import { formatPlain } from '../domain/money.ts';
 
@@ -38,8 +39,12 @@ export function referenceState(ref: ReferenceRow, now: number): 'paid' | 'expire
   return ref.expires_at <= now ? 'expired' : 'pending';
 }
 
-/** The payments of one bill for its detail page: each intent with its references, newest first. */
-export function presentPaymentHistory(intents: IntentRow[], refs: ReferenceRow[], now: number) {
+/**
+ * The payments of one bill for its detail page: each intent with its
+ * references, newest first. Once the bill is closed, a reference nobody paid
+ * shows as no longer needed rather than waiting for payment.
+ */
+export function presentPaymentHistory(intents: IntentRow[], refs: ReferenceRow[], now: number, billClosed = false) {
   return intents.map((intent) => ({
     purpose: intent.purpose,
     amount: intent.amount,
@@ -50,7 +55,7 @@ export function presentPaymentHistory(intents: IntentRow[], refs: ReferenceRow[]
         method: r.method,
         reference: r.reference,
         amount: r.paid_amount ?? r.amount,
-        state: referenceState(r, now),
+        state: onceClosed(referenceState(r, now), billClosed),
         at: r.paid_at ?? r.created_at,
       })),
   }));

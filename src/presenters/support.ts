@@ -1,4 +1,5 @@
 import type { TFunction } from 'i18next';
+import { onceClosed } from '../domain/bill.ts';
 import { isoDay } from '../domain/calendar.ts';
 import { formatPlain } from '../domain/money.ts';
 import type { FeedbackRow } from '../services/feedback.ts';
@@ -32,6 +33,8 @@ export function presentProofForStaff(found: ProofForStaff, t: TFunction) {
       rejectCode: proof.reject_code,
       rejectNote: proof.reject_note,
       settledAmount: proof.settled_amount,
+      /** Still pending on a bill already closed: nothing is owed, so approving only books a separate transfer as excess. */
+      moot: onceClosed(proof.status, current.bill?.status !== undefined && current.bill.status !== 'open') === 'not_needed',
     },
     phone: found.phone,
     bill: {
@@ -43,7 +46,8 @@ export function presentProofForStaff(found: ProofForStaff, t: TFunction) {
       repaidTotal: state.repaidTotal,
       status: state.status,
     },
-    prefill: formatPlain(state.needRepayMoney),
+    // Nothing owed: no "0.00" invitation (the service refuses it); staff type what the statement shows.
+    prefill: state.needRepayMoney > 0 ? formatPlain(state.needRepayMoney) : '',
     transferDay: { value: isoDay(found.transferDays.max), min: isoDay(found.transferDays.min), max: isoDay(found.transferDays.max) },
     images: found.images
       .filter((i) => i.upload)
