@@ -2,6 +2,7 @@ import type { TFunction } from 'i18next';
 import { onceClosed } from '../domain/bill.ts';
 import { isoDay } from '../domain/calendar.ts';
 import { formatPlain } from '../domain/money.ts';
+import type { AuditRow } from '../services/audit.ts';
 import type { FeedbackRow } from '../services/feedback.ts';
 import type { ProofForStaff, QueuedProof } from '../services/support.ts';
 
@@ -74,4 +75,38 @@ export function presentFeedbackInbox(rows: FeedbackRow[]) {
     replyNote: f.reply_note,
     createdAt: f.created_at,
   }));
+}
+
+/** Audit details whose values are codes with a label in `support.audit_value`. */
+const CODED_DETAILS = new Set(['purpose', 'format', 'status', 'code', 'decision']);
+
+/**
+ * The audit log for people: the action as a locale key (unknown codes shown
+ * as they are), and the recorded details as labelled pairs, amounts (minor
+ * units) marked so the page formats them as money.
+ */
+export function presentAuditLog(rows: Array<AuditRow & { email: string }>) {
+  return rows.map((e) => {
+    let detail: Record<string, unknown> = {};
+    try {
+      const parsed: unknown = JSON.parse(e.detail || '{}');
+      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) detail = parsed as Record<string, unknown>;
+    } catch {
+      detail = { detail: e.detail };
+    }
+    return {
+      at: e.at,
+      email: e.email,
+      action: e.action,
+      subject: e.subject,
+      address: e.address,
+      details: Object.entries(detail)
+        .filter(([, v]) => v !== null && v !== undefined && v !== '')
+        .map(([key, value]) => ({
+          key,
+          value: typeof value === 'object' ? JSON.stringify(value) : String(value),
+          kind: key === 'amount' && typeof value === 'number' ? 'money' : CODED_DETAILS.has(key) ? 'code' : 'text',
+        })),
+    };
+  });
 }

@@ -46,7 +46,7 @@ test('in Spanish: read the key facts, confirm only after ticking, pay part, down
   t.true(label.height >= 44, `label ${label.height}px tall`);
   await page.getByLabel(/Leí los datos clave/).check();
   await page.locator('form[action^="/Index/ajaxApply"] button[type=submit]').click();
-  await page.waitForURL(/\/Repay\/index\.shtml$/);
+  await page.waitForURL(/\/Repay\/index\.shtml(#kfs-ack)?$/);
   const loan = await server.db('loans').where({ borrower_id: b.id }).first();
   t.like(loan, { status: 'disbursed', kfs_version: '2026-11' });
 

@@ -220,7 +220,14 @@ test.serial('admins review loans, look up borrowers and read the audit log', asy
   t.regex(lookup.text, new RegExp(loan.oid));
   t.regex((await c.get('/support/borrowers?phone=5500000000')).text, /No borrower with that phone/);
   const auditPage = await c.get('/support/audit');
-  for (const action of ['sign_in', 'approve_loan', 'view_borrower']) t.regex(auditPage.text, new RegExp(action));
+  // Actions in words, never the raw codes; the details column is labelled.
+  for (const action of ['Signed in', 'Approved a loan', 'Looked up a borrower']) t.regex(auditPage.text, new RegExp(`<td>${action}</td>`));
+  t.notRegex(auditPage.text, /sign_in|approve_loan|view_borrower|<th><\/th>|\{\}/);
+  t.regex(auditPage.text, /<th>Details<\/th>/);
+  // Staff pages speak of the borrower, not to them.
+  t.notRegex(list.text, /Your credit limit|For how long\?/);
+  t.regex(list.text, /<th>Credit limit<\/th><th>Term<\/th>/);
+  t.notRegex(lookup.text, /Your credit limit/);
   t.regex(auditPage.text, new RegExp(admin.email));
   t.regex(auditPage.text, /127\.0\.0\.1/);
 });
