@@ -71,3 +71,22 @@ export function presentIntent(intent: IntentRow, config: Pick<Config, 'timeZone'
     expiresAt: intent.expires_at,
   };
 }
+
+/**
+ * A CLABE as people copy it from a screen: 3-3-11-1 (bank, branch plaza,
+ * account, check digit), the grouping Mexican banks print. Anything that is
+ * not 18 digits is returned as it is.
+ */
+export function groupClabe(clabe: string): string {
+  return /^\d{18}$/.test(clabe) ? `${clabe.slice(0, 3)} ${clabe.slice(3, 6)} ${clabe.slice(6, 17)} ${clabe.slice(17)}` : clabe;
+}
+
+/**
+ * The one deadline a payment page shows: the reference's end, or the link's
+ * when that comes first (past it the amount is no longer promised). `renewUntil`
+ * is set only when the link outlives the reference, so the page can say a
+ * new reference can be had until then.
+ */
+export function paymentDeadline(referenceEnds: number, linkEnds: number): { deadline: number; renewUntil: number | null } {
+  return { deadline: Math.min(referenceEnds, linkEnds), renewUntil: linkEnds > referenceEnds ? linkEnds : null };
+}
