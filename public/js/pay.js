@@ -6,7 +6,8 @@
     if (!navigator.clipboard) return;
     button.hidden = false;
     button.addEventListener('click', function () {
-      var text = document.querySelector(button.getAttribute('data-copy')).textContent.trim();
+      var source = document.querySelector(button.getAttribute('data-copy'));
+      var text = source.getAttribute('data-copy-value') || source.textContent.trim();
       navigator.clipboard.writeText(text).then(function () {
         button.textContent = button.getAttribute('data-copied');
       });

@@ -87,3 +87,13 @@ export function allocate(amount: Minor, owed: BillState['owed']): Allocation {
   const principal = take(owed.principal);
   return { overdue, interest, delay, principal, excess: left };
 }
+
+/**
+ * What a closed (repaid or returned) bill makes of what was still waiting to
+ * pay it: an unpaid transfer reference or a proof in review is no longer
+ * needed. Read side only: approving such a proof is still refused by the
+ * proof service, and settlement is unchanged.
+ */
+export function onceClosed<S extends string>(state: S, billClosed: boolean): S | 'not_needed' {
+  return billClosed && state === 'pending' ? 'not_needed' : state;
+}

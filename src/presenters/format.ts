@@ -14,11 +14,21 @@ export interface Formatters {
   percent(value: string): string;
   /** A fraction as a percentage to 0.1 %: 32.146 → "3,214.6 %". */
   share(fraction: number): string;
+  /**
+   * A yearly rate (a fraction) a borrower can read: one decimal below 1,000 %,
+   * whole percents above, and past RATE_SHOWN_MAX only that bound with `over`
+   * set (the page then says "more than 1,000,000 %"): a 13-digit percentage
+   * tells nobody anything more.
+   */
+  rate(fraction: number): { over: boolean; text: string };
   /** A calendar day ("YYYY-MM-DD") for people: "12 Mar 2026". */
   day(iso: string): string;
   /** An instant (unix ms) in the business time zone: "12 Mar 2026, 14:05". */
   dateTime(ms: number): string;
 }
+
+/** The largest yearly rate shown as a number: 1,000,000 % (10,000 times the amount). */
+export const RATE_SHOWN_MAX = 10_000;
 
 const cache = new Map<string, Formatters>();
 
@@ -30,6 +40,7 @@ export function formatters(lang: Language, config: Pick<Config, 'currency' | 'ti
     const moneyFormat = new Intl.NumberFormat(LOCALE_TAGS[lang], { style: 'currency', currency: config.currency });
     const percentFormat = new Intl.NumberFormat(LOCALE_TAGS[lang], { style: 'percent', maximumFractionDigits: 4 });
     const shareFormat = new Intl.NumberFormat(LOCALE_TAGS[lang], { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 });
+    const wholeShareFormat = new Intl.NumberFormat(LOCALE_TAGS[lang], { style: 'percent', maximumFractionDigits: 0 });
     const dayFormat = new Intl.DateTimeFormat(LOCALE_TAGS[lang], { dateStyle: 'medium', timeZone: 'UTC' });
     const dateTimeFormat = new Intl.DateTimeFormat(LOCALE_TAGS[lang], {
       dateStyle: 'medium',
@@ -47,6 +58,10 @@ export function formatters(lang: Language, config: Pick<Config, 'currency' | 'ti
         return ppm === null ? value : percentFormat.format(ppm / 1_000_000);
       },
       share: (fraction) => shareFormat.format(fraction),
+      rate(fraction) {
+        if (fraction >= RATE_SHOWN_MAX) return { over: true, text: wholeShareFormat.format(RATE_SHOWN_MAX) };
+        return { over: false, text: (fraction >= 10 ? wholeShareFormat : shareFormat).format(fraction) };
+      },
       day: (iso) => dayFormat.format(new Date(`${iso}T00:00:00Z`)),
       dateTime: (ms) => dateTimeFormat.format(ms),
     };

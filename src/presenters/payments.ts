@@ -1,5 +1,6 @@
 import type { Config } from '../config.ts';
 import type { IntentRow, ReferenceRow } from '../data/repositories/payments.ts';
+import { onceClosed } from '../domain/bill.ts';
 import { localParts } from '../domain/calendar.ts';
 import { formatPlain } from '../domain/money.ts';
 
@@ -38,8 +39,12 @@ export function referenceState(ref: ReferenceRow, now: number): 'paid' | 'expire
   return ref.expires_at <= now ? 'expired' : 'pending';
 }
 
-/** The payments of one bill for its detail page: each intent with its references, newest first. */
-export function presentPaymentHistory(intents: IntentRow[], refs: ReferenceRow[], now: number) {
+/**
+ * The payments of one bill for its detail page: each intent with its
+ * references, newest first. Once the bill is closed, a reference nobody paid
+ * shows as no longer needed rather than waiting for payment.
+ */
+export function presentPaymentHistory(intents: IntentRow[], refs: ReferenceRow[], now: number, billClosed = false) {
   return intents.map((intent) => ({
     purpose: intent.purpose,
     amount: intent.amount,
@@ -50,7 +55,7 @@ export function presentPaymentHistory(intents: IntentRow[], refs: ReferenceRow[]
         method: r.method,
         reference: r.reference,
         amount: r.paid_amount ?? r.amount,
-        state: referenceState(r, now),
+        state: onceClosed(referenceState(r, now), billClosed),
         at: r.paid_at ?? r.created_at,
       })),
   }));
@@ -65,4 +70,23 @@ export function presentIntent(intent: IntentRow, config: Pick<Config, 'timeZone'
     expire: specDateTime(intent.expires_at, config.timeZone),
     expiresAt: intent.expires_at,
   };
+}
+
+/**
+ * A CLABE as people copy it from a screen: 3-3-11-1 (bank, branch plaza,
+ * account, check digit), the grouping Mexican banks print. Anything that is
+ * not 18 digits is returned as it is.
+ */
+export function groupClabe(clabe: string): string {
+  return /^\d{18}$/.test(clabe) ? `${clabe.slice(0, 3)} ${clabe.slice(3, 6)} ${clabe.slice(6, 17)} ${clabe.slice(17)}` : clabe;
+}
+
+/**
+ * The one deadline a payment page shows: the reference's end, or the link's
+ * when that comes first (past it the amount is no longer promised). `renewUntil`
+ * is set only when the link outlives the reference, so the page can say a
+ * new reference can be had until then.
+ */
+export function paymentDeadline(referenceEnds: number, linkEnds: number): { deadline: number; renewUntil: number | null } {
+  return { deadline: Math.min(referenceEnds, linkEnds), renewUntil: linkEnds > referenceEnds ? linkEnds : null };
 }

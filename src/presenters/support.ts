@@ -1,6 +1,8 @@
 import type { TFunction } from 'i18next';
+import { onceClosed } from '../domain/bill.ts';
 import { isoDay } from '../domain/calendar.ts';
 import { formatPlain } from '../domain/money.ts';
+import type { AuditRow } from '../data/repositories/audit-log.ts';
 import type { FeedbackRow } from '../data/repositories/feedback.ts';
 import type { QueuedProof } from '../data/repositories/proofs.ts';
 import type { ProofForStaff } from '../snapshots/proofs.ts';
@@ -33,6 +35,8 @@ export function presentProofForStaff(found: ProofForStaff, t: TFunction) {
       rejectCode: proof.reject_code,
       rejectNote: proof.reject_note,
       settledAmount: proof.settled_amount,
+      /** Still pending on a bill already closed: nothing is owed, so approving only books a separate transfer as excess. */
+      moot: onceClosed(proof.status, current.bill?.status !== undefined && current.bill.status !== 'open') === 'not_needed',
     },
     phone: found.phone,
     bill: {
@@ -44,7 +48,8 @@ export function presentProofForStaff(found: ProofForStaff, t: TFunction) {
       repaidTotal: state.repaidTotal,
       status: state.status,
     },
-    prefill: formatPlain(state.needRepayMoney),
+    // Nothing owed: no "0.00" invitation (the service refuses it); staff type what the statement shows.
+    prefill: state.needRepayMoney > 0 ? formatPlain(state.needRepayMoney) : '',
     transferDay: { value: isoDay(found.transferDays.max), min: isoDay(found.transferDays.min), max: isoDay(found.transferDays.max) },
     images: found.images
       .filter((i) => i.upload)
@@ -71,4 +76,38 @@ export function presentFeedbackInbox(rows: FeedbackRow[]) {
     replyNote: f.reply_note,
     createdAt: f.created_at,
   }));
+}
+
+/** Audit details whose values are codes with a label in `support.audit_value`. */
+const CODED_DETAILS = new Set(['purpose', 'format', 'status', 'code', 'decision']);
+
+/**
+ * The audit log for people: the action as a locale key (unknown codes shown
+ * as they are), and the recorded details as labelled pairs, amounts (minor
+ * units) marked so the page formats them as money.
+ */
+export function presentAuditLog(rows: Array<AuditRow & { email: string }>) {
+  return rows.map((e) => {
+    let detail: Record<string, unknown> = {};
+    try {
+      const parsed: unknown = JSON.parse(e.detail || '{}');
+      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) detail = parsed as Record<string, unknown>;
+    } catch {
+      detail = { detail: e.detail };
+    }
+    return {
+      at: e.at,
+      email: e.email,
+      action: e.action,
+      subject: e.subject,
+      address: e.address,
+      details: Object.entries(detail)
+        .filter(([, v]) => v !== null && v !== undefined && v !== '')
+        .map(([key, value]) => ({
+          key,
+          value: typeof value === 'object' ? JSON.stringify(value) : String(value),
+          kind: key === 'amount' && typeof value === 'number' ? 'money' : CODED_DETAILS.has(key) ? 'code' : 'text',
+        })),
+    };
+  });
 }

@@ -3,7 +3,7 @@ import test from 'ava';
 import type { Page } from 'playwright-core';
 import { openPhoneBrowser, signInPage } from '../helpers/browser.ts';
 import { Client } from '../helpers/client.ts';
-import { makeBorrower } from '../helpers/factories.ts';
+import { makeBorrower, makeStaff } from '../helpers/factories.ts';
 import { borrow } from '../helpers/loans.ts';
 import { notify, payInFull, reference } from '../helpers/payments.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
@@ -166,6 +166,63 @@ for (const lang of ['es', 'en'] as const) {
     findings.push(...(await visit(other.page, server.url, '/Repay/index.shtml', lang, 'home-awaiting')));
     findings.push(...(await visit(other.page, server.url, '/Loan/confirm', lang, 'confirm')));
 
+    t.deepEqual(findings, []);
+  });
+}
+
+/** Serious and critical axe-core findings and the h1 count of the page in front of us. */
+async function axeFindings(page: Page, label: string): Promise<Finding[]> {
+  const found: Finding[] = [];
+  await page.evaluate(AXE_SOURCE);
+  const violations: Array<{ id: string; impact: string; where: string[] }> = await page.evaluate(
+    `axe.run({ resultTypes: ['violations'] }).then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, where: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) })))`,
+  );
+  for (const v of violations) if (v.impact === 'serious' || v.impact === 'critical') found.push({ page: label, problem: `axe ${v.impact} ${v.id}: ${v.where.join(', ')}` });
+  if ((await page.locator('h1').count()) !== 1) found.push({ page: label, problem: 'not exactly one h1' });
+  return found;
+}
+
+for (const lang of ['es', 'en'] as const) {
+  test(`every console page in ${lang} at 1280x800 passes axe, and speaks of the borrower in staff words`, async (t) => {
+    t.timeout(10 * 60_000);
+    const data = await busyBorrower();
+    const admin = await makeStaff(server.db, 'admin');
+    const proof = await server.db('proofs').where({ borrower_id: data.borrower.id }).orderBy('id', 'desc').first();
+    const complaint = await server.db('complaints').where({ number: data.number }).first();
+    const desk = await openPhoneBrowser();
+    t.teardown(desk.close);
+    const { page } = desk;
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.goto(`${server.url}/support/login?lang=${lang}`);
+    await page.locator('#f-email').fill(admin.email);
+    await page.locator('#f-password').fill(admin.password);
+    await page.locator('form button[type=submit]').click();
+    await page.waitForURL(/\/support\/?$/);
+
+    const findings: Finding[] = [];
+    for (const [path, name] of [
+      ['/support/', 'queue'],
+      [`/support/proofs/${proof.id}`, 'proof'],
+      ['/support/feedback', 'feedback'],
+      ['/support/complaints', 'complaints'],
+      [`/support/complaints/${complaint.id}`, 'complaint'],
+      ['/support/identities', 'identities'],
+      ['/support/loans', 'loans'],
+      [`/support/borrowers?phone=${data.borrower.phone}`, 'borrower'],
+      ['/support/audit', 'audit'],
+    ] as const) {
+      const res = await page.goto(`${server.url}${path}${path.includes('?') ? '&' : '?'}lang=${lang}`);
+      const label = `console ${name} (${lang})`;
+      if (!res || res.status() >= 400) {
+        findings.push({ page: label, problem: `answered ${res?.status()}` });
+        continue;
+      }
+      findings.push(...(await axeFindings(page, label)));
+      const text = await page.locator('main').innerText();
+      const wrong = /\b(view_borrower|sign_in|approve_proof|Your credit limit|For how long\?|Tu línea de crédito|¿Por cuánto tiempo\?)|^\{\}$/m.exec(text);
+      if (wrong) findings.push({ page: label, problem: `borrower wording or raw code: "${wrong[0]}"` });
+      await page.screenshot({ path: `${shots}/cuota-console-${name}-${lang}.png`, fullPage: true });
+    }
     t.deepEqual(findings, []);
   });
 }

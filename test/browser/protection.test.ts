@@ -30,16 +30,23 @@ test('in Spanish: read the key facts, confirm only after ticking, pay part, down
 
   const kfs = page.locator('#kfs');
   await t.notThrowsAsync(kfs.getByRole('heading', { name: 'Datos clave del préstamo' }).waitFor());
-  t.regex((await kfs.locator('[data-kfs="apr"]').textContent())!, /^3[\s,.]?214[.,]6\s?%$/);
+  t.regex((await kfs.locator('[data-kfs="apr"]').textContent())!, /^3[\s,.]?215\s?%$/);
   t.regex((await kfs.textContent())!, /Periodo de reflexión: dentro de 3 días/);
   await page.screenshot({ path: `${shots}/cuota-kfs-es.png`, fullPage: true });
 
   // Without the tick the browser stays on the page with the error beside the box.
-  await page.locator('form[action="/Index/ajaxApply"] button[type=submit]').click();
+  await page.locator('form[action^="/Index/ajaxApply"] button[type=submit]').click();
   await t.notThrowsAsync(page.locator('#e-kfs_ack').filter({ hasText: 'Marca la casilla' }).waitFor());
+  // It comes back at the box, not at the top of a long page: the box and its error are in view.
+  t.true(new URL(page.url()).hash === '#kfs-ack', page.url());
+  const tick = (await page.locator('#f-kfs_ack').boundingBox())!;
+  t.true(tick.width >= 24 && tick.height >= 24, `checkbox ${tick.width}x${tick.height}`);
+  t.true(await page.evaluate(`(() => { const r = document.getElementById('f-kfs_ack').getBoundingClientRect(); return r.top >= 0 && r.bottom <= window.innerHeight; })()`), 'the box is on screen');
+  const label = (await page.locator('#kfs-ack label').boundingBox())!;
+  t.true(label.height >= 44, `label ${label.height}px tall`);
   await page.getByLabel(/Leí los datos clave/).check();
-  await page.locator('form[action="/Index/ajaxApply"] button[type=submit]').click();
-  await page.waitForURL(/\/Repay\/index\.shtml$/);
+  await page.locator('form[action^="/Index/ajaxApply"] button[type=submit]').click();
+  await page.waitForURL(/\/Repay\/index\.shtml(#kfs-ack)?$/);
   const loan = await server.db('loans').where({ borrower_id: b.id }).first();
   t.like(loan, { status: 'disbursed', kfs_version: '2026-11' });
 

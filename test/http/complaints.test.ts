@@ -54,7 +54,12 @@ test.serial('a complaint goes open → answered → open → closed, with staff 
   const { c, token } = await staffClient(server);
   const inbox = await c.get('/support/complaints', { Accept: 'text/html' });
   t.regex(inbox.text, new RegExp(`${number}</a></td><td>Charges or amounts</td><td>${borrower.phone}</td><td>0 days</td>`));
+  t.regex(inbox.text, /<table class="table">/, 'styled like the other console tables');
   const id = (await server.db('complaints').where({ number }).first()).id;
+  // Staff read who wrote: the borrower, never "You".
+  const thread = await c.get(`/support/complaints/${id}`, { Accept: 'text/html' });
+  t.regex(thread.text, /<li class="msg-borrower"><p class="muted">Borrower · /);
+  t.notRegex(thread.text, />You · /);
   t.is((await c.postForm(`/support/complaints/${id}`, { _csrf: token, reply: 'We are checking your two payments.' })).status, 303);
   const answered = (await app.getJson(`/Complaint/view?no=${number}`)).json().data;
   t.is(answered.status, 'answered');

@@ -7,6 +7,7 @@ import { makeStaff } from '../helpers/factories.ts';
 import { staffClient as staffAs } from '../helpers/staff.ts';
 import { multipart, screenshotPng } from '../helpers/images.ts';
 import { borrow, signedInApp } from '../helpers/loans.ts';
+import { payInFull, reference } from '../helpers/payments.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
 
 let server: TestServer;
@@ -219,7 +220,40 @@ test.serial('admins review loans, look up borrowers and read the audit log', asy
   t.regex(lookup.text, new RegExp(loan.oid));
   t.regex((await c.get('/support/borrowers?phone=5500000000')).text, /No borrower with that phone/);
   const auditPage = await c.get('/support/audit');
-  for (const action of ['sign_in', 'approve_loan', 'view_borrower']) t.regex(auditPage.text, new RegExp(action));
+  // Actions in words, never the raw codes; the details column is labelled.
+  for (const action of ['Signed in', 'Approved a loan', 'Looked up a borrower']) t.regex(auditPage.text, new RegExp(`<td>${action}</td>`));
+  t.notRegex(auditPage.text, /sign_in|approve_loan|view_borrower|<th><\/th>|\{\}/);
+  t.regex(auditPage.text, /<th>Details<\/th>/);
+  // Staff pages speak of the borrower, not to them.
+  t.notRegex(list.text, /Your credit limit|For how long\?/);
+  t.regex(list.text, /<th>Credit limit<\/th><th>Term<\/th>/);
+  t.notRegex(lookup.text, /Your credit limit/);
   t.regex(auditPage.text, new RegExp(admin.email));
   t.regex(auditPage.text, /127\.0\.0\.1/);
+});
+
+test.serial('after full repayment an unused reference and a proof in review read as no longer needed; staff see the proof as moot', async (t) => {
+  const { app, borrower, loan } = await borrowerWithProof(t);
+  const payUrl: string = (await app.postApp('/Repay/payData', { oid: loan.oid })).json().data;
+  const unused = (await reference(payUrl, 2)).json().data.reference as string;
+  await payInFull(server, payUrl);
+  t.like((await app.getJson('/Repay/loans')).json().data, { status: 2, loan_status: 'repaid' });
+
+  const detail = await app.get(`/Repay/loanDetail?oid=${loan.oid}`, { Accept: 'text/html' });
+  t.notRegex(detail.text, /Waiting for payment|class="badge proof-pending"|>In review</);
+  t.regex(detail.text, new RegExp(`<code>${unused}</code>[^<]*<span class="badge ref-not_needed">No longer needed</span>`));
+  t.regex(detail.text, /class="badge proof-not_needed">No longer needed<\/span>/);
+  t.regex(detail.text, /Your loan is repaid, so this proof needs no review\./);
+
+  const { c, token } = await staffClient();
+  const id = await proofIdOf(borrower.id);
+  const page = await c.get(`/support/proofs/${id}`);
+  t.regex(page.text, /class="badge">No longer needed<\/span>/);
+  t.regex(page.text, /Probably no longer needed: this loan is already repaid/);
+  t.regex(page.text, /name="amount" type="number" step="0.01" min="0.01" value="" required/, 'no invitation to approve 0.00');
+  t.regex(page.text, /<option value="duplicate" selected>/, 'rejecting as a duplicate is the suggested way off the queue');
+  // The service still refuses approving nothing.
+  await c.postForm(`/support/proofs/${id}`, { _csrf: token, decision: 'approve', amount: '0.00', purpose: 'repay' });
+  t.is((await server.db('proofs').where({ id }).first()).status, 'pending');
+  t.is(await server.db('settlements').where({ reference: `proof:${id}` }).first(), undefined);
 });

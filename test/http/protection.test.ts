@@ -38,7 +38,11 @@ test.serial('confirming needs the key facts acknowledged; the acknowledgement is
   // The page shows the whole statement; without the tick it comes back with the error beside the box.
   const page = await app.get('/Loan/confirm', { Accept: 'text/html' });
   t.is(page.status, 200);
-  for (const text of ['Key facts statement', '3,214.6%', '1,029,621,098,718.8%', 'MX$60.00 for each day', 'MX$3,000.00 in total', 'within 3 days', 'grievance@cuota.test']) {
+  // Yearly rates a borrower can read: whole percents past 1,000 %, and a 13-digit CAT as "more than 1,000,000%".
+  t.regex(page.text, /data-kfs="apr">3,215%</);
+  t.regex(page.text, /data-kfs="cat">more than 1,000,000%</);
+  t.regex(page.text, /<h3>What the loan costs<\/h3>\s*<dl class="facts kfs-cost">/, 'the cost list is set apart from the due day');
+  for (const text of ['Key facts statement', 'MX$60.00 for each day', 'MX$3,000.00 in total', 'within 3 days', 'grievance@cuota.test']) {
     t.true(page.text.includes(text), text);
   }
   const json = (await app.getJson('/Loan/confirm')).json().data.keyFacts;
@@ -46,6 +50,10 @@ test.serial('confirming needs the key facts acknowledged; the acknowledgement is
   const noTick = await app.postForm('/Index/ajaxApply', { _csrf: tokenOf(page.text) });
   t.is(noTick.status, 422);
   t.regex(noTick.text, /id="e-kfs_ack">Please tick the box/);
+  // The box comes back in view: a summary at the top links to it, and the form's action carries its anchor (the page comes back scrolled to the box).
+  t.regex(noTick.text, /class="alert error-summary" role="alert">.*<a href="#kfs-ack">Please tick the box/s);
+  t.regex(noTick.text, /<form method="post" action="\/Index\/ajaxApply#kfs-ack">/);
+  t.regex(noTick.text, /id="kfs-ack">\s*<p class="error" id="e-kfs_ack">[^<]*<\/p>\s*<label><input type="checkbox" name="kfs_ack" value="1" id="f-kfs_ack" aria-invalid="true" aria-describedby="e-kfs_ack">/);
 
   const done = await app.postForm('/Index/ajaxApply', { _csrf: tokenOf(page.text), kfs_ack: '1' });
   t.is(done.status, 303);

@@ -5,7 +5,10 @@ import { z } from 'zod';
 import { findReference, newestReference, type ReferenceRow } from '../../data/repositories/payments.ts';
 import { parseMoney } from '../../domain/money.ts';
 import { AppError, invalidInput, notFound } from '../../errors.ts';
-import { presentIntent, presentReference, referenceState } from '../../presenters/payments.ts';
+import { clabeBankCode } from '../../domain/validators/clabe.ts';
+import type { Language } from '../../i18n.ts';
+import { groupClabe, paymentDeadline, presentIntent, presentReference, referenceState } from '../../presenters/payments.ts';
+import { findEntry } from '../../data/dictionaries.ts';
 import type { PayType } from '../../services/payments/gateway.ts';
 import { intentByToken, intentClosed, intentToken, referenceFor } from '../../services/payments/intents.ts';
 import { handleNotification } from '../../services/payments/notifications.ts';
@@ -65,14 +68,32 @@ export async function show(ctx: Context): Promise<void> {
       paytype,
       purpose: intent.purpose,
       amount: ref.amount,
-      expiresAt: ref.expires_at,
-      secondsLeft: Math.max(0, Math.floor((ref.expires_at - now) / 1000)),
+      ...payee(ctx, ref.reference, paytype),
+      ...deadlineOf(ref.expires_at, intent.expires_at, now),
       state: referenceState(ref, now),
       token: ctx.params.token,
       sandboxCheckout: ctx.gateway instanceof SandboxGateway ? ctx.gateway.checkoutUrl(publicBase(ctx), ref.reference) : null,
     },
     redirect: `/Pay/${ctx.params.token}?paytype=${paytype}`,
   });
+}
+
+/** A transfer's payee as the bank app asks for it: the CLABE grouped, the bank it belongs to, the beneficiary. */
+function payee(ctx: Context, clabe: string, paytype: PayType) {
+  if (paytype !== 1) return {};
+  const { config } = ctx.deps;
+  const lang = ctx.state.lang as Language;
+  return {
+    clabeGrouped: groupClabe(clabe),
+    bankName: findEntry(config.market, lang, 'BANK', clabeBankCode(clabe))?.value ?? null,
+    beneficiary: config.texts[lang]?.lender ?? config.texts.en.lender,
+  };
+}
+
+/** The page's one deadline (and when a new reference can still be had), with the countdown to it. */
+function deadlineOf(referenceEnds: number, linkEnds: number, now: number) {
+  const { deadline, renewUntil } = paymentDeadline(referenceEnds, linkEnds);
+  return { expiresAt: deadline, renewUntil, secondsLeft: Math.max(0, Math.floor((deadline - now) / 1000)) };
 }
 
 /** GET /Pay/<token>/barcode.png?paytype=N: the reference as a Code128 barcode, to scan or save. */

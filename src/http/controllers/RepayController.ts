@@ -62,7 +62,8 @@ export async function loanDetail(ctx: Context): Promise<void> {
   const request = validate(detailSchema, input(ctx));
   const borrowerId = ctx.state.borrower!.id;
   const { current, settlements } = await ownLoanDetail(db, clock, config, borrowerId, request.oid);
-  const payments = await paymentHistory(ctx, current.bill!.id);
+  const closed = current.bill!.status !== 'open';
+  const payments = await paymentHistory(ctx, current.bill!.id, closed);
   const proofs = await proofsOfBill(db, current.bill!.id);
   const exit = await quoteExit(db, current.bill!, current.loan, clock.now(), config);
   respond(ctx, {
@@ -72,7 +73,7 @@ export async function loanDetail(ctx: Context): Promise<void> {
     page: () => ({
       current: presentBillForPage(config, current, clock.now(), settlements),
       payments,
-      proofs: presentProofsForBorrower(proofs),
+      proofs: presentProofsForBorrower(proofs, closed),
       exit: presentExit(exit),
       timeline: presentTimeline(current, settlements, clock.now(), config.timeZone),
     }),
@@ -97,10 +98,10 @@ function refuseDelayForApp(ctx: Context, refusal: string | null): void {
   if (refusal && wantsJson(ctx)) throw new AppError(409, 'delay_refused', refusal);
 }
 
-async function paymentHistory(ctx: Context, billId: number) {
+async function paymentHistory(ctx: Context, billId: number, billClosed: boolean) {
   const intents = await intentsOfBill(ctx.deps.db, billId);
   const refs = await referencesOfIntents(ctx.deps.db, intents.map((i) => i.id));
-  return presentPaymentHistory(intents, refs, ctx.deps.clock.now().getTime());
+  return presentPaymentHistory(intents, refs, ctx.deps.clock.now().getTime(), billClosed);
 }
 
 /**

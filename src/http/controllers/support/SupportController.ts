@@ -6,7 +6,7 @@ import { parseMoney } from '../../../domain/money.ts';
 import { normalizePhone } from '../../../domain/phone.ts';
 import { notFound } from '../../../errors.ts';
 import { presentAccountForStaff } from '../../../presenters/account.ts';
-import { presentFeedbackInbox, presentProofForStaff, presentQueue } from '../../../presenters/support.ts';
+import { presentAuditLog, presentFeedbackInbox, presentProofForStaff, presentQueue } from '../../../presenters/support.ts';
 import { audit, recentAudit } from '../../../services/audit.ts';
 import { answerFeedback, feedbackInbox } from '../../../services/feedback.ts';
 import { complaintForStaff, complaintInbox, staffReply } from '../../../services/complaints.ts';
@@ -159,7 +159,7 @@ export async function borrower(ctx: Context): Promise<void> {
 
 /** GET /support/audit (admin): every staff action, newest first. */
 export async function auditLog(ctx: Context): Promise<void> {
-  const entries = await recentAudit(ctx.deps.db);
+  const entries = presentAuditLog(await recentAudit(ctx.deps.db));
   page(ctx, 'support/audit.njk', { entries });
 }
 

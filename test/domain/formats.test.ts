@@ -1,0 +1,32 @@
+import test from 'ava';
+import { formatters, RATE_SHOWN_MAX } from '../../src/presenters/format.ts';
+import { groupClabe, paymentDeadline } from '../../src/presenters/payments.ts';
+import { onceClosed } from '../../src/domain/bill.ts';
+
+const config = { currency: 'MXN', timeZone: 'America/Mexico_City' };
+
+test('yearly rates read as a borrower can: a decimal below 1,000 %, whole percents above, a bound past 1,000,000 %', (t) => {
+  const en = formatters('en', config);
+  t.deepEqual(en.rate(0.884), { over: false, text: '88.4%' });
+  t.deepEqual(en.rate(9.994), { over: false, text: '999.4%' });
+  t.deepEqual(en.rate(32.1456), { over: false, text: '3,215%' });
+  t.deepEqual(en.rate(RATE_SHOWN_MAX - 0.01), { over: false, text: '999,999%' });
+  t.deepEqual(en.rate(10_296_210_987.188), { over: true, text: '1,000,000%' });
+  const es = formatters('es', config);
+  t.true(es.rate(10_296_210_987.188).over);
+  t.regex(es.rate(32.1456).text, /^3,215\s?%$/);
+});
+
+test('a CLABE reads 3-3-11-1; the payment page has one deadline, the earlier one', (t) => {
+  t.is(groupClabe('646180471373622620'), '646 180 47137362262 0');
+  t.is(groupClabe('1234'), '1234');
+  t.deepEqual(paymentDeadline(1_000, 5_000), { deadline: 1_000, renewUntil: 5_000 });
+  t.deepEqual(paymentDeadline(5_000, 1_000), { deadline: 1_000, renewUntil: null });
+});
+
+test('a closed bill turns what still waited to pay it into "no longer needed", and nothing else', (t) => {
+  t.is(onceClosed('pending', true), 'not_needed');
+  t.is(onceClosed('pending', false), 'pending');
+  t.is(onceClosed('paid', true), 'paid');
+  t.is(onceClosed('approved', true), 'approved');
+});
