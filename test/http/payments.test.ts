@@ -258,7 +258,7 @@ test.serial('the payment pages work without a session, in Spanish', async (t) =>
   // The CLABE grouped as banks print it (the copy button still copies the 18 digits), with the bank and the beneficiary named.
   const clabe = /<p class="reference clabe" id="reference" data-copy-value="(\d{18})">(\d{3}) (\d{3}) (\d{11}) (\d)<\/p>/.exec(stp.text);
   t.truthy(clabe, 'grouped 3-3-11-1');
-  t.is(clabe!.slice(2).join(''), clabe![1]);
+  t.is(clabe!.slice(2).join(''), clabe![1]!);
   t.regex(stp.text, /<dt>Banco<\/dt><dd>STP<\/dd>/);
   t.regex(stp.text, /<dt>Beneficiario<\/dt><dd>[^<]+<\/dd>/);
   // One deadline (the reference's, which comes first); the link's only as the way to a new reference.
