@@ -36,7 +36,7 @@ test.serial('without JavaScript: quote, apply, key facts, confirm, and the loan 
   for (const figure of ['MX\\$3,000\\.00', 'MX\\$1,290\\.00', 'MX\\$1,710\\.00', 'MX\\$216\\.00', 'MX\\$3,216\\.00', 'Mar 12, 2026']) {
     t.regex(confirm.text, new RegExp(figure));
   }
-  t.regex(confirm.text, /action="\/Index\/ajaxApply"/);
+  t.regex(confirm.text, /action="\/Index\/ajaxApply#kfs-ack"/);
 
   const done = await browser.postForm('/Index/ajaxApply', { _csrf: tokenOf(confirm.text), kfs_ack: '1' });
   t.is(done.status, 303);
