@@ -234,3 +234,11 @@ export async function handlePayoutCallback(
   }
   return result;
 }
+
+/** The borrower's newest loan with its payouts (newest first) and the accounts they went to. */
+export async function borrowerPayouts(db: Db, borrowerId: number) {
+  const loan = await newestLoan(db, borrowerId);
+  const payouts = loan ? await payoutsOfLoan(db, loan.id) : [];
+  const accounts = await db('bank_accounts').where({ borrower_id: borrowerId });
+  return { loan, payouts, accountOf: (p: PayoutRow) => accounts.find((a: { id: number }) => a.id === p.bank_account_id) };
+}
