@@ -8,7 +8,7 @@ import type { DelayQuote } from '../domain/delay.ts';
 import { dayOf, formatDay, isoDay, startOfDay } from '../domain/calendar.ts';
 import { type Quote, rateOf } from '../domain/fees.ts';
 import { formatPlain, formatShort, type Minor } from '../domain/money.ts';
-import { appStatus, OPEN_STATES } from '../domain/loan-status.ts';
+import { appStatus, OPEN_STATES, PAYOUT_STATES } from '../domain/loan-status.ts';
 import { productDefaults } from './product.ts';
 import type { Formatters } from './format.ts';
 import { stateOf } from '../services/settlement.ts';
@@ -39,7 +39,9 @@ export interface LoanSnapshot {
 }
 
 /** Reads a loan's numbers at `now`: its bill state, or for a loan not yet disbursed the due day it would get today. */
-export function snapshot(loan: LoanRow, bill: BillRow | undefined, now: Date, timeZone: string): LoanSnapshot {
+export function snapshot(loan: LoanRow, billRow: BillRow | undefined, now: Date, timeZone: string): LoanSnapshot {
+  // While the money is on its way or came back, nothing is owed: a bill cancelled by a returned payout is not shown.
+  const bill = PAYOUT_STATES.includes(loan.status) ? undefined : billRow;
   return {
     loan,
     bill,
