@@ -82,6 +82,10 @@ test.serial('a failed payout owes nothing; the borrower picks another account, r
   const home = (await app.getJson('/Repay/loans')).json().data;
   t.is(home.loan_status, 'payout_failed');
   t.like((await app.getJson('/Loan/payout')).json().data, { loan_status: 'payout_failed', owes: false, may_retry: true });
+  const page = await app.get('/Repay/index.shtml', { Accept: 'text/html' });
+  t.regex(page.text, /id="payout-notice"[\s\S]*href="\/Loan\/payout"/);
+  const payoutPage = await app.get('/Loan/payout', { Accept: 'text/html' });
+  t.regex(payoutPage.text, /action="\/Loan\/payoutRetry"/);
   // Retrying to the same refused account fails again, and still nothing is owed.
   t.like((await app.postApp('/Loan/payoutRetry', {})).json(), { status: 200, data: { loan_status: 'payout_failed' } });
   // The borrower's first (good) account becomes the default again.
