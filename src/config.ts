@@ -114,7 +114,7 @@ const envSchema = z.object({
   PAYMENT_INTENT_HOURS: int(1, 24 * 30).default(72),
   PAYMENT_REFERENCE_HOURS: int(1, 24 * 30).default(24),
   PAYOUT_GATEWAY: z.enum(['sandbox']).optional(),
-  PAYOUT_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').default(DEFAULT_PAYOUT_SECRET),
+  PAYOUT_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   PAYOUT_STUCK_MINUTES: int(1, 7 * 24 * 60).default(60),
   UPLOAD_MAX_MB: int(1, 50).default(10),
   UPLOAD_MEMORY_MB: int(1, 4096).default(64),
@@ -299,8 +299,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         'PAYMENT_WEBHOOK_SECRET must be set to a private random value in production',
       // The sandbox lets anyone mark a payment paid: production must ask for it by name (staging, benchmarks).
       !e.PAYMENT_GATEWAY && 'PAYMENT_GATEWAY must be set explicitly in production',
-      e.PAYOUT_WEBHOOK_SECRET === DEFAULT_PAYOUT_SECRET && 'PAYOUT_WEBHOOK_SECRET must be set to a private random value in production',
-      !e.PAYOUT_GATEWAY && 'PAYOUT_GATEWAY must be set explicitly in production',
       e.DATA_KEY.some((k) => `${k.id}:${k.key}` === DEFAULT_DATA_KEY) && 'DATA_KEY must be set to private keys in production (id:base64 of 32 random bytes)',
       e.DATA_HASH_KEY === DEFAULT_DATA_HASH_KEY && 'DATA_HASH_KEY must be set to a private random value in production',
       !e.KYC_PROVIDER && 'KYC_PROVIDER must be set explicitly in production',
@@ -363,7 +361,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       intentMs: e.PAYMENT_INTENT_HOURS * 3_600_000,
       referenceMs: e.PAYMENT_REFERENCE_HOURS * 3_600_000,
     },
-    payouts: { gateway: e.PAYOUT_GATEWAY ?? 'sandbox', webhookSecret: e.PAYOUT_WEBHOOK_SECRET, stuckMs: e.PAYOUT_STUCK_MINUTES * 60_000 },
+    // Unset, the payout provider and its secret follow the payment ones (both required explicitly in production).
+    payouts: { gateway: e.PAYOUT_GATEWAY ?? e.PAYMENT_GATEWAY ?? 'sandbox', webhookSecret: e.PAYOUT_WEBHOOK_SECRET ?? (e.PAYMENT_WEBHOOK_SECRET === DEFAULT_WEBHOOK_SECRET ? DEFAULT_PAYOUT_SECRET : e.PAYMENT_WEBHOOK_SECRET), stuckMs: e.PAYOUT_STUCK_MINUTES * 60_000 },
     protection: {
       lender: e.LENDER_NAME,
       kfsVersion: e.KFS_VERSION,
