@@ -20,6 +20,7 @@ import { createViews } from './http/views.ts';
 import { createGateway } from './services/payments/index.ts';
 import { createSmsSender } from './services/sms/index.ts';
 import { createIdentityChecks } from './services/identity-checks/index.ts';
+import { createPayoutGateway } from './services/payouts/index.ts';
 
 const PUBLIC_DIR = fileURLToPath(new URL('../public', import.meta.url));
 
@@ -44,6 +45,7 @@ export function createApp(deps: Deps): Koa {
   const assets = createAssets(PUBLIC_DIR, { dev: config.env === 'development' });
   app.context.views = createViews({ watch: config.env === 'development', assets });
   app.context.gateway = createGateway(config, deps.db, deps.clock);
+  app.context.payouts = createPayoutGateway(config, deps.clock);
   app.context.sms = createSmsSender(config, deps.logger, deps.clock);
   app.context.identityChecks = createIdentityChecks(config);
   // Errors are answered by handleErrors; this only keeps Koa from printing them twice.

@@ -31,6 +31,9 @@ const dataKeys = z.string().transform((v, ctx) => {
 /** The notification-signing secret when PAYMENT_WEBHOOK_SECRET is unset; production refuses it. */
 export const DEFAULT_WEBHOOK_SECRET = 'cuota-development-webhook-secret';
 
+/** The payout-callback signing secret when PAYOUT_WEBHOOK_SECRET is unset; production refuses it. */
+export const DEFAULT_PAYOUT_SECRET = 'cuota-development-payout-secret';
+
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
@@ -110,6 +113,9 @@ const envSchema = z.object({
   PAYMENT_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').default(DEFAULT_WEBHOOK_SECRET),
   PAYMENT_INTENT_HOURS: int(1, 24 * 30).default(72),
   PAYMENT_REFERENCE_HOURS: int(1, 24 * 30).default(24),
+  PAYOUT_GATEWAY: z.enum(['sandbox']).optional(),
+  PAYOUT_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  PAYOUT_STUCK_MINUTES: int(1, 7 * 24 * 60).default(60),
   UPLOAD_MAX_MB: int(1, 50).default(10),
   UPLOAD_MEMORY_MB: int(1, 4096).default(64),
   UPLOADS_PER_HOUR: int(1, 10000).default(30),
@@ -213,6 +219,8 @@ export interface Config {
     intentMs: number;
     referenceMs: number;
   };
+  /** The payout provider, its callback secret, and how long a pending payout may wait before the console calls it stuck. */
+  payouts: { gateway: 'sandbox'; webhookSecret: string; stuckMs: number };
   /** Borrower protection: who lends, the key facts statement's version, the cooling-off days, where to complain. */
   protection: {
     lender: string;
@@ -353,6 +361,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       intentMs: e.PAYMENT_INTENT_HOURS * 3_600_000,
       referenceMs: e.PAYMENT_REFERENCE_HOURS * 3_600_000,
     },
+    // Unset, the payout provider and its secret follow the payment ones (both required explicitly in production).
+    payouts: { gateway: e.PAYOUT_GATEWAY ?? e.PAYMENT_GATEWAY ?? 'sandbox', webhookSecret: e.PAYOUT_WEBHOOK_SECRET ?? (e.PAYMENT_WEBHOOK_SECRET === DEFAULT_WEBHOOK_SECRET ? DEFAULT_PAYOUT_SECRET : e.PAYMENT_WEBHOOK_SECRET), stuckMs: e.PAYOUT_STUCK_MINUTES * 60_000 },
     protection: {
       lender: e.LENDER_NAME,
       kfsVersion: e.KFS_VERSION,

@@ -1,19 +1,26 @@
 /** A loan's life. Any move not listed here is refused, never written silently. */
-export const LOAN_STATES = ['awaiting_confirmation', 'in_review', 'rejected', 'disbursed', 'repaid', 'cancelled'] as const;
+export const LOAN_STATES = ['awaiting_confirmation', 'in_review', 'rejected', 'paying_out', 'payout_failed', 'disbursed', 'repaid', 'cancelled'] as const;
 export type LoanState = (typeof LOAN_STATES)[number];
 
 const ALLOWED: Record<LoanState, readonly LoanState[]> = {
   awaiting_confirmation: ['in_review'],
-  in_review: ['rejected', 'disbursed'],
+  // Approval sends the money (paying_out); it is owed only once the provider confirms it arrived (disbursed).
+  in_review: ['rejected', 'paying_out'],
   rejected: [],
-  // cancelled: returned by the borrower within the cooling-off days.
-  disbursed: ['repaid', 'cancelled'],
+  paying_out: ['disbursed', 'payout_failed'],
+  // The borrower picks an account and the payout is retried.
+  payout_failed: ['paying_out'],
+  // cancelled: returned by the borrower within the cooling-off days; payout_failed: the money bounced back.
+  disbursed: ['repaid', 'cancelled', 'payout_failed'],
   repaid: [],
   cancelled: [],
 };
 
 /** States in which a loan blocks another application (one open loan per borrower). */
-export const OPEN_STATES: readonly LoanState[] = ['awaiting_confirmation', 'in_review', 'disbursed'];
+export const OPEN_STATES: readonly LoanState[] = ['awaiting_confirmation', 'in_review', 'paying_out', 'payout_failed', 'disbursed'];
+
+/** States in which the money has not reached the borrower: nothing is owed. */
+export const PAYOUT_STATES: readonly LoanState[] = ['paying_out', 'payout_failed'];
 
 /** Raised for a transition the state machine does not allow. */
 export class TransitionError extends Error {

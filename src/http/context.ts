@@ -7,6 +7,7 @@ import type { BorrowerRow } from '../data/repositories/borrowers.ts';
 import type { StaffRow } from '../data/repositories/staff.ts';
 import type { I18n, Language } from '../i18n.ts';
 import type { Gateway } from '../services/payments/gateway.ts';
+import type { PayoutGateway } from '../services/payouts/gateway.ts';
 import type { SmsSender } from '../services/sms/sender.ts';
 import type { IdentityChecks } from '../services/identity-checks/provider.ts';
 import type { Views } from './views.ts';
@@ -69,6 +70,8 @@ declare module 'koa' {
     deps: Deps;
     views: Views;
     gateway: Gateway;
+    /** The payout provider that sends approved loans to borrowers (PAYOUT_GATEWAY). */
+    payouts: PayoutGateway;
     /** The configured text-message sender (the log sender's outbox serves /dev/outbox). */
     sms: SmsSender;
     /** The document-check and account-holder provider (KYC_PROVIDER). */

@@ -11,6 +11,7 @@ import * as Feedback from './controllers/FeedbackController.ts';
 import * as Info from './controllers/InfoController.ts';
 import * as Loan from './controllers/LoanController.ts';
 import * as Pay from './controllers/PayController.ts';
+import * as Payout from './controllers/PayoutController.ts';
 import * as Repay from './controllers/RepayController.ts';
 import * as Support from './controllers/support/SupportController.ts';
 import * as Identity from './controllers/IdentityController.ts';
@@ -61,6 +62,8 @@ export function createRouter(): Router {
   router.get('/Loan/confirm', requireBorrower, Loan.confirmPage);
   router.get('/Loan/quote', requireBorrower, Loan.quote);
   router.get('/Loan/keyFacts', requireBorrower, Loan.keyFacts);
+  router.get('/Loan/payout', requireBorrower, Payout.show);
+  router.post('/Loan/payoutRetry', requireBorrower, Payout.retry);
 
   router.get('/Repay/index', Repay.loans);
   router.get('/Repay/loans', Repay.loans);
@@ -117,6 +120,7 @@ export function createRouter(): Router {
 
   // Payment URLs work without a session (the token names one intent); notifications are signed.
   router.post('/Pay/notify', Pay.notify);
+  router.post('/Payout/notify', Payout.notify);
   router.get('/Pay/sandbox/:reference', Pay.sandboxCheckout);
   router.post('/Pay/sandbox/:reference', Pay.sandboxPay);
   router.get('/Pay/:token/barcode.png', Pay.barcode);

@@ -11,9 +11,12 @@ import { OPEN_STATES, transition } from '../domain/loan-status.ts';
 import { AppError, invalidInput } from '../errors.ts';
 import { audit } from './audit.ts';
 import { assertMayBorrow } from './identity.ts';
+import type { PayoutGateway } from './payouts/gateway.ts';
+import { createPayoutGateway } from './payouts/index.ts';
+import { createPayout, dispatchLoanPayout, type PayoutConfig } from './payouts/payouts.ts';
 
 type LoanConfig = Pick<Config, 'product' | 'timeZone' | 'review'>;
-type ConfirmConfig = LoanConfig & Pick<Config, 'protection'>;
+type ConfirmConfig = LoanConfig & Pick<Config, 'protection' | 'payouts'> & PayoutConfig;
 
 const DAY_MS = 86_400_000;
 
@@ -107,35 +110,28 @@ export function reviewRule(loan: LoanRow, borrower: BorrowerRow, otherOpenLoans:
   return { approve: true };
 }
 
-/** Approves (and so disburses, creating the bill) or rejects a loan in review, once. */
+/**
+ * Approves (and so starts paying the loan out: the payout row is created in
+ * this transaction, the bill only when the money arrives) or rejects a loan
+ * in review, once.
+ */
 async function decide(
   trx: Executor,
   clock: Clock,
   config: LoanConfig,
+  payouts: PayoutGateway,
   loan: LoanRow,
   outcome: { approve: true } | { approve: false; code: string; note?: string },
   decidedBy: string,
 ): Promise<boolean> {
   const now = clock.now().getTime();
   if (outcome.approve) {
-    const moved = await moveLoan(trx, loan.id, 'in_review', transition('in_review', 'disbursed'), {
+    const moved = await moveLoan(trx, loan.id, 'in_review', transition('in_review', 'paying_out'), {
       decided_by: decidedBy,
       decided_at: now,
-      disbursed_at: now,
     });
     if (!moved) return false;
-    const startDay = dayOf(now, config.timeZone);
-    await insertBill(trx, {
-      loan_id: loan.id,
-      borrower_id: loan.borrower_id,
-      principal: loan.principal,
-      fee: loan.fee,
-      repay_interest: loan.repay_interest,
-      start_day: startDay,
-      due_day: startDay + loan.term_days,
-      status: 'open',
-      created_at: now,
-    });
+    await createPayout(trx, clock, payouts, { ...loan, status: 'paying_out' });
     return true;
   }
   return moveLoan(trx, loan.id, 'in_review', transition('in_review', 'rejected'), {
@@ -160,8 +156,9 @@ export async function confirmLoan(
   config: ConfirmConfig,
   borrowerId: number,
   acknowledged: boolean,
+  payouts: PayoutGateway = createPayoutGateway(config, clock),
 ): Promise<LoanRow> {
-  return db.transaction(async (trx) => {
+  const loan = await db.transaction(async (trx) => {
     const loan = await newestLoan(trx, borrowerId);
     if (!loan || !OPEN_STATES.includes(loan.status)) {
       throw new AppError(409, 'nothing_to_confirm', 'errors.nothing_to_confirm');
@@ -178,10 +175,14 @@ export async function confirmLoan(
       const borrower = (await findBorrowerById(trx, borrowerId))!;
       const others = await countLoansInStates(trx, borrowerId, OPEN_STATES, loan.id);
       const outcome = reviewRule({ ...loan, status: 'in_review' }, borrower, others);
-      await decide(trx, clock, config, { ...loan, status: 'in_review' }, outcome, 'auto');
+      await decide(trx, clock, config, payouts, { ...loan, status: 'in_review' }, outcome, 'auto');
     }
     return (await findLoan(trx, loan.id))!;
   });
+  if (loan.status !== 'paying_out') return loan;
+  // The money is sent once the approval committed; the sandbox confirms it at once.
+  await dispatchLoanPayout(db, clock, config, payouts, loan.id);
+  return (await findLoan(db, loan.id))!;
 }
 
 /**
@@ -192,16 +193,17 @@ export async function confirmLoan(
 export async function decideLoanByHand(
   db: Db,
   clock: Clock,
-  config: LoanConfig,
+  config: LoanConfig & Pick<Config, 'payouts'> & PayoutConfig,
   input: { loanId: number; staffId: number; address: string; approve: boolean; code?: string; note?: string },
+  payouts: PayoutGateway = createPayoutGateway(config, clock),
 ): Promise<LoanRow> {
-  return db.transaction(async (trx) => {
+  const decided = await db.transaction(async (trx) => {
     const loan = await findLoan(trx, input.loanId);
     if (!loan) throw new AppError(404, 'not_found', 'errors.not_found');
     const outcome = input.approve
       ? ({ approve: true } as const)
       : { approve: false as const, code: input.code ?? 'staff', note: input.note };
-    const done = loan.status === 'in_review' && (await decide(trx, clock, config, loan, outcome, `staff:${input.staffId}`));
+    const done = loan.status === 'in_review' && (await decide(trx, clock, config, payouts, loan, outcome, `staff:${input.staffId}`));
     if (!done) throw new AppError(409, 'not_in_review', 'errors.not_in_review');
     await audit(trx, clock, {
       staffId: input.staffId,
@@ -212,4 +214,7 @@ export async function decideLoanByHand(
     });
     return (await findLoan(trx, loan.id))!;
   });
+  if (decided.status !== 'paying_out') return decided;
+  await dispatchLoanPayout(db, clock, config, payouts, decided.id);
+  return (await findLoan(db, decided.id))!;
 }

@@ -3,6 +3,7 @@ import type { BillRow } from '../data/repositories/bills.ts';
 import type { LoanRow } from '../data/repositories/loans.ts';
 import { type BillFacts, billState, type BillState } from '../domain/bill.ts';
 import { dayOf } from '../domain/calendar.ts';
+import { PAYOUT_STATES } from '../domain/loan-status.ts';
 
 /** The facts of a bill the domain needs, with the overdue terms frozen on its loan. */
 export function billFacts(bill: BillRow): BillFacts {
@@ -38,7 +39,9 @@ export interface LoanSnapshot {
 }
 
 /** Reads a loan's numbers at `now`: its bill state, or for a loan not yet disbursed the due day it would get today. */
-export function snapshot(loan: LoanRow, bill: BillRow | undefined, now: Date, timeZone: string): LoanSnapshot {
+export function snapshot(loan: LoanRow, billRow: BillRow | undefined, now: Date, timeZone: string): LoanSnapshot {
+  // While the money is on its way or came back, nothing is owed: a bill cancelled by a returned payout is not shown.
+  const bill = PAYOUT_STATES.includes(loan.status) ? undefined : billRow;
   return {
     loan,
     bill,

@@ -108,9 +108,13 @@ test('every allowed loan transition, and every other one refused', (t) => {
   const allowed = new Set([
     'awaiting_confirmation>in_review',
     'in_review>rejected',
-    'in_review>disbursed',
+    'in_review>paying_out',
+    'paying_out>disbursed',
+    'paying_out>payout_failed',
+    'payout_failed>paying_out',
     'disbursed>repaid',
     'disbursed>cancelled',
+    'disbursed>payout_failed',
   ]);
   for (const from of LOAN_STATES) {
     for (const to of LOAN_STATES) {

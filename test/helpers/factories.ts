@@ -49,7 +49,8 @@ export async function makeBorrower(db: Db, fields: { phone?: string; password?: 
   });
   const name = fields.name ?? `Prueba Persona ${LETTERS[n % 26]}${LETTERS[Math.floor(n / 26) % 26]}`;
   const curp = curpFor(n);
-  const clabe = clabeFor(n * 7919 + (process.pid % 1000));
+  // Ends in 5: never one of the sandbox's chosen endings (0000, 9999 for the holder check; 1111, 2222 for payouts).
+  const clabe = clabeFor((n * 7919 + (process.pid % 1000)) * 10 + 5);
   if (fields.verified !== false) {
     const clock = new MovableClock(new Date(now));
     await db.transaction(async (trx) => {

@@ -70,8 +70,8 @@ export async function apply(ctx: Context): Promise<void> {
   const { config, db, clock } = ctx.deps;
   ctx.state.form = { view: 'loan/confirm.njk', page: '/Loan/confirm', values: {}, data: async () => (await confirmModel(ctx)) ?? {} };
   const acknowledged = String(input(ctx).kfs_ack ?? '') === '1';
-  const loan = await confirmLoan(db, clock, config, ctx.state.borrower!.id, acknowledged);
-  const flash = { disbursed: 'messages.loan_disbursed', rejected: 'messages.loan_rejected' }[loan.status as string];
+  const loan = await confirmLoan(db, clock, config, ctx.state.borrower!.id, acknowledged, ctx.payouts);
+  const flash = { disbursed: 'messages.loan_disbursed', rejected: 'messages.loan_rejected', paying_out: 'messages.loan_paying_out', payout_failed: 'messages.payout_failed' }[loan.status as string];
   respond(ctx, {
     json: { status: 200, message: ctx.state.t('messages.apply_successful') },
     redirect: '/Repay/index.shtml',

@@ -20,7 +20,7 @@ const parse = koaBody({
 
 // Provider notifications are verified over their exact bytes (read raw by their handler);
 // a phone book upload has its own, larger limits (parseContactsBody).
-const OWN_PARSER = /^\/(pay\/notify|contact\/ajaxpush)$/i;
+const OWN_PARSER = /^\/(pay\/notify|payout\/notify|contact\/ajaxpush)$/i;
 // Upload routes parse multipart themselves (parseMultipart); nowhere else is multipart read.
 const UPLOAD_ROUTES = /^\/(info\/ajaxupload|repay\/repayproof|feedback\/ajaxcreate|identity\/documents)$/i;
 

@@ -7,7 +7,7 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 // Payment URLs carry their own unguessable token (a provider's page or a
 // WebView without a session may post to them); provider notifications are
 // signed server-to-server calls. Neither is a borrower's cookie-authenticated write.
-const BYPASS = /^\/pay\//i;
+const BYPASS = /^\/(pay\/|payout\/notify$)/i;
 
 /**
  * Whether a request comes from another site, decided by headers only (no

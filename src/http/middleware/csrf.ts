@@ -73,7 +73,7 @@ export function assertCsrfBeforeBody(ctx: Context): void {
 
 // Payment URLs carry their own unguessable token (a WebView may have no session),
 // and provider notifications carry a signature: neither uses the session token.
-const TOKEN_AUTHENTICATED = /^\/pay\//i;
+const TOKEN_AUTHENTICATED = /^\/(pay\/|payout\/notify$)/i;
 /** Checks the form token on every unsafe method; GET actions that change state add `requireCsrf` to their route. */
 export async function csrfForUnsafeMethods(ctx: Context, next: Next): Promise<void> {
   if (!SAFE_METHODS.has(ctx.method) && !TOKEN_AUTHENTICATED.test(ctx.path) && !routeReadsBodyAndCsrf(ctx)) assertFormToken(ctx);

@@ -134,7 +134,7 @@ export async function decideLoan(ctx: Context): Promise<void> {
   );
   const { db, clock, config } = ctx.deps;
   const loanId = Number(ctx.params.id);
-  await decideLoanByHand(db, clock, config, { loanId, staffId: ctx.state.staff!.id, address: ctx.ip, approve: decision === 'approve', code: 'staff', note });
+  await decideLoanByHand(db, clock, config, { loanId, staffId: ctx.state.staff!.id, address: ctx.ip, approve: decision === 'approve', code: 'staff', note }, ctx.payouts);
   if (ctx.session) ctx.session.flash = decision === 'approve' ? 'support.loan_approved' : 'support.loan_rejected';
   ctx.status = 303;
   ctx.redirect('/support/loans');

@@ -1,0 +1,55 @@
+// Payouts: the provider's signed callbacks, and the borrower's view and retry of their loan's payout.
+import type { Context } from 'koa';
+import getRawBody from 'raw-body';
+import { AppError } from '../../errors.ts';
+import { presentAccount } from '../../presenters/identity.ts';
+import { presentPayout } from '../../presenters/payouts.ts';
+import { bankAccountsOf } from '../../services/bank-accounts.ts';
+import { SIGNATURE_HEADER } from '../../services/payments/sandbox.ts';
+import { borrowerPayouts, handlePayoutCallback, retryPayout } from '../../services/payouts/payouts.ts';
+import { respond } from '../respond.ts';
+
+/** POST /Payout/notify: a payout provider's signed callback; answered with what was done. */
+export async function notify(ctx: Context): Promise<void> {
+  let raw: string;
+  try {
+    raw = await getRawBody(ctx.req, { limit: '16kb', encoding: 'utf8' });
+  } catch (err) {
+    throw (err as { status?: number }).status === 413 ? new AppError(413, 'payload_too_large', 'errors.payload_too_large') : err;
+  }
+  const { db, clock, config, logger } = ctx.deps;
+  const headers = { [SIGNATURE_HEADER]: ctx.get(SIGNATURE_HEADER) || undefined };
+  const result = await handlePayoutCallback(db, clock, config, ctx.payouts, logger, raw, headers);
+  ctx.status = result.status;
+  ctx.body = { status: result.status, outcome: result.outcome };
+}
+
+async function payoutModel(ctx: Context) {
+  const { db, config } = ctx.deps;
+  const borrowerId = ctx.state.borrower!.id;
+  const { loan, payouts, accountOf } = await borrowerPayouts(db, borrowerId);
+  const accounts = (await bankAccountsOf(db, borrowerId)).filter((a) => a.status === 'verified');
+  return {
+    loan_status: loan?.status ?? 'none',
+    oid: loan?.oid ?? '',
+    owes: loan?.status === 'disbursed',
+    payouts: payouts.map((p) => presentPayout(p, accountOf(p))),
+    accounts: accounts.map((a) => presentAccount(a, config.market, ctx.state.lang, ctx.state.t)),
+    may_retry: loan?.status === 'payout_failed',
+  };
+}
+
+/** GET /Loan/payout (auth): where the loan's money is (on its way, arrived, failed), and the retry form. */
+export async function show(ctx: Context): Promise<void> {
+  const model = await payoutModel(ctx);
+  respond(ctx, { view: 'loan/payout.njk', data: model, message: 'messages.successfully' });
+}
+
+/** POST /Loan/payoutRetry (auth): sends the failed payout again, to the borrower's verified default account. */
+export async function retry(ctx: Context): Promise<void> {
+  ctx.state.flashBack = { redirect: '/Loan/payout' };
+  const { db, clock, config, logger } = ctx.deps;
+  const loan = await retryPayout(db, clock, config, ctx.payouts, ctx.state.borrower!.id, logger);
+  const flash = loan.status === 'disbursed' ? 'messages.loan_disbursed' : loan.status === 'payout_failed' ? 'messages.payout_failed' : 'messages.payout_retried';
+  respond(ctx, { message: flash, data: { loan_status: loan.status }, redirect: '/Loan/payout', flash });
+}
