@@ -80,3 +80,18 @@ export function payoutCounts(db: Executor): Promise<Array<{ status: PayoutState;
 export function paidBetween(db: Executor, from: number, to: number): Promise<Array<Pick<PayoutRow, 'amount' | 'paid_at' | 'status'>>> {
   return db<PayoutRow>('payouts').select('amount', 'paid_at', 'status').whereNotNull('paid_at').where('paid_at', '>=', from).where('paid_at', '<', to);
 }
+
+/** The provider's reference for a payout still pending (it answered "later"). */
+export async function setProviderRef(db: Executor, id: number, providerRef: string): Promise<void> {
+  await db('payouts').where({ id, status: 'pending' }).update({ provider_ref: providerRef });
+}
+
+/** A returned payout's refund is no longer due once a new payout restarted the bill it was paid on. */
+export async function clearRefundsDue(db: Executor, loanId: number): Promise<void> {
+  await db('payouts').where({ loan_id: loanId, status: 'returned' }).update({ refund_due: 0 });
+}
+
+/** What a provider's event did, once it was applied. */
+export async function setPayoutEventOutcome(db: Executor, provider: string, eventId: string, outcome: string): Promise<void> {
+  await db('payout_events').where({ provider, event_id: eventId }).update({ outcome });
+}

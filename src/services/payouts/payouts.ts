@@ -4,8 +4,8 @@ import type { Logger } from 'pino';
 import type { Clock } from '../../clock.ts';
 import type { Config } from '../../config.ts';
 import { type Db, type Executor, isUniqueViolation } from '../../data/db.ts';
-import { defaultAccount, findOwnAccount } from '../../data/repositories/bank-accounts.ts';
-import { billOfLoan, insertBill } from '../../data/repositories/bills.ts';
+import { accountsOf, defaultAccount, findOwnAccount } from '../../data/repositories/bank-accounts.ts';
+import { billOfLoan, insertBill, updateBill } from '../../data/repositories/bills.ts';
 import { findLoan, type LoanRow, moveLoan, newestLoan } from '../../data/repositories/loans.ts';
 import {
   findPayout,
@@ -15,6 +15,9 @@ import {
   type PayoutRow,
   payoutsOfLoan,
   recordPayoutEvent,
+  setPayoutEventOutcome,
+  setProviderRef,
+  clearRefundsDue,
 } from '../../data/repositories/payouts.ts';
 import { dayOf } from '../../domain/calendar.ts';
 import { transition } from '../../domain/loan-status.ts';
@@ -22,6 +25,9 @@ import { afterReturn, type PayoutReport, payoutKey, reportMove } from '../../dom
 import { AppError } from '../../errors.ts';
 import { accountNumber } from '../bank-accounts.ts';
 import { NotificationError } from '../payments/gateway.ts';
+
+/** The bill changed under this transaction (a payment at the same moment): roll back and let the caller try again. */
+const billChanged = () => new AppError(409, 'try_again', 'errors.try_again');
 import type { PayoutGateway } from './gateway.ts';
 
 export type PayoutConfig = Pick<Config, 'timeZone' | 'market' | 'dataProtection'>;
@@ -79,7 +85,7 @@ export async function dispatchPayout(db: Db, clock: Clock, config: PayoutConfig,
     return;
   }
   if (answer.status === 'pending') {
-    await db('payouts').where({ id: payout.id, status: 'pending' }).update({ provider_ref: answer.providerRef });
+    await setProviderRef(db, payout.id, answer.providerRef);
     return;
   }
   await db.transaction((trx) =>
@@ -126,7 +132,7 @@ async function applyReport(trx: Executor, clock: Clock, config: PayoutConfig, pa
   if (!(await movePayout(trx, payout.id, from, to, { returned_at: at, reason: report.reason ?? 'returned', refund_due: rule.refundDue }))) return `ignored_${payout.status}`;
   // A repaid or cooled-off loan stays as it is; what was paid on it is owed back (refund_due, in the console).
   if (await moveLoan(trx, payout.loan_id, 'disbursed', transition('disbursed', 'payout_failed'))) {
-    if (bill) await trx('bills').where({ id: bill.id }).update({ status: rule.billStatus, version: bill.version + 1 });
+    if (bill && !(await updateBill(trx, bill.id, bill.version, { status: rule.billStatus }))) throw billChanged();
   }
   return 'returned';
 }
@@ -140,8 +146,9 @@ async function startBill(trx: Executor, loan: LoanRow, at: number, timeZone: str
   const startDay = dayOf(at, timeZone);
   const existing = await billOfLoan(trx, loan.id);
   if (existing) {
-    await trx('bills').where({ id: existing.id }).update({ status: 'open', start_day: startDay, due_day: startDay + loan.term_days + existing.delay_days, created_at: at, version: existing.version + 1 });
-    await trx('payouts').where({ loan_id: loan.id, status: 'returned' }).update({ refund_due: 0 });
+    const restarted = { status: 'open' as const, start_day: startDay, due_day: startDay + loan.term_days + existing.delay_days, created_at: at };
+    if (!(await updateBill(trx, existing.id, existing.version, restarted))) throw billChanged();
+    await clearRefundsDue(trx, loan.id);
     return;
   }
   await insertBill(trx, {
@@ -214,7 +221,7 @@ export async function handlePayoutCallback(
         // First the event (its unique key makes every copy wait here, then fail), then its effect.
         await recordPayoutEvent(trx, { provider: gateway.name, event_id: event.eventId, payout_id: payout.id, outcome: 'applying', received_at: now });
         const done = await applyReport(trx, clock, config, payout.id, { status: event.status, at: event.at, reason: event.reason });
-        await trx('payout_events').where({ provider: gateway.name, event_id: event.eventId }).update({ outcome: done });
+        await setPayoutEventOutcome(trx, gateway.name, event.eventId, done);
         return done;
       });
       result = { status: 200, outcome };
@@ -239,6 +246,6 @@ export async function handlePayoutCallback(
 export async function borrowerPayouts(db: Db, borrowerId: number) {
   const loan = await newestLoan(db, borrowerId);
   const payouts = loan ? await payoutsOfLoan(db, loan.id) : [];
-  const accounts = await db('bank_accounts').where({ borrower_id: borrowerId });
-  return { loan, payouts, accountOf: (p: PayoutRow) => accounts.find((a: { id: number }) => a.id === p.bank_account_id) };
+  const accounts = await accountsOf(db, borrowerId);
+  return { loan, payouts, accountOf: (p: PayoutRow) => accounts.find((a) => a.id === p.bank_account_id) };
 }
