@@ -82,21 +82,7 @@ export class SandboxGateway implements Gateway {
   }
 
   verifyNotification(rawBody: string, headers: Record<string, string | undefined>, now: number): VerifiedNotification {
-    const header = headers[SIGNATURE_HEADER] ?? '';
-    const parts = Object.fromEntries(header.split(',').map((p) => p.trim().split('=') as [string, string]));
-    const t = Number(parts.t);
-    const sent = Buffer.from(parts.v1 ?? '', 'hex');
-    const expected = Buffer.from(hmac(this.secret, `${parts.t}.${rawBody}`), 'hex');
-    if (!Number.isInteger(t) || sent.length !== expected.length || !crypto.timingSafeEqual(sent, expected)) {
-      throw new NotificationError(401, 'bad_signature');
-    }
-    if (Math.abs(now / 1000 - t) > SIGNATURE_TOLERANCE_S) throw new NotificationError(401, 'stale_signature');
-    let body: Record<string, unknown>;
-    try {
-      body = JSON.parse(rawBody);
-    } catch {
-      throw new NotificationError(400, 'bad_body');
-    }
+    const body = verifiedBody(this.secret, rawBody, headers, now);
     const amount = typeof body.amount === 'string' ? parseMoney(body.amount) : null;
     const status = body.status;
     if (
@@ -114,5 +100,26 @@ export class SandboxGateway implements Gateway {
       status,
       paidAt: typeof body.paid_at === 'number' ? body.paid_at * 1000 : now,
     };
+  }
+}
+
+/**
+ * The JSON body of a sandbox callback (payment or payout) once its signature
+ * (`t=<unix>,v1=<hex HMAC of "t.body">`) matches and is fresh; 401 or 400 otherwise.
+ */
+export function verifiedBody(secret: string, rawBody: string, headers: Record<string, string | undefined>, now: number): Record<string, unknown> {
+  const header = headers[SIGNATURE_HEADER] ?? '';
+  const parts = Object.fromEntries(header.split(',').map((p) => p.trim().split('=') as [string, string]));
+  const t = Number(parts.t);
+  const sent = Buffer.from(parts.v1 ?? '', 'hex');
+  const expected = Buffer.from(hmac(secret, `${parts.t}.${rawBody}`), 'hex');
+  if (!Number.isInteger(t) || sent.length !== expected.length || !crypto.timingSafeEqual(sent, expected)) {
+    throw new NotificationError(401, 'bad_signature');
+  }
+  if (Math.abs(now / 1000 - t) > SIGNATURE_TOLERANCE_S) throw new NotificationError(401, 'stale_signature');
+  try {
+    return JSON.parse(rawBody);
+  } catch {
+    throw new NotificationError(400, 'bad_body');
   }
 }

@@ -1,11 +1,8 @@
 import crypto from 'node:crypto';
 import type { Clock } from '../../clock.ts';
 import { NotificationError } from '../payments/gateway.ts';
-import { SIGNATURE_HEADER, signNotification } from '../payments/sandbox.ts';
+import { signNotification, verifiedBody } from '../payments/sandbox.ts';
 import type { PayoutAnswer, PayoutGateway, PayoutRequest, VerifiedPayoutEvent } from './gateway.ts';
-
-// A callback older (or newer) than this is refused, which bounds replays.
-const SIGNATURE_TOLERANCE_S = 300;
 
 const hmac = (secret: string, text: string) => crypto.createHmac('sha256', secret).update(text).digest('hex');
 
@@ -50,21 +47,7 @@ export class SandboxPayoutGateway implements PayoutGateway {
   }
 
   verifyCallback(rawBody: string, headers: Record<string, string | undefined>, now: number): VerifiedPayoutEvent {
-    const header = headers[SIGNATURE_HEADER] ?? '';
-    const parts = Object.fromEntries(header.split(',').map((p) => p.trim().split('=') as [string, string]));
-    const t = Number(parts.t);
-    const sent = Buffer.from(parts.v1 ?? '', 'hex');
-    const expected = Buffer.from(hmac(this.secret, `${parts.t}.${rawBody}`), 'hex');
-    if (!Number.isInteger(t) || sent.length !== expected.length || !crypto.timingSafeEqual(sent, expected)) {
-      throw new NotificationError(401, 'bad_signature');
-    }
-    if (Math.abs(now / 1000 - t) > SIGNATURE_TOLERANCE_S) throw new NotificationError(401, 'stale_signature');
-    let body: Record<string, unknown>;
-    try {
-      body = JSON.parse(rawBody);
-    } catch {
-      throw new NotificationError(400, 'bad_body');
-    }
+    const body = verifiedBody(this.secret, rawBody, headers, now);
     const status = body.status;
     if (
       typeof body.event_id !== 'string' ||
