@@ -1,11 +1,9 @@
-import crypto from 'node:crypto';
 import test, { type ExecutionContext } from 'ava';
 import type { BillRow } from '../../src/data/repositories/bills.ts';
-import { SIGNATURE_HEADER, signNotification } from '../../src/services/payments/sandbox.ts';
 import { Client } from '../helpers/client.ts';
-import { borrow, signedInApp } from '../helpers/loans.ts';
 import { reference } from '../helpers/payments.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
+import { mx, notify as notifyAs, withLoan as withLoanOn } from '../helpers/settlement.ts';
 import { staffClient } from '../helpers/staff.ts';
 
 // The review of issue 13's settlement: links paid in several transfers, out-of-order arrivals,
@@ -18,35 +16,8 @@ test.before(async () => {
 });
 test.after.always(() => server?.close());
 
-/** Mexico City wall-clock time on a March 2026 day, as an instant. */
-const mx = (day: number, hh: number, mm: number) => new Date(Date.UTC(2026, 2, day, hh + 6, mm));
-
-/** Sends a provider notification, signed now, saying the borrower paid at `paidAt`. */
-function notify(fields: { reference: string; amount: string; paidAt?: Date; eventId?: string }) {
-  const body = JSON.stringify({
-    event_id: fields.eventId ?? crypto.randomUUID(),
-    reference: fields.reference,
-    amount: fields.amount,
-    status: 'paid',
-    paid_at: Math.floor((fields.paidAt ?? server.clock.now()).getTime() / 1000),
-  });
-  const signature = signNotification(server.config.payments.webhookSecret, body, Math.floor(server.clock.now().getTime() / 1000));
-  return new Client(server.url).request('POST', '/Pay/notify', { body, headers: { 'Content-Type': 'application/json', [SIGNATURE_HEADER]: signature } });
-}
-
-/** A borrower with a disbursed 3000/10 loan taken at 10:00 on 2 March; `at` signs them in again after the clock moved. */
-async function withLoan(t: ExecutionContext) {
-  server.clock.set(mx(2, 10, 0));
-  const { app, borrower } = await signedInApp(server);
-  const loan = await borrow(t, app, '3000', '10');
-  const at = async (when: Date) => {
-    server.clock.set(when);
-    await app.postApp('/Index/ajaxSignIn', { username: borrower.phone, password: borrower.password });
-  };
-  const bill = () => server.db('bills').where({ id: Number(loan.billId) }).first();
-  const settlements = () => server.db('settlements').where({ bill_id: Number(loan.billId) }).orderBy('id');
-  return { app, borrower, loan, at, bill, settlements };
-}
+const notify = (fields: Parameters<typeof notifyAs>[1]) => notifyAs(server, fields);
+const withLoan = (t: ExecutionContext) => withLoanOn(server, t);
 
 /** A payment link (intent) for `next`, and one of its references. */
 async function link(app: Client, oid: string, next?: 'delay', paytype: 1 | 2 = 1) {

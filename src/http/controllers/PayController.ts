@@ -1,10 +1,9 @@
 import type { Context } from 'koa';
 import bwipjs from 'bwip-js/node';
-import getRawBody from 'raw-body';
 import { z } from 'zod';
 import { findReference, newestReference, type ReferenceRow } from '../../data/repositories/payments.ts';
 import { parseMoney } from '../../domain/money.ts';
-import { AppError, invalidInput, notFound } from '../../errors.ts';
+import { invalidInput, notFound } from '../../errors.ts';
 import { clabeBankCode } from '../../domain/validators/clabe.ts';
 import type { Language } from '../../i18n.ts';
 import { groupClabe, paymentDeadline, presentIntent, presentReference, referenceState } from '../../presenters/payments.ts';
@@ -13,6 +12,7 @@ import type { PayType } from '../../services/payments/gateway.ts';
 import { intentByToken, intentClosed, intentToken, referenceFor } from '../../services/payments/intents.ts';
 import { handleNotification } from '../../services/payments/notifications.ts';
 import { SandboxGateway, SIGNATURE_HEADER } from '../../services/payments/sandbox.ts';
+import { providerBody } from '../middleware/body.ts';
 import { respond, wantsJson } from '../respond.ts';
 import { ownBase, publicBase } from '../urls.ts';
 import { input, validate } from '../validate.ts';
@@ -110,12 +110,7 @@ export async function barcode(ctx: Context): Promise<void> {
 
 /** POST /Pay/notify: a provider's signed notification; answered with what was done. */
 export async function notify(ctx: Context): Promise<void> {
-  let raw: string;
-  try {
-    raw = await getRawBody(ctx.req, { limit: '16kb', encoding: 'utf8' });
-  } catch (err) {
-    throw (err as { status?: number }).status === 413 ? new AppError(413, 'payload_too_large', 'errors.payload_too_large') : err;
-  }
+  const raw = await providerBody(ctx);
   const { db, clock, config, logger } = ctx.deps;
   const headers = { [SIGNATURE_HEADER]: ctx.get(SIGNATURE_HEADER) || undefined };
   const result = await handleNotification(db, clock, config, ctx.gateway, logger, raw, headers);

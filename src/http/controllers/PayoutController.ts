@@ -1,22 +1,16 @@
 // Payouts: the provider's signed callbacks, and the borrower's view and retry of their loan's payout.
 import type { Context } from 'koa';
-import getRawBody from 'raw-body';
-import { AppError } from '../../errors.ts';
 import { presentAccount } from '../../presenters/identity.ts';
 import { presentPayout } from '../../presenters/payouts.ts';
 import { bankAccountsOf } from '../../services/bank-accounts.ts';
 import { SIGNATURE_HEADER } from '../../services/payments/sandbox.ts';
 import { borrowerPayouts, handlePayoutCallback, retryPayout } from '../../services/payouts/payouts.ts';
+import { providerBody } from '../middleware/body.ts';
 import { respond } from '../respond.ts';
 
 /** POST /Payout/notify: a payout provider's signed callback; answered with what was done. */
 export async function notify(ctx: Context): Promise<void> {
-  let raw: string;
-  try {
-    raw = await getRawBody(ctx.req, { limit: '16kb', encoding: 'utf8' });
-  } catch (err) {
-    throw (err as { status?: number }).status === 413 ? new AppError(413, 'payload_too_large', 'errors.payload_too_large') : err;
-  }
+  const raw = await providerBody(ctx);
   const { db, clock, config, logger } = ctx.deps;
   const headers = { [SIGNATURE_HEADER]: ctx.get(SIGNATURE_HEADER) || undefined };
   const result = await handlePayoutCallback(db, clock, config, ctx.payouts, logger, raw, headers);

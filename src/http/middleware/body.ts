@@ -1,5 +1,7 @@
 import type { Context, Next } from 'koa';
 import { HttpMethodEnum, koaBody } from 'koa-body';
+import getRawBody from 'raw-body';
+import { payloadTooLarge } from '../../errors.ts';
 import { MAX_CONTACTS } from '../../services/contacts.ts';
 
 /**
@@ -54,3 +56,15 @@ export const parseContactsBody = koaBody({
   parsedMethods: [HttpMethodEnum.POST],
   queryString: { depth: 3, parameterLimit: 4 * (MAX_CONTACTS + 1), arrayLimit: MAX_CONTACTS + 1 },
 });
+
+/**
+ * A provider's callback body, read raw (its signature covers the exact bytes),
+ * at most 16 KB: a larger one is a 413 like any other body.
+ */
+export async function providerBody(ctx: Context): Promise<string> {
+  try {
+    return await getRawBody(ctx.req, { limit: '16kb', encoding: 'utf8' });
+  } catch (err) {
+    throw (err as { status?: number }).status === 413 ? payloadTooLarge() : err;
+  }
+}
