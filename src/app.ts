@@ -3,6 +3,7 @@ import Koa from 'koa';
 import compress from 'koa-compress';
 import { constants as zlib } from 'node:zlib';
 import { createAssets } from './http/assets.ts';
+import { countRequests, createMetrics, operations } from './http/operations.ts';
 import type { Deps } from './http/context.ts';
 import { parseBody } from './http/middleware/body.ts';
 import { csrfForUnsafeMethods } from './http/middleware/csrf.ts';
@@ -48,11 +49,16 @@ export function createApp(deps: Deps): Koa {
   app.context.payouts = createPayoutGateway(config, deps.clock);
   app.context.sms = createSmsSender(config, deps.logger, deps.clock);
   app.context.identityChecks = createIdentityChecks(config);
+  const metrics = createMetrics(deps.db);
+  app.context.metrics = metrics;
   // Errors are answered by handleErrors; this only keeps Koa from printing them twice.
   app.silent = true;
 
   const router = createRouter();
   app
+    // Probes and scrapes first: no session, language or log line for them.
+    .use(operations(deps, metrics, deps.lifecycle ?? { stopping: false }))
+    .use(countRequests(metrics))
     .use(logRequests)
     .use(compression)
     .use(securityHeaders(config.session.secureCookie, [assets.inlineCssHash]))

@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { z } from 'zod';
 import { type Product, termsWhereFeeReachesPrincipal } from './domain/fees.ts';
 import { parseMoney } from './domain/money.ts';
@@ -64,6 +65,16 @@ const timeZone = z.string().refine((tz) => {
   }
 }, 'unknown IANA time zone');
 
+/** An IPv4/IPv6 address, or one with a /prefix (CIDR). */
+export function validAddressOrRange(v: string): boolean {
+  const [address, prefix, extra] = v.split('/');
+  const family = net.isIP(address ?? '');
+  if (!family || extra !== undefined) return false;
+  if (prefix === undefined) return true;
+  if (!/^\d{1,3}$/.test(prefix)) return false;
+  return Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
 /**
  * Every environment variable Cuota reads, with its default. docs/configuration.md's
  * table documents the same list.
@@ -77,6 +88,16 @@ const envSchema = z.object({
   TRUSTED_PROXY_HOPS: int(1, 10).default(1),
   DATABASE_URL: z.string().min(1).default('data/cuota.sqlite'),
   UPLOAD_DIR: z.string().min(1).default('data/uploads'),
+  // Where stored images live: `dir` (UPLOAD_DIR) or `db` (the upload_blobs table); unset, `db` on PostgreSQL and `dir` on SQLite.
+  UPLOAD_STORAGE: z.enum(['db', 'dir']).optional(),
+  SHUTDOWN_GRACE_MS: int(0, 600_000).default(10_000),
+  // Who may read /metrics: addresses or CIDR ranges (comma-separated), or a bearer token. Neither: nobody (404).
+  METRICS_ALLOW: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((x) => x.trim()).filter(Boolean))
+    .refine((list) => list.every(validAddressOrRange), 'expected IP addresses or CIDR ranges, comma-separated'),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   SESSION_SECRET: z.string().min(16, 'must be at least 16 characters').default(DEFAULT_SESSION_SECRET),
   COOKIE_SECURE: bool.default(false),
   SESSION_IDLE_MINUTES: int(1, 24 * 60).default(30),
@@ -182,6 +203,12 @@ export interface Config {
   proxyHops: number;
   database: { client: 'better-sqlite3'; filename: string } | { client: 'pg'; url: string };
   uploadDir: string;
+  /** Where stored images live: the upload directory, or the database (shared by every process). */
+  uploadStorage: 'db' | 'dir';
+  /** How long SIGTERM waits for in-flight requests before closing their connections. */
+  shutdownGraceMs: number;
+  /** /metrics: the addresses and ranges allowed, and a bearer token; both empty, /metrics answers 404. */
+  metrics: { allow: ReadonlyArray<string>; token: string | undefined };
   session: {
     secret: string;
     secureCookie: boolean;
@@ -314,6 +341,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     proxyHops: e.TRUSTED_PROXY_HOPS,
     database: databaseFrom(e.DATABASE_URL),
     uploadDir: e.UPLOAD_DIR,
+    uploadStorage: e.UPLOAD_STORAGE ?? (/^postgres(ql)?:\/\//.test(e.DATABASE_URL) ? 'db' : 'dir'),
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    metrics: { allow: e.METRICS_ALLOW, token: e.METRICS_TOKEN },
     session: {
       secret: e.SESSION_SECRET,
       secureCookie: e.COOKIE_SECURE,

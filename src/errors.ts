@@ -31,6 +31,8 @@ export const csrfRejected = () => new AppError(403, 'csrf', 'errors.csrf');
 export const crossSiteRejected = () => new AppError(403, 'cross_site', 'errors.cross_site');
 /** A known path asked with a method it does not answer. */
 export const methodNotAllowed = () => new AppError(405, 'method_not_allowed', 'errors.method_not_allowed');
+/** The database is away for a moment (restarting, overloaded): try again soon. */
+export const unavailable = () => new AppError(503, 'unavailable', 'errors.unavailable', { headers: { 'Retry-After': '5' } });
 export const notFound = () => new AppError(404, 'not_found', 'errors.not_found');
 export const payloadTooLarge = () => new AppError(413, 'payload_too_large', 'errors.payload_too_large');
 export const unsupportedMediaType = () => new AppError(415, 'unsupported_media_type', 'errors.unsupported_media_type');

@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import pino from 'pino';
 import { createApp } from './app.ts';
+import type { Lifecycle } from './http/operations.ts';
 import { clockStartingAt, systemClock } from './clock.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { migrate, openDatabase } from './data/db.ts';
@@ -11,7 +12,6 @@ import { removeLeftoverTempFiles } from './services/uploads.ts';
 import { DEMO_BORROWER, DEMO_STAFF, seedDemoAccounts } from './services/seed.ts';
 
 const HOUSEKEEPING_EVERY_MS = 10 * 60_000;
-const SHUTDOWN_GRACE_MS = 10_000;
 
 async function main(): Promise<void> {
   const unsupported = nodeProblem(process.versions.node);
@@ -51,7 +51,8 @@ async function main(): Promise<void> {
   const leftovers = await removeLeftoverTempFiles(config);
   if (leftovers) logger.warn({ removed: leftovers }, 'removed unfinished upload files left by an earlier run');
   const i18n = await createI18n(config.defaultLanguage);
-  const app = createApp({ config, db, clock, i18n, logger });
+  const lifecycle: Lifecycle = { stopping: false };
+  const app = createApp({ config, db, clock, i18n, logger, lifecycle });
 
   const server: Server = app.listen(config.port, config.host, () => {
     const address = server.address();
@@ -73,20 +74,35 @@ async function main(): Promise<void> {
   }, HOUSEKEEPING_EVERY_MS);
   housekeeping.unref();
 
-  let stopping = false;
+  /**
+   * SIGTERM (or Ctrl-C): stop accepting connections (a proxy sends new requests to
+   * the other processes), answer /readyz 503, let every request in flight finish
+   * (at most SHUTDOWN_GRACE_MS, then their connections are cut), close keep-alive
+   * connections as they fall idle (each request answered meanwhile says
+   * `Connection: close`), close the pool, flush the log and exit 0.
+   */
   const shutdown = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'shutting down: finishing in-flight requests');
+    if (lifecycle.stopping) return;
+    lifecycle.stopping = true;
+    logger.info({ signal, graceMs: config.shutdownGraceMs }, 'shutting down: finishing in-flight requests');
     clearInterval(housekeeping);
     const force = setTimeout(() => {
-      logger.warn('in-flight requests did not finish in time; closing anyway');
+      logger.warn('in-flight requests did not finish in time; closing their connections');
       server.closeAllConnections();
-    }, SHUTDOWN_GRACE_MS);
+    }, config.shutdownGraceMs);
     force.unref();
+    const idle = setInterval(() => server.closeIdleConnections(), 100);
+    idle.unref();
     server.close(async () => {
-      await db.destroy();
+      clearInterval(idle);
+      clearTimeout(force);
+      try {
+        await db.destroy();
+      } catch (err) {
+        logger.warn({ err }, 'closing the database pool failed');
+      }
       logger.info('stopped');
+      destination.flushSync();
       process.exit(0);
     });
     server.closeIdleConnections();

@@ -187,7 +187,9 @@ export async function firstRow<T>(db: Executor, sql: string, bindings: ReadonlyA
 /** Opens the configured database: SQLite in WAL mode with foreign keys on, or PostgreSQL. */
 export function openDatabase(database: Config['database'], options: ReaderOptions = {}): Db {
   if (database.client === 'pg') {
-    return knexFactory({ client: 'pg', connection: database.url, pool: { min: 0, max: 10 } });
+    // A request waits at most this long for a connection: while the database is away it is
+    // answered 503 soon rather than after knex's default minute (isDatabaseUnavailable).
+    return knexFactory({ client: 'pg', connection: database.url, pool: { min: 0, max: 10 }, acquireConnectionTimeout: 5_000 });
   }
   const reader: Reader = {
     conn: null,
@@ -270,7 +272,67 @@ export function isUniqueViolation(err: unknown): boolean {
   return e?.code === '23505' || e?.code === 'SQLITE_CONSTRAINT_UNIQUE' || /UNIQUE constraint failed/.test(e?.message ?? '');
 }
 
-/** Runs every pending migration in migrations/. */
+const MIGRATIONS = { directory: MIGRATIONS_DIR, loadExtensions: ['.ts'] };
+// pg_advisory_xact_lock's key for "migrating Cuota's schema" (any fixed 64-bit number).
+const MIGRATION_LOCK_KEY = 4_211_202_611;
+const MIGRATION_WAIT_MS = 120_000;
+
+/**
+ * Runs every pending migration in migrations/, once however many processes start
+ * together. On PostgreSQL the whole run holds a transaction-scoped advisory lock:
+ * a second process waits for the first, then finds nothing pending (knex's own
+ * lock row only makes the loser fail with "Migration table is already locked",
+ * and two processes creating knex's tables at once collide). On SQLite, where a
+ * file is shared by processes on one machine only, a process that finds knex's
+ * lock taken waits and tries again.
+ */
 export async function migrate(db: Db): Promise<void> {
-  await db.migrate.latest({ directory: MIGRATIONS_DIR, loadExtensions: ['.ts'] });
+  if (db.client.config.client === 'pg') {
+    await db.transaction(async (trx) => {
+      await trx.raw('select pg_advisory_xact_lock(?)', [MIGRATION_LOCK_KEY]);
+      await db.migrate.latest(MIGRATIONS);
+    });
+    return;
+  }
+  const started = Date.now();
+  for (;;) {
+    try {
+      await db.migrate.latest(MIGRATIONS);
+      return;
+    } catch (err) {
+      if ((err as Error).name !== 'MigrationLocked' || Date.now() - started > MIGRATION_WAIT_MS) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+}
+
+/** Migrations in migrations/ not yet applied to this database (empty: the schema is current). */
+export async function pendingMigrations(db: Db): Promise<string[]> {
+  const [, pending] = (await db.migrate.list(MIGRATIONS)) as [unknown[], Array<{ file: string } | string>];
+  return pending.map((m) => (typeof m === 'string' ? m : m.file));
+}
+
+/** Connections of the pool in use, idle, and requests waiting for one. */
+export function poolUse(db: Db): { used: number; free: number; pending: number; max: number } {
+  const pool = (db.client as { pool?: { numUsed(): number; numFree(): number; numPendingAcquires(): number; max: number } }).pool;
+  if (!pool) return { used: 0, free: 0, pending: 0, max: 0 };
+  return { used: pool.numUsed(), free: pool.numFree(), pending: pool.numPendingAcquires(), max: pool.max };
+}
+
+const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', '57P01', '57P02', '57P03', '53300', 'SQLITE_BUSY']);
+
+/**
+ * True when an error says the database is away or overloaded for now (PostgreSQL
+ * restarting, the pool's wait over, a connection cut): answered 503 with
+ * Retry-After, never 500. The pool drops the broken connection and the next
+ * request connects again.
+ */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  const e = err as { code?: unknown; name?: unknown; message?: unknown } | undefined;
+  if (!e || typeof e !== 'object') return false;
+  const code = typeof e.code === 'string' ? e.code : '';
+  if (UNAVAILABLE_CODES.has(code) || code.startsWith('08')) return true;
+  if (e.name === 'KnexTimeoutError') return true;
+  const message = typeof e.message === 'string' ? e.message : '';
+  return /Connection terminated|connection error and is not queryable|Timeout acquiring a connection|the database system is (starting up|shutting down)/.test(message);
 }

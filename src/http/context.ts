@@ -11,6 +11,7 @@ import type { PayoutGateway } from '../services/payouts/gateway.ts';
 import type { SmsSender } from '../services/sms/sender.ts';
 import type { IdentityChecks } from '../services/identity-checks/provider.ts';
 import type { Views } from './views.ts';
+import type { Lifecycle, Metrics } from './operations.ts';
 
 /** What the app is built from; tests pass their own database, clock and logger. */
 export interface Deps {
@@ -19,6 +20,8 @@ export interface Deps {
   clock: Clock;
   i18n: I18n;
   logger: Logger;
+  /** Set to stopping by main.ts on SIGTERM (/readyz answers 503); the app makes its own when absent. */
+  lifecycle?: Lifecycle;
 }
 
 /** A form page that an error on its POST re-renders, with the values sent back. */
@@ -76,6 +79,8 @@ declare module 'koa' {
     sms: SmsSender;
     /** The document-check and account-holder provider (KYC_PROVIDER). */
     identityChecks: IdentityChecks;
+    /** This app's Prometheus metrics (/metrics). */
+    metrics: Metrics;
     /** koa-session's session (null once destroyed); it declares no types of its own. */
     session: SessionData | null;
   }

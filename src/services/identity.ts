@@ -26,9 +26,9 @@ import { audit } from './audit.ts';
 import { lookupHash, seal, unseal } from './data-protection.ts';
 import { findEntry } from '../data/dictionaries.ts';
 import type { IdentityChecks } from './identity-checks/provider.ts';
-import { uploadFile, type UploadRow } from './uploads.ts';
+import { readUpload, type UploadRow } from './uploads.ts';
 
-export type KycConfig = Pick<Config, 'market' | 'dataProtection' | 'kyc' | 'timeZone' | 'uploadDir'>;
+export type KycConfig = Pick<Config, 'market' | 'dataProtection' | 'kyc' | 'timeZone' | 'uploadDir' | 'uploadStorage'>;
 
 const ID_PURPOSE = 'national_id';
 const TAX_PURPOSE = 'tax_id';
@@ -183,8 +183,10 @@ async function evaluate(trx: Executor, clock: Clock, config: KycConfig, borrower
   return flags;
 }
 
-function imageOf(config: Pick<Config, 'uploadDir'>, upload: UploadRow): Promise<Buffer> {
-  return fs.promises.readFile(uploadFile(config, upload.path)!);
+async function imageOf(db: Db, clock: Clock, config: KycConfig, upload: UploadRow): Promise<Buffer> {
+  const bytes = await readUpload(db, clock, config, upload.path);
+  if (!bytes) throw new Error(`upload ${upload.id} has no stored image`);
+  return bytes;
 }
 
 /** Refuses documents the borrower may not send now (personal details first; a step already in review or verified). */
@@ -211,9 +213,9 @@ export async function submitDocuments(
 ): Promise<{ flags: IdentityFlag[] }> {
   const identity = await assertDocumentsOpen(db, borrowerId);
   const claimed = { name: identity.full_name ?? '', idNumber: unseal(config, ID_PURPOSE, identity.id_number_sealed) };
-  const front = await imageOf(config, uploads.front);
+  const front = await imageOf(db, clock, config, uploads.front);
   const reading = await checks.extract({ image: front, side: 'front', claimed });
-  const face = await checks.faceMatch(await imageOf(config, uploads.selfie), front);
+  const face = await checks.faceMatch(await imageOf(db, clock, config, uploads.selfie), front);
   const now = clock.now().getTime();
   return db.transaction(async (trx) => {
     await move(trx, borrowerId, 'documents', await currentStatus(trx, borrowerId, 'documents'), 'submit', now);

@@ -25,7 +25,7 @@ export const DEMO_STAFF = { email: 'support@cuota.test', password: 'cuota-suppor
  * user) and a demo staff account, so the quick start has someone to sign in as.
  * Returns whether it seeded.
  */
-export async function seedDemoAccounts(db: Db, clock: Clock, config: Pick<Config, 'env' | 'product' | 'market' | 'dataProtection' | 'kyc' | 'timeZone' | 'uploadDir'>): Promise<boolean> {
+export async function seedDemoAccounts(db: Db, clock: Clock, config: Pick<Config, 'env' | 'product' | 'market' | 'dataProtection' | 'kyc' | 'timeZone' | 'uploadDir' | 'uploadStorage'>): Promise<boolean> {
   if (config.env === 'production' || (await countBorrowers(db)) > 0) return false;
   await db.transaction(async (trx) => {
     const borrowerId = await createBorrower(trx, clock, { ...DEMO_BORROWER, quota: config.product.quota });

@@ -12,6 +12,8 @@ import { AppError, payloadTooLarge, rateLimited, unsupportedMediaType } from '..
 import { countRateEvent } from '../data/repositories/rate-events.ts';
 import { lockedForSeconds } from './auth.ts';
 import { createWorkQueue, type WorkQueue } from './work-queue.ts';
+import { queueRefused, queueWait, watchQueue } from '../metrics.ts';
+import { type StorageConfig, uploadStorage } from './upload-storage.ts';
 
 // One image at a time per core is plenty for a cheap server and bounds memory.
 sharp.concurrency(1);
@@ -35,14 +37,23 @@ const ACCEPTED = new Set(['jpeg', 'png', 'webp', 'heif']);
 
 export type { UploadRow } from '../data/repositories/uploads.ts';
 
-type UploadConfig = Pick<Config, 'uploadDir' | 'uploads' | 'timeZone'>;
+type UploadConfig = Pick<Config, 'uploadDir' | 'uploadStorage' | 'uploads' | 'timeZone'>;
 
 const queues = new Map<number, WorkQueue>();
 /** The process's image queue (libuv's thread pool is per process): UPLOAD_IMAGE_JOBS at once. */
 export function imageQueue(config: Pick<Config, 'uploads'>): WorkQueue {
   const { imageJobs } = config.uploads;
   let queue = queues.get(imageJobs);
-  if (!queue) queues.set(imageJobs, (queue = createWorkQueue('images', { concurrency: imageJobs, maxWaiting: 64 })));
+  if (!queue) {
+    queue = createWorkQueue('images', {
+      concurrency: imageJobs,
+      maxWaiting: 64,
+      onWait: (seconds) => queueWait.observe({ queue: 'images' }, seconds),
+      onRefused: () => queueRefused.inc({ queue: 'images' }),
+    });
+    queues.set(imageJobs, queue);
+    watchQueue(queue);
+  }
   return queue;
 }
 
@@ -104,15 +115,6 @@ export async function countUpload(db: Db, clock: Clock, config: Pick<Config, 'up
   if (counted) throw rateLimited(lockedForSeconds(counted, max, HOUR, now), 'errors.too_many_uploads');
 }
 
-/** Writes bytes under the upload directory atomically: a crash never leaves half a file. */
-async function writeAtomically(root: string, relative: string, bytes: Buffer): Promise<void> {
-  const target = path.join(root, relative);
-  await fs.promises.mkdir(path.dirname(target), { recursive: true });
-  const tmp = `${target}.${crypto.randomBytes(6).toString('hex')}.tmp`;
-  await fs.promises.writeFile(tmp, bytes);
-  await fs.promises.rename(tmp, target);
-}
-
 /** Decodes, turns upright, re-encodes and thumbnails one image: the heavy part, run on the image queue. */
 async function convert(file: Buffer, maxPixels: number) {
   const source = await decode(file, maxPixels);
@@ -155,8 +157,9 @@ export async function storeUpload(
   const name = crypto.createHash('sha256').update(display.data).digest('hex').slice(0, 32);
   const relative = `${day}/${name}.jpg`;
   const thumbRelative = `${day}/${name}.thumb.jpg`;
-  await writeAtomically(config.uploadDir, relative, display.data);
-  await writeAtomically(config.uploadDir, thumbRelative, thumb);
+  const storage = uploadStorage(db, clock, config);
+  await storage.put(relative, display.data);
+  await storage.put(thumbRelative, thumb);
   const row = {
     borrower_id: input.borrowerId,
     path: relative,
@@ -188,10 +191,15 @@ export function ownsUploadPath(db: Db, borrowerId: number, relative: string): Pr
   return ownsUploadFile(db, borrowerId, relative);
 }
 
-/** The file on disk for an upload path (or its thumbnail), refusing anything that is not one. */
-export function uploadFile(config: Pick<Config, 'uploadDir'>, relative: string): string | null {
-  if (!/^\d{8}\/[0-9a-f]{32}(\.thumb)?\.jpg$/.test(relative)) return null;
-  return path.join(config.uploadDir, relative);
+/** Whether a path names an upload (or its thumbnail): nothing else is ever read. */
+export function isUploadPath(relative: string): boolean {
+  return /^\d{8}\/[0-9a-f]{32}(\.thumb)?\.jpg$/.test(relative);
+}
+
+/** The stored bytes of an upload path (or its thumbnail) from the configured storage, or null. */
+export async function readUpload(db: Db, clock: Clock, config: StorageConfig, relative: string): Promise<Buffer | null> {
+  if (!isUploadPath(relative)) return null;
+  return uploadStorage(db, clock, config).get(relative);
 }
 
 /**

@@ -16,7 +16,16 @@ export interface WorkQueue {
 
 export const queueBusy = () => new AppError(503, 'busy', 'errors.busy', { headers: { 'Retry-After': '5' } });
 
-export function createWorkQueue(name: string, options: { concurrency: number; maxWaiting: number }): WorkQueue {
+export interface WorkQueueOptions {
+  concurrency: number;
+  maxWaiting: number;
+  /** Told how long (seconds) each job waited before it ran (the metrics' queue wait). */
+  onWait?: (seconds: number) => void;
+  /** Told of each job refused because the queue was full. */
+  onRefused?: () => void;
+}
+
+export function createWorkQueue(name: string, options: WorkQueueOptions): WorkQueue {
   let running = 0;
   let peak = 0;
   const waiting: Array<() => void> = [];
@@ -28,10 +37,15 @@ export function createWorkQueue(name: string, options: { concurrency: number; ma
   return {
     name,
     async run<T>(job: () => Promise<T>): Promise<T> {
+      const queued = performance.now();
       if (running >= options.concurrency) {
-        if (waiting.length >= options.maxWaiting) throw queueBusy();
+        if (waiting.length >= options.maxWaiting) {
+          options.onRefused?.();
+          throw queueBusy();
+        }
         await new Promise<void>((resolve) => waiting.push(resolve));
       }
+      options.onWait?.((performance.now() - queued) / 1000);
       running++;
       peak = Math.max(peak, running);
       try {

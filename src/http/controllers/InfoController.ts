@@ -1,7 +1,6 @@
-import fs from 'node:fs';
 import type { Context, Next } from 'koa';
 import { AppError, notFound } from '../../errors.ts';
-import { countUpload, ownsUploadPath, storeUpload, uploadFile } from '../../services/uploads.ts';
+import { countUpload, isUploadPath, ownsUploadPath, readUpload, storeUpload } from '../../services/uploads.ts';
 import { respond } from '../respond.ts';
 import { parseMultipart } from '../middleware/upload.ts';
 
@@ -48,19 +47,14 @@ export async function ajaxUpload(ctx: Context): Promise<void> {
  */
 export async function serveUpload(ctx: Context): Promise<void> {
   const relative = `${ctx.params.day}/${ctx.params.file}`;
-  const file = uploadFile(ctx.deps.config, relative);
-  if (!file) throw notFound();
+  if (!isUploadPath(relative)) throw notFound();
   const { borrower, staff } = ctx.state;
   const owned = staff || (borrower && (await ownsUploadPath(ctx.deps.db, borrower.id, relative)));
   if (!owned) throw notFound();
-  try {
-    const stat = await fs.promises.stat(file);
-    ctx.set('Content-Length', String(stat.size));
-  } catch {
-    throw notFound();
-  }
+  const bytes = await readUpload(ctx.deps.db, ctx.deps.clock, ctx.deps.config, relative);
+  if (!bytes) throw notFound();
   ctx.type = 'image/jpeg';
   ctx.set('Cache-Control', 'private, no-store');
   ctx.set('X-Content-Type-Options', 'nosniff');
-  ctx.body = fs.createReadStream(file);
+  ctx.body = bytes;
 }

@@ -1,3 +1,4 @@
+import { outcomeLabel } from '../operations.ts';
 import type { Context } from 'koa';
 import bwipjs from 'bwip-js/node';
 import { z } from 'zod';
@@ -114,6 +115,7 @@ export async function notify(ctx: Context): Promise<void> {
   const { db, clock, config, logger } = ctx.deps;
   const headers = { [SIGNATURE_HEADER]: ctx.get(SIGNATURE_HEADER) || undefined };
   const result = await handleNotification(db, clock, config, ctx.gateway, logger, raw, headers);
+  ctx.metrics.paymentNotifications.inc({ outcome: outcomeLabel(result.outcome) });
   ctx.status = result.status;
   ctx.body = { status: result.status, outcome: result.outcome };
 }

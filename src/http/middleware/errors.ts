@@ -1,10 +1,12 @@
 import type { Context, Next } from 'koa';
-import { AppError, badRequest, notFound, payloadTooLarge, unsupportedMediaType } from '../../errors.ts';
+import { AppError, badRequest, notFound, payloadTooLarge, unavailable, unsupportedMediaType } from '../../errors.ts';
+import { isDatabaseUnavailable } from '../../data/db.ts';
 import { renderPage, wantsJson } from '../respond.ts';
 
 /** Turns whatever a lower layer threw into an AppError; unknown errors become null (500). */
 function toAppError(err: unknown): AppError | null {
   if (err instanceof AppError) return err;
+  if (isDatabaseUnavailable(err)) return unavailable();
   const status = (err as { status?: unknown; expose?: unknown })?.status;
   if (typeof status === 'number' && status >= 400 && status < 500) {
     // koa-body, raw-body and koa itself throw http-errors for bad bodies.

@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import type { Context, Next } from 'koa';
+import { isDatabaseUnavailable } from '../../data/db.ts';
 
 /**
  * One structured log line per request. It names the matched route rather than
@@ -15,10 +16,19 @@ export async function logRequests(ctx: Context, next: Next): Promise<void> {
     await next();
   } catch (err) {
     // Only failures below handleErrors' reach (session store, language) land here.
-    ctx.deps.logger.error({ err, requestId: ctx.state.requestId }, 'unhandled error');
-    ctx.status = 500;
     ctx.set('Cache-Control', 'no-store');
-    ctx.body = { status: 500, message: 'Internal Server Error', data: '' };
+    if (isDatabaseUnavailable(err)) {
+      // The session store's database is away for a moment: the same 503 envelope as below.
+      ctx.deps.logger.warn({ err: { message: (err as Error).message }, requestId: ctx.state.requestId }, 'database unavailable');
+      ctx.status = 503;
+      ctx.set('Retry-After', '5');
+      const t = ctx.deps.i18n.t(ctx.deps.config.defaultLanguage);
+      ctx.body = { status: 503, message: t('errors.unavailable'), data: '' };
+    } else {
+      ctx.deps.logger.error({ err, requestId: ctx.state.requestId }, 'unhandled error');
+      ctx.status = 500;
+      ctx.body = { status: 500, message: 'Internal Server Error', data: '' };
+    }
   } finally {
     const route = (ctx as { _matchedRoute?: string })._matchedRoute;
     ctx.deps.logger.info(
