@@ -334,5 +334,5 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   if (UNAVAILABLE_CODES.has(code) || code.startsWith('08')) return true;
   if (e.name === 'KnexTimeoutError') return true;
   const message = typeof e.message === 'string' ? e.message : '';
-  return /Connection terminated|connection error and is not queryable|Timeout acquiring a connection|the database system is (starting up|shutting down)/.test(message);
+  return /Connection terminated|Connection ended unexpectedly|connection error and is not queryable|Timeout acquiring a connection|the database system is (starting up|shutting down)/.test(message);
 }

@@ -11,6 +11,7 @@ import { MovableClock } from '../../src/clock.ts';
 import { type Config, loadConfig } from '../../src/config.ts';
 import { type Db, migrate, openDatabase } from '../../src/data/db.ts';
 import { createI18n } from '../../src/i18n.ts';
+import type { Lifecycle } from '../../src/http/operations.ts';
 
 /** Where the suite runs: a fresh SQLite file by default, a fresh PostgreSQL database with TEST_DATABASE_URL. */
 export const PG_ADMIN_URL = process.env.TEST_DATABASE_URL;
@@ -22,6 +23,8 @@ export interface TestServer {
   config: Readonly<Config>;
   /** Every log line the app wrote, parsed. */
   logs: Array<Record<string, unknown>>;
+  /** What main.ts sets on SIGTERM (/readyz answers 503 while stopping). */
+  lifecycle: Lifecycle;
   close(): Promise<void>;
 }
 
@@ -85,7 +88,8 @@ export async function startServer(
   const logger = pino({ level: 'info', base: undefined }, sink);
   const clock = new MovableClock(new Date('2026-03-02T16:00:00Z'));
   const i18n = await createI18n(config.defaultLanguage);
-  const app = createApp({ config, db: database.db, clock, i18n, logger });
+  const lifecycle: Lifecycle = { stopping: false };
+  const app = createApp({ config, db: database.db, clock, i18n, logger, lifecycle });
   const server = app.listen(0, '127.0.0.1');
   // As src/main.ts: idle keep-alive sockets outlive the client's, so fetch never reuses one
   // the server is closing (with Node's 5 s default, a slow step between two requests on a
@@ -100,6 +104,7 @@ export async function startServer(
     clock,
     config,
     logs,
+    lifecycle,
     async close() {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
