@@ -26,7 +26,25 @@ export const DEMO_STAFF = { email: 'support@cuota.test', password: 'cuota-suppor
  * Returns whether it seeded.
  */
 export async function seedDemoAccounts(db: Db, clock: Clock, config: Pick<Config, 'env' | 'product' | 'market' | 'dataProtection' | 'kyc' | 'timeZone' | 'uploadDir' | 'uploadStorage'>): Promise<boolean> {
-  if (config.env === 'production' || (await countBorrowers(db)) > 0) return false;
+  if (config.env === 'production') return false;
+  // Several processes may start together on an empty database (a cluster): one seeds, the
+  // others find its rows (the demo phone taken), or find SQLite's file written under their
+  // transaction (another process's migration lock or seed) and look again.
+  for (let attempt = 1; ; attempt++) {
+    if ((await countBorrowers(db)) > 0) return false;
+    try {
+      await seedOnce(db, clock, config);
+      return true;
+    } catch (err) {
+      // Whatever stopped this transaction (the demo phone taken, a busy file), another process seeded.
+      if ((await countBorrowers(db)) > 0) return false;
+      const busy = String((err as { code?: unknown }).code ?? '').startsWith('SQLITE_BUSY');
+      if (!busy || attempt >= 10) throw err;
+    }
+  }
+}
+
+async function seedOnce(db: Db, clock: Clock, config: Parameters<typeof seedDemoAccounts>[2]): Promise<void> {
   await db.transaction(async (trx) => {
     const borrowerId = await createBorrower(trx, clock, { ...DEMO_BORROWER, quota: config.product.quota });
     // Seeded verified, so the quick start can borrow at once (KYC_REQUIRED).
@@ -34,5 +52,4 @@ export async function seedDemoAccounts(db: Db, clock: Clock, config: Pick<Config
     await recordVerifiedAccount(trx, clock, config, borrowerId, DEMO_IDENTITY.clabe, DEMO_IDENTITY.fullName);
     await createStaff(trx, clock, DEMO_STAFF);
   });
-  return true;
 }

@@ -4,12 +4,14 @@ import path from 'node:path';
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 
 /** Starts src/main.ts as a real process; resolves with its URL once it listens. */
-export function bootPortal(env: Record<string, string>): Promise<{ child: ChildProcess; url: string; output: () => string }> {
+export function bootPortal(env: Record<string, string>, started?: ChildProcess[]): Promise<{ child: ChildProcess; url: string; output: () => string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: ROOT,
     env: { PATH: process.env.PATH, PORT: '0', HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // The caller's list of every child started, to kill them all even when one fails to boot.
+  started?.push(child);
   let out = '';
   return new Promise((resolve, reject) => {
     const onData = (chunk: Buffer) => {
