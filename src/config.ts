@@ -91,6 +91,9 @@ const envSchema = z.object({
   // Where stored images live: `dir` (UPLOAD_DIR) or `db` (the upload_blobs table); unset, `db` on PostgreSQL and `dir` on SQLite.
   UPLOAD_STORAGE: z.enum(['db', 'dir']).optional(),
   SHUTDOWN_GRACE_MS: int(0, 600_000).default(10_000),
+  // On SIGTERM, idle keep-alive connections stay open this long (answers on them say Connection: close):
+  // longer than a proxy keeps an idle upstream connection (deploy/nginx.conf: 2 s), so it never reuses one being closed.
+  SHUTDOWN_IDLE_MS: int(0, 600_000).default(3_000),
   // Who may read /metrics: addresses or CIDR ranges (comma-separated), or a bearer token. Neither: nobody (404).
   METRICS_ALLOW: z
     .string()
@@ -207,6 +210,8 @@ export interface Config {
   uploadStorage: 'db' | 'dir';
   /** How long SIGTERM waits for in-flight requests before closing their connections. */
   shutdownGraceMs: number;
+  /** How long idle keep-alive connections are left to the client (or proxy) to close after SIGTERM. */
+  shutdownIdleMs: number;
   /** /metrics: the addresses and ranges allowed, and a bearer token; both empty, /metrics answers 404. */
   metrics: { allow: ReadonlyArray<string>; token: string | undefined };
   session: {
@@ -343,6 +348,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     uploadDir: e.UPLOAD_DIR,
     uploadStorage: e.UPLOAD_STORAGE ?? (/^postgres(ql)?:\/\//.test(e.DATABASE_URL) ? 'db' : 'dir'),
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    shutdownIdleMs: Math.min(e.SHUTDOWN_IDLE_MS, e.SHUTDOWN_GRACE_MS),
     metrics: { allow: e.METRICS_ALLOW, token: e.METRICS_TOKEN },
     session: {
       secret: e.SESSION_SECRET,

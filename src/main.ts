@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import net from 'node:net';
 import pino from 'pino';
 import { createApp } from './app.ts';
 import type { Lifecycle } from './http/operations.ts';
@@ -76,24 +77,32 @@ async function main(): Promise<void> {
 
   /**
    * SIGTERM (or Ctrl-C): stop accepting connections (a proxy sends new requests to
-   * the other processes), answer /readyz 503, let every request in flight finish
-   * (at most SHUTDOWN_GRACE_MS, then their connections are cut), close keep-alive
-   * connections as they fall idle (each request answered meanwhile says
-   * `Connection: close`), close the pool, flush the log and exit 0.
+   * the other processes) and answer /readyz 503; every answer from then on says
+   * `Connection: close`. Requests in flight finish (at most SHUTDOWN_GRACE_MS, then
+   * their connections are cut). Idle keep-alive connections are left for
+   * SHUTDOWN_IDLE_MS, longer than the proxy keeps an idle upstream connection: it
+   * closes them itself or sends one last request, so it never sends a request on a
+   * connection this process is closing (a POST it could not retry). Then the pool
+   * is closed, the log flushed, and the exit code is 0.
    */
   const shutdown = (signal: string) => {
     if (lifecycle.stopping) return;
     lifecycle.stopping = true;
-    logger.info({ signal, graceMs: config.shutdownGraceMs }, 'shutting down: finishing in-flight requests');
+    logger.info({ signal, graceMs: config.shutdownGraceMs, idleMs: config.shutdownIdleMs }, 'shutting down: finishing in-flight requests');
     clearInterval(housekeeping);
     const force = setTimeout(() => {
       logger.warn('in-flight requests did not finish in time; closing their connections');
       server.closeAllConnections();
     }, config.shutdownGraceMs);
     force.unref();
-    const idle = setInterval(() => server.closeIdleConnections(), 100);
-    idle.unref();
-    server.close(async () => {
+    let idle: NodeJS.Timeout | undefined;
+    const drain = setTimeout(() => {
+      server.closeIdleConnections();
+      idle = setInterval(() => server.closeIdleConnections(), 100);
+    }, config.shutdownIdleMs);
+    // net's close, not http's: http's closes idle keep-alive connections at once (see above).
+    net.Server.prototype.close.call(server, async () => {
+      clearTimeout(drain);
       clearInterval(idle);
       clearTimeout(force);
       try {
@@ -105,7 +114,6 @@ async function main(): Promise<void> {
       destination.flushSync();
       process.exit(0);
     });
-    server.closeIdleConnections();
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));

@@ -57,9 +57,16 @@ test('SIGTERM: a request in flight is answered, new connections are refused, the
     DATA_HASH_KEY: 'h'.repeat(32),
     KYC_PROVIDER: 'sandbox',
     SHUTDOWN_GRACE_MS: '20000',
+    SHUTDOWN_IDLE_MS: '20000',
   });
   t.teardown(() => child.kill('SIGKILL'));
-  t.is((await fetch(`${url}/readyz`)).status, 200);
+  // A proxy's idle keep-alive connection, opened before the signal.
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const viaAgent = (p: string) =>
+    new Promise<{ status: number; connection: string | undefined }>((resolve, reject) => {
+      http.get(`${url}${p}`, { agent }, (res) => res.resume().once('end', () => resolve({ status: res.statusCode!, connection: res.headers.connection }))).once('error', reject);
+    });
+  t.like(await viaAgent('/readyz'), { status: 200, connection: 'keep-alive' });
 
   const slow = slowSignIn(url);
   await slow.started;
@@ -75,6 +82,8 @@ test('SIGTERM: a request in flight is answered, new connections are refused, the
     );
   }
   t.true(refused, 'new connections are refused once SIGTERM arrived');
+  // The idle connection was left open: a request already on its way over it is answered, and closes it.
+  t.like(await viaAgent('/readyz'), { status: 503, connection: 'close' });
   t.is(child.exitCode, null, 'still running: a request is in flight');
   slow.finish(BODY.slice(10));
   const answer = await slow.answered;

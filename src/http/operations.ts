@@ -158,6 +158,8 @@ async function notReady(db: Db, lifecycle: Lifecycle): Promise<string | null> {
 export function operations(deps: { db: Db; config: Pick<Config, 'metrics'> }, metrics: Metrics, lifecycle: Lifecycle) {
   const mayReadMetrics = metricsAccess(deps.config);
   return async function operationsEndpoints(ctx: Context, next: Next): Promise<void> {
+    // An answer given while stopping closes its connection: no client or proxy reuses one about to go.
+    if (lifecycle.stopping) ctx.set('Connection', 'close');
     switch (ctx.method === 'GET' || ctx.method === 'HEAD' ? ctx.path : '') {
       case '/healthz':
         ctx.set('Cache-Control', 'no-store');
@@ -184,8 +186,6 @@ export function operations(deps: { db: Db; config: Pick<Config, 'metrics'> }, me
       }
       default:
         await next();
-        // An answer given while stopping closes its connection: no client or proxy reuses one about to go.
-        if (lifecycle.stopping) ctx.set('Connection', 'close');
     }
   };
 }
