@@ -26,6 +26,27 @@ const think = () => (THINK_MS ? new Promise((r) => setTimeout(r, Math.random() *
 
 const stats = { requests: 0, serverErrors: 0, socketErrors: 0, byStatus: new Map<number, number>(), errors: new Map<string, number>() };
 const latencies = new Map<string, number[]>();
+/**
+ * --cluster (issue 21): what the rolling restart needs to know of the traffic. Requests
+ * in flight now; every failed request (5xx other than the clean 503 envelope, or a
+ * socket error) with its time; the clean 503 envelopes (the database away) with theirs.
+ */
+const cluster = {
+  inFlight: 0,
+  failures: [] as Array<{ at: number; what: string }>,
+  clean503: [] as number[],
+  async noteServerError(res: Response, url: string): Promise<void> {
+    const text = await res.text().catch(() => '');
+    let envelope: { status?: unknown; data?: unknown } | null = null;
+    try {
+      envelope = JSON.parse(text);
+    } catch {
+      // not JSON: a proxy's error page, or worse
+    }
+    if (res.status === 503 && envelope?.status === 503 && envelope.data === '' && !/\.ts:\d+|Error:/.test(text)) this.clean503.push(Date.now());
+    else this.failures.push({ at: Date.now(), what: `${res.status} ${routeOf(url)} ${text.slice(0, 80).replace(/\s+/g, ' ')}` });
+  },
+};
 const routeOf = (url: string) => new URL(url).pathname.replace(/\/Pay\/sandbox\/\d+/, '/Pay/sandbox/<ref>').replace(/\/Pay\/\d+-[^/]+/, '/Pay/<token>');
 const accepted = {
   loans: new Set<string>(),
@@ -46,8 +67,10 @@ async function call(url: string, init: RequestInit & { headers: Record<string, s
   await think();
   stats.requests++;
   const started = performance.now();
+  cluster.inFlight++;
   try {
     const res = await fetch(url, { ...init, redirect: 'manual', signal: AbortSignal.timeout(30_000) });
+    if (res.status >= 500) await cluster.noteServerError(res.clone(), url);
     const route = routeOf(url);
     if (!latencies.has(route)) latencies.set(route, []);
     latencies.get(route)!.push(performance.now() - started);
@@ -59,7 +82,10 @@ async function call(url: string, init: RequestInit & { headers: Record<string, s
     const e = err as Error & { cause?: { code?: string } };
     const key = `${new URL(url).pathname.replace(/\/Pay\/[^/]+/, '/Pay/<token>')}: ${e.cause?.code ?? e.name}`;
     stats.errors.set(key, (stats.errors.get(key) ?? 0) + 1);
+    cluster.failures.push({ at: Date.now(), what: key });
     return null;
+  } finally {
+    cluster.inFlight--;
   }
 }
 
@@ -214,4 +240,141 @@ async function main() {
   process.exit(failed ? 1 : 0);
 }
 
-await main();
+if (process.argv.includes('--cluster')) await clusterMain();
+else await main();
+
+/**
+ * npm run soak -- --cluster [--processes N] [--pg-restart] (issue 21): the same
+ * borrowers through nginx in front of N portal processes on PostgreSQL
+ * (deploy/cluster-kit.ts), while each portal in turn is restarted (SIGTERM, wait
+ * for its exit, start it again, wait for /readyz). With --pg-restart PostgreSQL is
+ * restarted once halfway, and the portals must recover without a restart: what
+ * fails meanwhile is a clean 503 envelope, never a 500. Then nothing may be lost,
+ * doubled or unreconciled.
+ */
+async function clusterMain(): Promise<void> {
+  const { startCluster, waitReady } = await import('../deploy/cluster-kit.ts');
+  const { openDatabase } = await import('../src/data/db.ts');
+  const { insertBorrower } = await import('../src/data/repositories/borrowers.ts');
+  const { hashPassword } = await import('../src/services/passwords.ts');
+  const { loadConfig } = await import('../src/config.ts');
+  const arg = (name: string) => {
+    const i = process.argv.indexOf(name);
+    return i >= 0 ? process.argv[i + 1] : undefined;
+  };
+  const processes = Number(arg('--processes') ?? 2);
+  const pgRestart = process.argv.includes('--pg-restart');
+  const say = (line: string) => console.log(`soak: ${line}`);
+  const c = await startCluster({ processes, port: 0, env: { KYC_REQUIRED: 'false', LOG_LEVEL: 'info' }, log: say });
+  let code = 1;
+  try {
+    const db = openDatabase({ client: 'pg', url: c.databaseUrl });
+    const hash = await hashPassword(PASSWORD);
+    const now = Date.now();
+    const quota = loadConfig({}).product.quota;
+    for (let i = 0; i < BORROWERS; i++) {
+      await insertBorrower(db, { phone: String(5590000000 + i), password_hash: hash, quota, created_at: now, updated_at: now });
+    }
+    const photo = await screenshot();
+    const started = Date.now();
+    const until = started + SECONDS * 1000;
+    say(`${BORROWERS} borrowers for ${SECONDS}s through ${c.url} (${processes} portals)${pgRestart ? ', PostgreSQL restarted once' : ''}`);
+    // A borrower whose sign-in fails is a failed request, not the end of the soak.
+    const traffic = Promise.all(
+      Array.from({ length: BORROWERS }, (_, i) => borrower(c.url, i, until, photo).catch((err: Error) => void cluster.failures.push({ at: Date.now(), what: `borrower ${i}: ${err.message.split('\n')[0]}` }))),
+    );
+
+    // The restarts: each portal in turn, again and again, in the middle 80% of the run.
+    const restarts: Array<{ portal: number; at: number; inFlight: number; stoppedMs: number; exit: number | null; readyMs: number }> = [];
+    const outage = { from: 0, to: 0, recoveredMs: 0 };
+    const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    const restarter = (async () => {
+      await pause(SECONDS * 100);
+      let n = 0;
+      while (Date.now() < until - SECONDS * 200) {
+        if (pgRestart && !outage.from && Date.now() >= started + SECONDS * 500 && c.postgres) {
+          outage.from = Date.now();
+          await c.postgres.restart();
+          // Recovery: every portal ready again, on its own pool (no process restarted).
+          await Promise.all(c.portals.map((p) => waitReady(`${p.url}/readyz`, { timeoutMs: 60_000 })));
+          outage.to = Date.now();
+          outage.recoveredMs = outage.to - outage.from;
+          say(`PostgreSQL restarted; every portal ready again after ${outage.recoveredMs} ms, none restarted`);
+          continue;
+        }
+        const portal = c.portals[n++ % c.portals.length]!;
+        const at = Date.now();
+        const inFlight = cluster.inFlight;
+        const exit = await portal.stop();
+        const stoppedMs = Date.now() - at;
+        await portal.start();
+        restarts.push({ portal: portal.index + 1, at: at - started, inFlight, stoppedMs, exit, readyMs: Date.now() - at });
+        await pause(Math.max(1000, (SECONDS * 1000) / (4 * c.portals.length + 2)));
+      }
+    })();
+    await traffic;
+    await restarter;
+
+    const checks: Array<[string, boolean, string]> = [];
+    const check = (name: string, ok: boolean, detail: string) => checks.push([name, ok, detail]);
+    const rows = async (sql: string) => ((await db.raw(sql)) as { rows: Array<Record<string, unknown>> }).rows;
+    const one = async (sql: string) => (await rows(sql))[0]!;
+
+    const inFlightAtKills = restarts.reduce((a, r) => a + r.inFlight, 0);
+    // A failure while PostgreSQL was away (and 10 s after) is the outage's; outside it, only the kills may cost.
+    const duringOutage = (at: number) => outage.from > 0 && at >= outage.from && at <= outage.to + 10_000;
+    const failuresOutside = cluster.failures.filter((f) => !duringOutage(f.at));
+    const failuresInside = cluster.failures.filter((f) => duringOutage(f.at));
+    check('every portal restarted at least once, each exiting 0', restarts.length >= c.portals.length && restarts.every((r) => r.exit === 0), `${restarts.length} restarts, exits ${[...new Set(restarts.map((r) => r.exit))].join(',')}`);
+    check('failed requests: none beyond those in flight at the kills', failuresOutside.length <= inFlightAtKills, `${failuresOutside.length} failed (${inFlightAtKills} were in flight at the kills)`);
+    check('zero failed requests outside a PostgreSQL outage', failuresOutside.length === 0, failuresOutside.slice(0, 5).map((f) => f.what).join('; ') || '0');
+    const stray503 = cluster.clean503.filter((at) => !duringOutage(at)).length;
+    check('503 only while PostgreSQL was away', stray503 === 0, `${cluster.clean503.length} clean 503 envelopes, ${stray503} outside the outage`);
+    if (pgRestart) {
+      check('PostgreSQL restart: the portals recovered without a restart', outage.recoveredMs > 0 && c.portals.every((p) => p.child.exitCode === null), `ready again after ${outage.recoveredMs} ms`);
+      check('PostgreSQL restart: what failed was a clean 503 envelope, never a 500', failuresInside.every((f) => !/^5\d\d /.test(f.what)), `${failuresInside.length} other failures during the outage: ${failuresInside.slice(0, 5).map((f) => f.what).join('; ')}`);
+    }
+    const loanRows = new Set((await rows('select oid from loans')).map((r) => String(r.oid)));
+    check('every accepted loan is stored', [...accepted.loans].every((o) => loanRows.has(o)), `${accepted.loans.size} loans`);
+    const proofCount = Number((await one('select count(*) n from proofs')).n);
+    check('every accepted proof is stored', proofCount === accepted.proofs, `${accepted.proofs} accepted, ${proofCount} stored`);
+    const blobs = new Set((await rows('select u.path from uploads u join upload_blobs b on b.path = u.path')).map((r) => String(r.path)));
+    check('every accepted upload is stored, its image in the database', [...accepted.uploads].every((p) => blobs.has(p)), `${accepted.uploads.size} uploads`);
+    const settled = new Set((await rows('select reference from settlements')).map((r) => String(r.reference)));
+    check('every paid reference is settled', [...accepted.settledReferences].every((r) => settled.has(r)), `${accepted.settledReferences.size} payments`);
+    const mismatched = Number(
+      (
+        await one(`select count(*) n from bills b where b.overdue_paid + b.overdue_cleared + b.interest_paid + b.principal_paid + b.delay_paid + b.extension_paid + b.excess_paid
+           <> coalesce((select sum(amount) from settlements s where s.bill_id = b.id), 0)`)
+      ).n,
+    );
+    check("every bill's payments add up to what it shows as paid", mismatched === 0, `${mismatched} bills differ`);
+    const booked = new Map<string, number[]>();
+    for (const r of await rows('select reference, amount from settlements order by id')) booked.set(String(r.reference), [...(booked.get(String(r.reference)) ?? []), Number(r.amount)]);
+    const sameDeposits = (a: number[] = [], b: number[] = []) => a.length === b.length && [...a].sort().join() === [...b].sort().join();
+    const wrong = [...new Set([...accepted.deposits.keys(), ...booked.keys()])].filter((r) => !sameDeposits(accepted.deposits.get(r), booked.get(r)));
+    check('every acknowledged deposit booked once, nothing unacknowledged booked', wrong.length === 0, `${wrong.length} references differ of ${booked.size}`);
+    const twice = Number((await one('select count(*) n from (select event_key from settlements group by event_key having count(*) > 1) x')).n);
+    check('no provider event settled twice', twice === 0, `${twice} events twice`);
+    const heldOnBills = Number((await one('select coalesce(sum(excess_paid), 0) n from bills')).n);
+    const sentExtra = [...accepted.excess.values()].reduce((a, b) => a + b, 0);
+    check('every over-payment kept as excess, to the centavo', heldOnBills === sentExtra, `${heldOnBills} held on bills, ${sentExtra} sent`);
+    await db.destroy();
+
+    const byStatus = Object.fromEntries([...stats.byStatus].sort(([a], [b]) => a - b));
+    say(`requests: ${stats.requests} in ${SECONDS}s (${(stats.requests / SECONDS).toFixed(0)}/s); by status: ${JSON.stringify(byStatus)}`);
+    console.table(restarts);
+    if (cluster.failures.length) {
+      console.log('failures:', cluster.failures.slice(0, 20).map((f) => ({ ...f, at: f.at - started })));
+      const errors = path.join(c.dir, 'nginx', 'error.log');
+      if (fs.existsSync(errors)) console.log(`nginx error.log (last lines):\n${fs.readFileSync(errors, 'utf8').split('\n').slice(-15).join('\n')}`);
+    }
+    console.table(checks.map(([name, ok, detail]) => ({ check: name, ok: ok ? 'pass' : 'FAIL', detail })));
+    const failed = checks.filter(([, ok]) => !ok).length;
+    console.log(failed ? `soak --cluster: FAIL (${failed} checks)` : 'soak --cluster: PASS');
+    code = failed ? 1 : 0;
+  } finally {
+    await c.stop();
+  }
+  process.exit(code);
+}
