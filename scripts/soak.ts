@@ -43,7 +43,9 @@ const cluster = {
     } catch {
       // not JSON: a proxy's error page, or worse
     }
-    if (res.status === 503 && envelope?.status === 503 && envelope.data === '' && !/\.ts:\d+|Error:/.test(text)) this.clean503.push(Date.now());
+    // The envelope, or on the two upload actions the `{info, status: 0, url}` one.
+    const clean = envelope !== null && ((envelope.status === 503 && envelope.data === '') || (envelope.status === 0 && 'info' in envelope));
+    if (res.status === 503 && clean && !/\.ts:\d+|Error:/.test(text)) this.clean503.push(Date.now());
     else this.failures.push({ at: Date.now(), what: `${res.status} ${routeOf(url)} ${text.slice(0, 80).replace(/\s+/g, ' ')}` });
   },
 };
@@ -80,7 +82,7 @@ async function call(url: string, init: RequestInit & { headers: Record<string, s
   } catch (err) {
     stats.socketErrors++;
     const e = err as Error & { cause?: { code?: string } };
-    const key = `${new URL(url).pathname.replace(/\/Pay\/[^/]+/, '/Pay/<token>')}: ${e.cause?.code ?? e.name}`;
+    const key = `${URL.canParse(url) ? new URL(url).pathname.replace(/\/Pay\/[^/]+/, '/Pay/<token>') : `not a URL: ${url.slice(0, 60)}`}: ${e.cause?.code ?? e.name}`;
     stats.errors.set(key, (stats.errors.get(key) ?? 0) + 1);
     cluster.failures.push({ at: Date.now(), what: key });
     return null;
@@ -132,7 +134,7 @@ async function borrower(base: string, index: number, until: number, photo: Buffe
     }
     // Pay through the sandbox: payment URL, cash voucher, checkout "mark as paid" (signed notification).
     const url = (await json(await call(`${base}/Repay/payData`, { method: 'POST', headers: form, body: `oid=${data.oid}` })))?.data;
-    if (typeof url !== 'string') continue;
+    if (typeof url !== 'string' || !url) continue;
     const voucher = (await json(await call(url, { method: 'POST', headers: { ...form }, body: 'paytype=2' })))?.data;
     if (!voucher?.checkout) continue;
     // Mark as paid, whole, in two deposits, or with too much (each deposit is its own provider event).
@@ -365,9 +367,20 @@ async function clusterMain(): Promise<void> {
     say(`requests: ${stats.requests} in ${SECONDS}s (${(stats.requests / SECONDS).toFixed(0)}/s); by status: ${JSON.stringify(byStatus)}`);
     console.table(restarts);
     if (cluster.failures.length) {
-      console.log('failures:', cluster.failures.slice(0, 20).map((f) => ({ ...f, at: f.at - started })));
+      const kinds = new Map<string, { n: number; first: number; last: number }>();
+      for (const f of cluster.failures) {
+        const kind = f.what.replace(/borrower \d+: sign-in \d+/, 'sign-in').slice(0, 90);
+        const k = kinds.get(kind) ?? { n: 0, first: f.at - started, last: 0 };
+        k.n++;
+        k.last = f.at - started;
+        kinds.set(kind, k);
+      }
+      console.log('failures by kind (ms from the start):');
+      console.table([...kinds].map(([kind, k]) => ({ kind, ...k })));
+      // nginx's view of them, without the refused connections it retried elsewhere.
       const errors = path.join(c.dir, 'nginx', 'error.log');
-      if (fs.existsSync(errors)) console.log(`nginx error.log (last lines):\n${fs.readFileSync(errors, 'utf8').split('\n').slice(-15).join('\n')}`);
+      const lines = fs.existsSync(errors) ? fs.readFileSync(errors, 'utf8').split('\n').filter((l) => l && !/connect\(\) failed \(111|temporarily disabled/.test(l)) : [];
+      console.log(`nginx error.log, other than refused connections (${lines.length} lines):\n${lines.slice(0, 12).join('\n')}`);
     }
     console.table(checks.map(([name, ok, detail]) => ({ check: name, ok: ok ? 'pass' : 'FAIL', detail })));
     const failed = checks.filter(([, ok]) => !ok).length;

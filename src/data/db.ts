@@ -187,9 +187,9 @@ export async function firstRow<T>(db: Executor, sql: string, bindings: ReadonlyA
 /** Opens the configured database: SQLite in WAL mode with foreign keys on, or PostgreSQL. */
 export function openDatabase(database: Config['database'], options: ReaderOptions = {}): Db {
   if (database.client === 'pg') {
-    // A request waits at most this long for a connection: while the database is away it is
-    // answered 503 soon rather than after knex's default minute (isDatabaseUnavailable).
-    return knexFactory({ client: 'pg', connection: database.url, pool: { min: 0, max: 10 }, acquireConnectionTimeout: 5_000 });
+    // A request waits at most this long for a connection, then is answered 503 (isDatabaseUnavailable)
+    // rather than after knex's default minute. While the database is away, connecting fails at once.
+    return knexFactory({ client: 'pg', connection: database.url, pool: { min: 0, max: 10 }, acquireConnectionTimeout: 20_000 });
   }
   const reader: Reader = {
     conn: null,
