@@ -26,6 +26,8 @@ const think = () => (THINK_MS ? new Promise((r) => setTimeout(r, Math.random() *
 
 const stats = { requests: 0, serverErrors: 0, socketErrors: 0, byStatus: new Map<number, number>(), errors: new Map<string, number>() };
 const latencies = new Map<string, number[]>();
+// Why uploads were refused (the answer's message), with how many times.
+const refusedUploads = new Map<string, number>();
 /**
  * --cluster (issue 21): what the rolling restart needs to know of the traffic. Requests
  * in flight now; every failed request (5xx other than the clean 503 envelope, or a
@@ -45,7 +47,9 @@ const cluster = {
     }
     // The envelope, or on the two upload actions the `{info, status: 0, url}` one.
     const clean = envelope !== null && ((envelope.status === 503 && envelope.data === '') || (envelope.status === 0 && 'info' in envelope));
-    if (res.status === 503 && clean && !/\.ts:\d+|Error:/.test(text)) this.clean503.push(Date.now());
+    // A browser's request gets the localized error page instead.
+    const page = /^<!doctype html>/i.test(text.trimStart());
+    if (res.status === 503 && (clean || page) && !/\.ts:\d+|Error:/.test(text)) this.clean503.push(Date.now());
     else this.failures.push({ at: Date.now(), what: `${res.status} ${routeOf(url)} ${text.slice(0, 80).replace(/\s+/g, ' ')}` });
   },
 };
@@ -127,6 +131,7 @@ async function borrower(base: string, index: number, until: number, photo: Buffe
       // Send a proof: upload a photo, then a UTR with it.
       const up = await json(await call(`${base}/Info/ajaxUpload`, { method: 'POST', headers: { ...app, 'Content-Type': 'multipart/form-data; boundary=S' }, body: new Uint8Array(uploadBody('S', photo)) }));
       if (up?.status === 1) accepted.uploads.add(up.info);
+      else if (up) refusedUploads.set(String(up.info), (refusedUploads.get(String(up.info)) ?? 0) + 1);
       const utr = String(100000000000 + index * 100000 + round);
       const proof = await json(await call(`${base}/Repay/repayProof`, { method: 'POST', headers: form, body: `oid=${data.oid}&utr=${utr}${up?.status === 1 ? `&utr_image=${up.info}` : ''}` }));
       if (proof?.status === 1) accepted.proofs++;
@@ -260,6 +265,9 @@ async function clusterMain(): Promise<void> {
   const { insertBorrower } = await import('../src/data/repositories/borrowers.ts');
   const { hashPassword } = await import('../src/services/passwords.ts');
   const { loadConfig } = await import('../src/config.ts');
+  const { systemClock } = await import('../src/clock.ts');
+  const { recordVerifiedAccount } = await import('../src/services/bank-accounts.ts');
+  const { clabeCheckDigit } = await import('../src/domain/validators/clabe.ts');
   const arg = (name: string) => {
     const i = process.argv.indexOf(name);
     return i >= 0 ? process.argv[i + 1] : undefined;
@@ -274,8 +282,12 @@ async function clusterMain(): Promise<void> {
     const hash = await hashPassword(PASSWORD);
     const now = Date.now();
     const quota = loadConfig({}).product.quota;
+    // Each with a verified bank account: a loan is owed (has a bill to pay) once its payout arrived.
+    const portalConfig = loadConfig(c.env);
     for (let i = 0; i < BORROWERS; i++) {
-      await insertBorrower(db, { phone: String(5590000000 + i), password_hash: hash, quota, created_at: now, updated_at: now });
+      const id = await insertBorrower(db, { phone: String(5590000000 + i), password_hash: hash, quota, created_at: now, updated_at: now });
+      const body = `012180${String(i * 10 + 5).padStart(11, '0')}`;
+      await db.transaction((trx) => recordVerifiedAccount(trx, systemClock, portalConfig, id, body + clabeCheckDigit(body), `Soak Persona ${i}`));
     }
     const photo = await screenshot();
     const started = Date.now();
@@ -294,7 +306,8 @@ async function clusterMain(): Promise<void> {
       await pause(SECONDS * 100);
       let n = 0;
       while (Date.now() < until - SECONDS * 200) {
-        if (pgRestart && !outage.from && Date.now() >= started + SECONDS * 500 && c.postgres) {
+        // PostgreSQL once, after the first portal's restart (so both kinds fit in a short run).
+        if (pgRestart && !outage.from && n >= 1 && c.postgres) {
           outage.from = Date.now();
           await c.postgres.restart();
           // Recovery: every portal ready again, on its own pool (no process restarted).
@@ -366,6 +379,7 @@ async function clusterMain(): Promise<void> {
     const byStatus = Object.fromEntries([...stats.byStatus].sort(([a], [b]) => a - b));
     say(`requests: ${stats.requests} in ${SECONDS}s (${(stats.requests / SECONDS).toFixed(0)}/s); by status: ${JSON.stringify(byStatus)}`);
     console.table(restarts);
+    if (refusedUploads.size) console.log('uploads refused:', Object.fromEntries(refusedUploads));
     if (cluster.failures.length) {
       const kinds = new Map<string, { n: number; first: number; last: number }>();
       for (const f of cluster.failures) {
