@@ -107,7 +107,8 @@ async function json(res: Response | null): Promise<any> {
 /** One simulated borrower: sign in, read, apply, confirm, pay (sandbox) or send a proof, over and over. */
 async function borrower(base: string, index: number, until: number, photo: Buffer): Promise<void> {
   const phone = String(5590000000 + index);
-  const cookie = await signIn(base, phone, PASSWORD);
+  cluster.inFlight++;
+  const cookie = await signIn(base, phone, PASSWORD).finally(() => cluster.inFlight--);
   const app = { Cookie: cookie, 'X-Requested-With': 'XMLHttpRequest', Accept: 'application/json' };
   const form = { ...app, 'Content-Type': 'application/x-www-form-urlencoded' };
   let round = 0;

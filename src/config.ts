@@ -90,7 +90,8 @@ const envSchema = z.object({
   UPLOAD_DIR: z.string().min(1).default('data/uploads'),
   // Where stored images live: `dir` (UPLOAD_DIR) or `db` (the upload_blobs table); unset, `db` on PostgreSQL and `dir` on SQLite.
   UPLOAD_STORAGE: z.enum(['db', 'dir']).optional(),
-  SHUTDOWN_GRACE_MS: int(0, 600_000).default(10_000),
+  // As long as a request may take (main.ts: requestTimeout 30 s): a request in flight at SIGTERM is never cut short.
+  SHUTDOWN_GRACE_MS: int(0, 600_000).default(30_000),
   // On SIGTERM, idle keep-alive connections stay open this long (answers on them say Connection: close):
   // longer than a proxy keeps an idle upstream connection (deploy/nginx.conf: 2 s), so it never reuses one being closed.
   SHUTDOWN_IDLE_MS: int(0, 600_000).default(3_000),

@@ -1,5 +1,4 @@
 // Verification of a borrower: personal data, address, work, documents (checked by the provider), staff review, the lending gate.
-import fs from 'node:fs';
 import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
 import { type Db, type Executor, isUniqueViolation } from '../data/db.ts';
