@@ -91,6 +91,38 @@ export async function startPostgres(dir: string): Promise<Postgres> {
   };
 }
 
+/** nginx in the foreground with deploy/nginx.conf filled in for these portals, on 127.0.0.1:port. */
+export async function startNginx(options: { upstreams: string[]; port: number; runDir: string; env?: Record<string, string | undefined> }): Promise<{ url: string; config: string; stop(): Promise<void> }> {
+  const { runDir } = options;
+  const conf = renderNginxConfig({ upstreams: options.upstreams, listen: `127.0.0.1:${options.port}`, runDir, env: options.env });
+  const config = path.join(runDir, 'nginx.conf');
+  fs.writeFileSync(config, conf);
+  const asRoot = process.getuid?.() === 0;
+  if (asRoot) {
+    // Workers run as nobody: their temp dirs must be theirs.
+    for (const sub of ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']) execFileSync('chown', ['nobody', path.join(runDir, sub)]);
+  }
+  const args = ['-c', config, '-p', runDir, '-g', `daemon off;${asRoot ? ' user nobody nogroup;' : ''}`];
+  execFileSync(NGINX, ['-t', '-q', ...args], { stdio: 'pipe' });
+  const child = spawn(NGINX, args, { detached: true, stdio: ['ignore', 'ignore', 'inherit'] });
+  const url = `http://127.0.0.1:${options.port}`;
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    // SIGQUIT: graceful (requests in progress finish).
+    child.kill('SIGQUIT');
+    await exitOf(child);
+  };
+  try {
+    await waitReady(`${url}/nginx-health`, { child });
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { url, config, stop };
+}
+
+export const NGINX = process.env.NGINX ?? '/usr/sbin/nginx';
+
 export interface PortalProcess {
   index: number;
   port: number;
@@ -207,25 +239,9 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     await Promise.all(portals.map((p) => p.start()));
     say(`portals: ${portals.map((p) => p.url).join(' ')} (logs in ${dir})`);
 
-    const runDir = path.join(dir, 'nginx');
-    const conf = renderNginxConfig({ upstreams: portals.map((p) => `127.0.0.1:${p.port}`), listen: `127.0.0.1:${nginxPort}`, runDir, env });
-    const confFile = path.join(runDir, 'nginx.conf');
-    fs.writeFileSync(confFile, conf);
-    const asRoot = process.getuid?.() === 0;
-    if (asRoot) {
-      // Workers run as nobody: their temp dirs must be theirs.
-      for (const sub of ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']) execFileSync('chown', ['nobody', path.join(runDir, sub)]);
-    }
-    const nginxArgs = ['-c', confFile, '-p', runDir, '-g', `daemon off;${asRoot ? ' user nobody nogroup;' : ''}`];
-    execFileSync('/usr/sbin/nginx', ['-t', '-q', ...nginxArgs], { stdio: 'pipe' });
-    const nginx = spawn('/usr/sbin/nginx', nginxArgs, { detached: true, stdio: ['ignore', 'ignore', 'inherit'] });
-    stops.unshift(async () => {
-      if (nginx.exitCode !== null || nginx.signalCode !== null) return;
-      // SIGQUIT: graceful; the portals stop after it (stops run in reverse).
-      nginx.kill('SIGQUIT');
-      await exitOf(nginx);
-    });
-    await waitReady(`${publicUrl}/nginx-health`, { child: nginx });
+    const nginx = await startNginx({ upstreams: portals.map((p) => `127.0.0.1:${p.port}`), port: nginxPort, runDir: path.join(dir, 'nginx'), env });
+    stops.push(nginx.stop);
+    const confFile = nginx.config;
     say(`nginx: ${publicUrl} (config ${confFile})`);
     return { url: publicUrl, databaseUrl, portals, postgres, dir, env, stop: stopAll };
   } catch (err) {
