@@ -18,6 +18,7 @@ import * as Identity from './controllers/IdentityController.ts';
 import * as Bank from './controllers/BankController.ts';
 import * as Dict from './controllers/DictController.ts';
 import * as IdentityReview from './controllers/support/IdentityReviewController.ts';
+import * as PayoutConsole from './controllers/support/PayoutsController.ts';
 import { parseContactsBody } from './middleware/body.ts';
 import { requireCsrf } from './middleware/csrf.ts';
 import { requireBorrower } from './middleware/session.ts';
@@ -140,6 +141,8 @@ export function createRouter(): Router {
   router.post('/support/loans/:id', admin, Support.decideLoan);
   router.get('/support/borrowers', admin, Support.borrower);
   router.get('/support/audit', admin, Support.auditLog);
+  router.get('/support/payouts', admin, PayoutConsole.reconciliation);
+  router.get('/support/payouts/csv', admin, PayoutConsole.exportCsv);
   router.get('/support/feedback', staff, Support.feedback);
   router.post('/support/feedback/:id', staff, Support.answer);
   router.get('/support/complaints', staff, Support.complaints);
