@@ -83,6 +83,8 @@ export function createRouter(): Router {
   router.get('/Repay/receipt/pdf', requireBorrower, Document.receiptPdf);
   router.get('/Repay/certificate', requireBorrower, Document.certificatePage);
   router.get('/Repay/certificate/pdf', requireBorrower, Document.certificatePdf);
+  router.get('/Repay/disbursement', requireBorrower, Document.disbursementPage);
+  router.get('/Repay/disbursement/pdf', requireBorrower, Document.disbursementPdf);
 
   router.get('/Complaint/index', Complaint.index);
   router.post('/Complaint/create', requireBorrower, Complaint.create);
@@ -155,6 +157,8 @@ export function createRouter(): Router {
   router.get('/support/receipt/pdf', staff, Document.receiptPdf);
   router.get('/support/certificate', staff, Document.certificatePage);
   router.get('/support/certificate/pdf', staff, Document.certificatePdf);
+  router.get('/support/disbursement', staff, Document.disbursementPage);
+  router.get('/support/disbursement/pdf', staff, Document.disbursementPdf);
 
   return router;
 }

@@ -8,6 +8,7 @@ import { startBorrowerSession } from '../middleware/session.ts';
 import { renderPage, respond } from '../respond.ts';
 import { input, validate } from '../validate.ts';
 import { badRequest } from '../../errors.ts';
+import { needsBankAccount } from '../../services/payouts/payouts.ts';
 
 const HOME = '/Repay/index.shtml';
 
@@ -71,7 +72,10 @@ export async function apply(ctx: Context): Promise<void> {
   ctx.state.form = { view: 'loan/confirm.njk', page: '/Loan/confirm', values: {}, data: async () => (await confirmModel(ctx)) ?? {} };
   const acknowledged = String(input(ctx).kfs_ack ?? '') === '1';
   const loan = await confirmLoan(db, clock, config, ctx.state.borrower!.id, acknowledged, ctx.payouts);
-  const flash = { disbursed: 'messages.loan_disbursed', rejected: 'messages.loan_rejected', paying_out: 'messages.loan_paying_out', payout_failed: 'messages.payout_failed' }[loan.status as string];
+  const noAccount = loan.status === 'payout_failed' && (await needsBankAccount(db, loan.borrower_id));
+  const flash = noAccount
+    ? 'messages.payout_no_account'
+    : { disbursed: 'messages.loan_disbursed', rejected: 'messages.loan_rejected', paying_out: 'messages.loan_paying_out', payout_failed: 'messages.payout_failed' }[loan.status as string];
   respond(ctx, {
     json: { status: 200, message: ctx.state.t('messages.apply_successful') },
     redirect: '/Repay/index.shtml',

@@ -249,3 +249,14 @@ export async function borrowerPayouts(db: Db, borrowerId: number) {
   const accounts = await accountsOf(db, borrowerId);
   return { loan, payouts, accountOf: (p: PayoutRow) => accounts.find((a) => a.id === p.bank_account_id) };
 }
+
+/**
+ * Whether the borrower's payout is held only because they have no verified
+ * bank account at all (possible with KYC_REQUIRED=false): they are told to add
+ * one, not that a bank refused a transfer that was never sent.
+ */
+export async function needsBankAccount(db: Executor, borrowerId: number): Promise<boolean> {
+  const loan = await newestLoan(db, borrowerId);
+  if (loan?.status !== 'payout_failed') return false;
+  return !(await accountsOf(db, borrowerId)).some((a) => a.status === 'verified');
+}
