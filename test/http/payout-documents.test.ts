@@ -112,7 +112,7 @@ test.serial('arrival where the borrower looks: key facts say when the money arri
   t.is(facts.dueDay, isoDay(arrivalDay + loan.term_days));
   const kfs = await app.get(`/Loan/keyFacts?oid=${loan.oid}`);
   t.regex(kfs.text, /id="kfs-arrived">The money arrived in your account on [^<]+; your term of 7 days and the due day \([^)]+\) count from then\./);
-  t.regex((await app.get(`/Loan/keyFacts?oid=${loan.oid}&lang=es`)).text, /id="kfs-arrived">El dinero llegó a su cuenta el /);
+  t.regex((await app.get(`/Loan/keyFacts?oid=${loan.oid}&lang=es`)).text, /id="kfs-arrived">El dinero llegó a tu cuenta el /);
 
   // The money comes back days later, and is sent again to a new account.
   server.clock.advance(3 * DAY);
@@ -144,7 +144,7 @@ test.serial('arrival where the borrower looks: key facts say when the money arri
   t.regex(detail.text, /arrived in your account: the term counts from here/);
   t.regex(detail.text, /came back from your bank: nothing was owed until it arrived again/);
   const es = await app.get(`/Repay/loanDetail?oid=${loan.oid}&lang=es`);
-  t.regex(es.text, /llegó a su cuenta: el plazo cuenta desde aquí/);
+  t.regex(es.text, /llegó a tu cuenta: el plazo cuenta desde aquí/);
   t.regex(es.text, /La transferencia no se realizó/);
   // The receipt is the payout that arrived and stayed.
   const last = (await payoutsOfLoan(server, loan.id)).at(-1);
@@ -169,7 +169,7 @@ test.serial('without any verified bank account (KYC_REQUIRED=false) the borrower
   const payout = (await app.getJson('/Loan/payout')).json().data;
   t.like(payout, { loan_status: 'payout_failed', needs_account: true, may_retry: false, add_account_url: '/Bank/index', owes: false });
   const page = await app.get('/Loan/payout?lang=es');
-  t.regex(page.text, /no tiene una cuenta bancaria verificada/);
+  t.regex(page.text, /no tienes una cuenta bancaria verificada/);
   t.regex(page.text, /id="payout-no-account"[\s\S]*?href="\/Bank\/index"/);
   t.notRegex(page.text, /action="\/Loan\/payoutRetry"/);
   // Retrying anyway is refused with the same advice, and nothing is owed.
