@@ -36,8 +36,10 @@ export async function add(ctx: Context): Promise<void> {
 
 /** POST /Bank/default (auth): `id` of one of the borrower's verified accounts. */
 export async function makeDefault(ctx: Context): Promise<void> {
-  ctx.state.flashBack = { redirect: '/Bank/index' };
+  // The payout page picks an account in place; the borrower comes back to it (one fixed page, never a free URL).
+  const back = input(ctx).back === 'payout' ? '/Loan/payout' : '/Bank/index';
+  ctx.state.flashBack = { redirect: back };
   const { id } = validate(idSchema, input(ctx));
   await setDefaultAccount(ctx.deps.db, ctx.state.borrower!.id, id);
-  respond(ctx, { message: 'messages.successful', redirect: '/Bank/index', flash: 'identity.default_saved' });
+  respond(ctx, { message: 'messages.successful', redirect: back, flash: 'identity.default_saved' });
 }
