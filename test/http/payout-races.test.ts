@@ -45,7 +45,7 @@ test.serial('a late success racing retries: while the money is on its way no ret
   const callbacks = burst.slice(0, 20).map((r) => r.json().outcome);
   const retries = burst.slice(20).map((r) => r.json().status);
   t.is(callbacks.filter((o) => o === 'paid').length, 1, callbacks.join());
-  t.true(callbacks.every((o) => o === 'paid' || o === 'ignored_paid'));
+  t.true(callbacks.every((o) => o === 'paid' || o === 'ignored_paid'), callbacks.join());
   t.true(retries.every((s) => s === 409), retries.join());
   t.deepEqual((await payoutsOfLoan(server, loan.id)).map((x) => x.status), ['paid']);
   t.is((await bills(loan.id)).length, 1);
@@ -92,7 +92,7 @@ test.serial('50 concurrent copies of a "returned" callback cancel the bill once;
   // Fifty different events saying the same thing: one moves the payout, the rest find it already moved.
   const failed = await Promise.all(Array.from({ length: 50 }, () => payoutCallback(server, { idempotency_key: q.idempotency_key, status: 'failed' })));
   t.is(failed.filter((r) => r.json().outcome === 'failed').length, 1);
-  t.true(failed.every((r) => ['failed', 'ignored_failed'].includes(r.json().outcome)));
+  t.true(failed.every((r) => ['failed', 'ignored_failed'].includes(r.json().outcome)), failed.map((r) => r.json().outcome).join());
   t.like(await loanRow(late.loan.id), { status: 'payout_failed' });
   t.is((await bills(late.loan.id)).length, 0, 'nothing is owed');
 });
