@@ -124,6 +124,10 @@ test.serial('arrival where the borrower looks: key facts say when the money arri
   t.is((await app.get(`/Repay/loanDetail?oid=${loan.oid}`)).status, 404);
   t.is((await app.getJson(`/Loan/keyFacts?oid=${loan.oid}`)).json().data.arrivedAt, null, 'the money is not with the borrower now');
   t.is((await app.getJson(`/Repay/disbursement?oid=${loan.oid}`)).json().status, 404, 'no receipt for money that came back');
+  // Nothing to pay while the money is not with the borrower: no payment link, no bill in the app's JSON.
+  const pay = (await app.postApp('/Repay/payData', { oid: loan.oid })).json();
+  t.not(pay.status, 200, JSON.stringify(pay));
+  t.like((await app.getJson('/Repay/loans')).json().data, { billId: '0', loan_status: 'payout_failed' });
   server.clock.advance(20 * 60_000);
   await useAccount(server, borrower.id, clabeEnding('4444'));
   t.like((await app.postApp('/Loan/payoutRetry', {})).json(), { data: { loan_status: 'disbursed' } });

@@ -3,7 +3,8 @@ import { dayOf, isoDay } from '../../src/domain/calendar.ts';
 import { formatPlain } from '../../src/domain/money.ts';
 import { formatters } from '../../src/presenters/format.ts';
 import { makeStaff } from '../helpers/factories.ts';
-import { approveLoan, loanInReview, payoutCallback, payoutsOfLoan } from '../helpers/payouts.ts';
+import { approveLoan, clabeEnding, loanInReview, payoutCallback, payoutsOfLoan, useAccount } from '../helpers/payouts.ts';
+import { notify, reference } from '../helpers/payments.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
 import { staffClient } from '../helpers/staff.ts';
 
@@ -136,4 +137,29 @@ test.serial('support staff are refused the reconciliation and its export; a bad 
   t.regex(tooLong.text, /92 días como máximo/);
   t.is((await admin.c.get('/support/payouts?from=2026-02-30')).status, 422);
   t.is((await admin.c.get('/support/payouts?status=lost')).status, 422);
+});
+
+test.serial('money paid on a bill whose payout then came back is owed to the borrower (shown to staff), and counts again once a retry arrives', async (t) => {
+  const { app, borrower, loan } = await loanInReview(server, undefined, '2000');
+  await approveLoan(server, loan.id, staffId);
+  const url = (await app.postApp('/Repay/payData', { oid: loan.oid })).json().data;
+  const ref = (await reference(url, 1)).json().data;
+  t.is((await notify(server, { reference: ref.reference, amount: '500.00' })).status, 200);
+  server.clock.advance(DAY);
+  const [p] = await payoutsOfLoan(server, loan.id);
+  t.is((await payoutCallback(server, { idempotency_key: p.idempotency_key, status: 'returned' })).json().outcome, 'returned');
+  t.like((await payoutsOfLoan(server, loan.id))[0], { status: 'returned', refund_due: 50_000 });
+  t.like(await server.db('bills').where({ loan_id: loan.id }).first(), { status: 'cancelled' });
+  const admin = await staffClient(server, 'admin');
+  const page = await admin.c.get('/support/payouts?status=returned');
+  t.regex(page.text, new RegExp(`${loan.oid}[\\s\\S]*?owed to them: ${money(50_000).replace(/[$.]/g, '\\$&')}`));
+  const csv = parseCsv((await admin.c.get('/support/payouts/csv')).text);
+  t.is(csv.find((r) => r[1] === loan.oid)![csv[0]!.indexOf('refund due')], '500.00');
+  // Sent again to another account: the bill opens from the new arrival, the 500.00 counts, nothing is owed back.
+  t.is((await app.postApp('/Index/ajaxSignIn', { username: borrower.phone, password: borrower.password })).json().status, 200);
+  await useAccount(server, borrower.id, clabeEnding('6666'));
+  t.like((await app.postApp('/Loan/payoutRetry', {})).json(), { data: { loan_status: 'disbursed' } });
+  t.like((await payoutsOfLoan(server, loan.id))[0], { refund_due: 0 });
+  const detail = (await app.getJson(`/Repay/loanDetail?oid=${loan.oid}`)).json().data;
+  t.is(detail.bill.repaid_money, '500.00');
 });
