@@ -103,3 +103,11 @@ test('Secure cookies need a trusted TLS proxy', (t) => {
   t.throws(() => loadConfig({ COOKIE_SECURE: 'true' }), { message: /TRUST_PROXY/ });
   t.true(loadConfig({ COOKIE_SECURE: 'true', TRUST_PROXY: 'true' }).session.secureCookie);
 });
+
+test('PAYOUT_STUCK_MINUTES: 60 by default, a whole number of minutes up to a week, else the start stops naming it', (t) => {
+  t.is(loadConfig({}).payouts.stuckMs, 60 * 60_000);
+  t.is(loadConfig({ PAYOUT_STUCK_MINUTES: '15' }).payouts.stuckMs, 15 * 60_000);
+  for (const bad of ['0', '-5', '1.5', 'soon', String(7 * 24 * 60 + 1)]) {
+    t.throws(() => loadConfig({ PAYOUT_STUCK_MINUTES: bad }), { instanceOf: ConfigError, message: /PAYOUT_STUCK_MINUTES/ }, bad);
+  }
+});
