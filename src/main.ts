@@ -50,7 +50,7 @@ async function main(): Promise<void> {
   // Half-written files a crash left behind (writeAtomically's *.tmp); nothing is writing yet.
   const leftovers = await removeLeftoverTempFiles(config);
   if (leftovers) logger.warn({ removed: leftovers }, 'removed unfinished upload files left by an earlier run');
-  const i18n = await createI18n(config.defaultLanguage);
+  const i18n = await createI18n(config.defaultLanguage, config.market);
   const app = createApp({ config, db, clock, i18n, logger });
 
   const server: Server = app.listen(config.port, config.host, () => {

@@ -84,7 +84,7 @@ export async function startServer(
   });
   const logger = pino({ level: 'info', base: undefined }, sink);
   const clock = new MovableClock(new Date('2026-03-02T16:00:00Z'));
-  const i18n = await createI18n(config.defaultLanguage);
+  const i18n = await createI18n(config.defaultLanguage, config.market);
   const app = createApp({ config, db: database.db, clock, i18n, logger });
   const server = app.listen(0, '127.0.0.1');
   // As src/main.ts: idle keep-alive sockets outlive the client's, so fetch never reuses one

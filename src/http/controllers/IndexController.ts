@@ -58,7 +58,7 @@ export function logOut(ctx: Context): void {
 export function languages(ctx: Context): void {
   const json = {
     status: 200,
-    languages: LANGUAGES.map((l) => LANGUAGE_NAMES[l]),
+    languages: ctx.deps.config.languages.map((l) => LANGUAGE_NAMES[l]),
     default: LANGUAGE_NAMES[ctx.deps.config.defaultLanguage],
     target: 'web',
   };
