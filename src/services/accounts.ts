@@ -23,8 +23,9 @@ export async function createBorrower(
   db: Executor,
   clock: Clock,
   input: { phone: string; password: string; quota: string | number },
+  normalize: (text: string) => string | null = normalizePhone,
 ): Promise<number> {
-  const phone = normalizePhone(input.phone);
+  const phone = normalize(input.phone);
   if (!phone) throw new AccountError('phone: 6 to 15 digits, optionally with a leading +');
   check(password, input.password);
   const quota = typeof input.quota === 'number' ? input.quota : parseMoney(input.quota);

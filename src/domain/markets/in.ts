@@ -29,6 +29,15 @@ export const india: MarketProfile = Object.freeze({
   localeTags: Object.freeze({ hi: 'hi-IN', en: 'en-IN' }),
   timeZone: 'Asia/Kolkata',
   payTypes: Object.freeze([1] as const),
+  // A Razorpay-style virtual account (smart collect) at ICICI, payable by NEFT/IMPS/RTGS or UPI.
+  collection: Object.freeze({
+    methodName: 'upi',
+    bankCode: 'ICIC',
+    ifsc: 'ICIC0000104',
+    serialDigits: 9,
+    reference: (serial: string) => `2223330${serial}`,
+    upiId: (reference: string) => `cuota.${reference}@icici`,
+  }),
   gatewayOrder: 'razorpay' as const,
   regulator: Object.freeze({ authority: 'RBI Integrated Ombudsman (CMS) / Sachet', url: 'https://cms.rbi.org.in' }),
   dictionaryVersion: '2026-11',

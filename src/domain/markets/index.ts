@@ -16,4 +16,4 @@ export function marketProfile(code: string): MarketProfile {
   return profile;
 }
 
-export type { MarketProfile, PhoneRule, Regulator, StepName } from './profile.ts';
+export type { Collection, MarketProfile, PhoneRule, Regulator, StepName } from './profile.ts';

@@ -2,6 +2,7 @@ import { clabeBankCode, isValidClabe, normalizeClabe } from '../validators/clabe
 import { curpBirthDate, isValidCurp, normalizeCurp } from '../validators/curp.ts';
 import { isValidRfc, normalizeRfc } from '../validators/rfc.ts';
 import { normalizePhone } from '../phone.ts';
+import { makeClabe } from '../references.ts';
 import type { MarketProfile } from './profile.ts';
 
 /** Mexico: CURP (RFC optional), CLABE accounts, pesos, Spanish first. */
@@ -29,6 +30,7 @@ export const mx: MarketProfile = Object.freeze({
   localeTags: Object.freeze({ es: 'es-MX', en: 'en-US' }),
   timeZone: 'America/Mexico_City',
   payTypes: Object.freeze([1, 2] as const),
+  collection: Object.freeze({ methodName: 'stp', bankCode: '646', serialDigits: 11, reference: (serial: string) => makeClabe('646', '180', serial) }),
   regulator: Object.freeze({ authority: 'CONDUSEF', url: 'https://www.condusef.gob.mx' }),
   dictionaryVersion: '2026-11',
 });

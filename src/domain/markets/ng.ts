@@ -1,5 +1,5 @@
 import { isValidBvn, normalizeBvn } from '../validators/bvn.ts';
-import { composeNigerianAccount, isValidNigerianAccount, normalizeNuban } from '../validators/nuban.ts';
+import { composeNigerianAccount, isValidNigerianAccount, normalizeNuban, nubanCheckDigit } from '../validators/nuban.ts';
 import { normalizeNigerianPhone } from '../phone.ts';
 import type { MarketProfile } from './profile.ts';
 
@@ -27,6 +27,8 @@ export const nigeria: MarketProfile = Object.freeze({
   localeTags: Object.freeze({ en: 'en-NG' }),
   timeZone: 'Africa/Lagos',
   payTypes: Object.freeze([1] as const),
+  // A dedicated reference account (NUBAN) at Wema Bank, the way Nigerian collection providers issue them.
+  collection: Object.freeze({ methodName: 'bank_transfer', bankCode: '035', serialDigits: 9, reference: (serial: string) => `${serial}${nubanCheckDigit('035', serial)}` }),
   regulator: Object.freeze({ authority: 'FCCPC (Federal Competition and Consumer Protection Commission)', url: 'https://fccpc.gov.ng' }),
   dictionaryVersion: '2026-11',
 });

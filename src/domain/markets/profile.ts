@@ -38,6 +38,26 @@ export interface PhoneRule {
   example: string;
 }
 
+/**
+ * Where borrowers transfer repayments (payment type 1): the collecting bank and
+ * how a reference account is made from random digits. Mexico: an STP CLABE;
+ * India: a virtual account (with its UPI ID) at a collecting bank's IFSC;
+ * Nigeria: a NUBAN reference account at a bank.
+ */
+export interface Collection {
+  /** The method's name as references store it ("stp", "upi", "bank_transfer"). */
+  methodName: string;
+  /** The collecting bank's code (in the BANK dictionary). */
+  bankCode: string;
+  /** India: the collecting branch's IFSC. */
+  ifsc?: string;
+  /** How many random digits `reference` takes. */
+  serialDigits: number;
+  reference(serial: string): string;
+  /** India: the UPI ID that pays into the reference account. */
+  upiId?(reference: string): string;
+}
+
 /** Where a borrower takes a complaint the lender did not resolve. */
 export interface Regulator {
   authority: string;
@@ -66,6 +86,7 @@ export interface MarketProfile {
   timeZone: string;
   /** The payment types offered, in the order the choice page lists them (1: transfer reference, 2: cash voucher). */
   payTypes: readonly (1 | 2)[];
+  collection: Collection;
   /** The sandbox's Razorpay-shaped order beside a transfer reference (India). */
   gatewayOrder?: 'razorpay';
   regulator: Regulator;
