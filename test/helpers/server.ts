@@ -108,3 +108,8 @@ export async function startServer(
     },
   };
 }
+
+/** The app started for a market (MARKET=mx|in|ng), with the market's own defaults (currency, languages, zone, regulator). */
+export function startMarketServer(market: 'mx' | 'in' | 'ng', env: Record<string, string> = {}): Promise<TestServer> {
+  return startServer({ MARKET: market, ...env });
+}
