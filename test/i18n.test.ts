@@ -18,6 +18,13 @@ test('every key exists in every language (a market\'s own wording in every langu
   for (const m of MARKET_CODES) for (const lang of marketProfile(m).languages) t.true((LANGUAGES as readonly string[]).includes(lang), `${m}: ${lang}`);
 });
 
+test('Hindi is Hindi: every string has Devanagari, except names and codes that stay as they are', (t) => {
+  const SAME_IN_EVERY_SCRIPT = new Set(['common.app_name', 'common.language_en', 'common.language_es', 'identity.id_curp', 'identity.id_rfc', 'pay.ifsc', 'proof.utr_short', 'receipt.pdf', 'support.audit_value.pdf']);
+  const hi = resources.hi!;
+  const latinOnly = flattenKeys(hi).filter((k) => !/[\u0900-\u097F]/.test(k.split('.').reduce<any>((o, p) => o[p], hi)));
+  t.deepEqual(latinOnly.filter((k) => !SAME_IN_EVERY_SCRIPT.has(k)), []);
+});
+
 test('no translation is empty', (t) => {
   for (const [lang, tree] of Object.entries(resources)) {
     const leaves = flattenKeys(tree).map((k) => [k, k.split('.').reduce<any>((o, p) => o[p], tree)] as const);

@@ -5,6 +5,7 @@ import { PDFParse } from 'pdf-parse';
 import { seedDemoAccounts, DEMO_BY_MARKET } from '../../src/services/seed.ts';
 import { Client } from '../helpers/client.ts';
 import { notify, reference } from '../helpers/payments.ts';
+import { expectOutcome, signUpByApp } from '../helpers/signup.ts';
 import { startMarketServer } from '../helpers/server.ts';
 
 async function pdfText(bytes: Buffer): Promise<string> {
@@ -134,3 +135,99 @@ for (const [market, x] of Object.entries(MARKETS) as Array<[keyof typeof MARKETS
     t.regex((await app.get('/Complaint/index')).text, x.regulator);
   });
 }
+
+test('in: a new borrower signs up with an Indian mobile, gives a PAN (and Aadhaar) and adds an IFSC account; Hindi errors', async (t) => {
+  const server = await startMarketServer('in');
+  t.teardown(() => server.close());
+  const phone = `9${String(process.pid % 10000).padStart(4, '0')}00001`;
+  const app = new Client(server.url);
+  // Not an Indian mobile: refused in Hindi (the market's default), nothing sent.
+  const bad = await app.postApp('/Index/sendCode', { phone: '5512345678', purpose: 'register' });
+  expectOutcome(t, bad, 422);
+  t.is(bad.json().message, '6, 7, 8 या 9 से शुरू होने वाला 10 अंकों का मोबाइल नंबर दर्ज करें।');
+  // "+91 …" is the same number, stored in its 10-digit form.
+  expectOutcome(t, await app.postApp('/Index/sendCode', { phone: `+91 ${phone}`, purpose: 'register' }), 200);
+  const { app: me, res } = await signUpByApp(server.url, phone);
+  expectOutcome(t, res, 200);
+  t.is((await server.db('borrowers').where({ phone }).first())?.phone, phone);
+
+  const person = { full_name: 'Asha Verma', birth_date: '1990-05-01', id_number: 'ABCPV1234K' };
+  const wrongPan = await me.postApp('/Identity/personal', { ...person, id_number: 'ABCXV1234K' }, { 'Accept-Language': 'en' });
+  expectOutcome(t, wrongPan, 422);
+  t.regex(wrongPan.json().message, /PAN/);
+  expectOutcome(t, await me.postApp('/Identity/personal', { ...person, tax_id: '234123412345' }), 422, 'an Aadhaar failing Verhoeff');
+  expectOutcome(t, await me.postApp('/Identity/personal', { ...person, tax_id: '2341 2341 2346' }), 200);
+
+  expectOutcome(t, await me.postApp('/Bank/add', { account: '50100012345678' }), 422, 'no IFSC');
+  const badIfsc = await me.postApp('/Bank/add', { account: '50100012345678', ifsc: 'HDFC1000123' });
+  expectOutcome(t, badIfsc, 422);
+  t.regex(badIfsc.json().message, /IFSC/);
+  expectOutcome(t, await me.postApp('/Bank/add', { account: '50100012345678', ifsc: 'ZZZZ0000123' }), 422, 'a bank nobody knows');
+  expectOutcome(t, await me.postApp('/Bank/add', { account: '5010', ifsc: 'HDFC0000123' }), 422, 'four digits');
+  // krazyrupee's field names work too (ifscCode, bankAccount).
+  const added = await me.postApp('/Bank/add', { bankAccount: '50100012345678', ifscCode: 'hdfc0000123' });
+  expectOutcome(t, added, 200);
+  t.like(added.json().data, { bank_code: 'HDFC', bank_name: 'HDFC BANK', last4: '5678', status: 'verified' });
+  // The form asks for the IFSC beside the account number.
+  const form = await me.get('/Bank/index');
+  t.regex(form.text, /name="ifsc"/);
+});
+
+test('ng: BVN and a NUBAN at a chosen bank; a wrong check digit or an unknown bank is refused', async (t) => {
+  const server = await startMarketServer('ng');
+  t.teardown(() => server.close());
+  const phone = `080${String(process.pid % 10000).padStart(4, '0')}0001`;
+  const app = new Client(server.url);
+  expectOutcome(t, await app.postApp('/Index/sendCode', { phone: '5512345678', purpose: 'register' }), 422);
+  const { app: me, res } = await signUpByApp(server.url, phone);
+  expectOutcome(t, res, 200);
+  // +234 and the 10 digits sign in as the same account.
+  const again = new Client(server.url);
+  expectOutcome(t, await again.postApp('/Index/ajaxSignIn', { username: `+234${phone.slice(1)}`, password: 'Tulipan-azul-27' }), 200);
+
+  const bvn = await me.postApp('/Identity/personal', { full_name: 'Chidi Okafor', birth_date: '1991-02-03', id_number: '2216728873' });
+  expectOutcome(t, bvn, 422);
+  t.is(bvn.json().message, 'That BVN is not valid: it has 11 digits.');
+  expectOutcome(t, await me.postApp('/Identity/personal', { full_name: 'Chidi Okafor', birth_date: '1991-02-03', id_number: '22167288734' }), 200);
+
+  expectOutcome(t, await me.postApp('/Bank/add', { account: '0123456785' }), 422, 'no bank');
+  expectOutcome(t, await me.postApp('/Bank/add', { account: '0123456785', bank: '999' }), 422, 'unknown bank');
+  const wrong = await me.postApp('/Bank/add', { account: '0123456784', bank: '058' });
+  expectOutcome(t, wrong, 422);
+  t.regex(wrong.json().message, /NUBAN/);
+  // Credit Pocket's field name (bankNo).
+  const added = await me.postApp('/Bank/add', { account: '0123456785', bankNo: '058' });
+  expectOutcome(t, added, 200);
+  t.like(added.json().data, { bank_code: '058', bank_name: 'GT Bank', last4: '6785' });
+  const form = await me.get('/Bank/index');
+  t.regex(form.text, /<option value="058">058 GT Bank<\/option>/);
+});
+
+test('the language switch offers only the market\'s languages; another is ignored and the default stays', async (t) => {
+  const mx = await startMarketServer('mx');
+  const india = await startMarketServer('in');
+  t.teardown(async () => {
+    await mx.close();
+    await india.close();
+  });
+  const m = new Client(mx.url);
+  const hiInMexico = await m.get('/Index/login?lang=hi');
+  t.is(hiInMexico.status, 200);
+  t.is(hiInMexico.headers.get('content-language'), 'en');
+  t.false(hiInMexico.text.includes('hreflang="hi"'));
+  t.true(hiInMexico.text.includes('hreflang="es"'));
+  // Accept-Language hi in Mexico: not offered, so the default.
+  t.is((await new Client(mx.url).get('/Index/login', { 'Accept-Language': 'hi-IN,hi;q=0.9' })).headers.get('content-language'), 'en');
+
+  const i = new Client(india.url);
+  const page = await i.get('/Index/login');
+  t.is(page.headers.get('content-language'), 'hi');
+  t.true(page.text.includes('hreflang="en"'));
+  t.false(page.text.includes('hreflang="es"'));
+  t.true(page.text.includes('साइन इन'));
+  t.is((await i.get('/Index/login?lang=es')).headers.get('content-language'), 'hi');
+  t.is((await i.get('/Index/login?lang=en')).headers.get('content-language'), 'en');
+  // The choice sticks for the session.
+  t.is((await i.get('/Index/login')).headers.get('content-language'), 'en');
+  t.is((await new Client(india.url).get('/Index/login', { 'Accept-Language': 'es-MX,es;q=0.9,en;q=0.5' })).headers.get('content-language'), 'en');
+});
