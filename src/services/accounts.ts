@@ -26,7 +26,7 @@ export async function createBorrower(
   normalize: (text: string) => string | null = normalizePhone,
 ): Promise<number> {
   const phone = normalize(input.phone);
-  if (!phone) throw new AccountError('phone: 6 to 15 digits, optionally with a leading +');
+  if (!phone) throw new AccountError(normalize === normalizePhone ? 'phone: 6 to 15 digits, optionally with a leading +' : 'phone: not a mobile number of this market (MARKET)');
   check(password, input.password);
   const quota = typeof input.quota === 'number' ? input.quota : parseMoney(input.quota);
   if (quota === null || !Number.isSafeInteger(quota) || quota <= 0) {
