@@ -29,6 +29,6 @@ export const nigeria: MarketProfile = Object.freeze({
   payTypes: Object.freeze([1] as const),
   // A dedicated reference account (NUBAN) at Wema Bank, the way Nigerian collection providers issue them.
   collection: Object.freeze({ methodName: 'bank_transfer', bankCode: '035', serialDigits: 9, reference: (serial: string) => `${serial}${nubanCheckDigit('035', serial)}` }),
-  regulator: Object.freeze({ authority: 'FCCPC (Federal Competition and Consumer Protection Commission)', url: 'https://fccpc.gov.ng' }),
+  regulator: Object.freeze({ authority: 'FCCPC', url: 'https://fccpc.gov.ng' }),
   dictionaryVersion: '2026-11',
 });
