@@ -10,7 +10,7 @@ import { presentProofsForBorrower } from '../../presenters/proofs.ts';
 import type { PayType } from '../../services/payments/gateway.ts';
 import { extensionToPay, intentByToken, openIntent, ownBill } from '../../services/payments/intents.ts';
 import { proofsOfBill, submitProof } from '../../services/proofs.ts';
-import { quoteDelay, quoteExit } from '../../services/settlement.ts';
+import { delayMaxOf, quoteDelay, quoteExit } from '../../services/settlement.ts';
 import { exitJson, presentExit, presentTimeline } from '../../presenters/protection.ts';
 import { storeUpload } from '../../services/uploads.ts';
 import { extendBillOnCredit } from '../../services/extensions.ts';
@@ -127,7 +127,7 @@ export async function loanDelay(ctx: Context): Promise<void> {
       delaysUsed: current.bill!.delay_count,
       billId: current.bill!.id,
       onBill: config.delayMode === 'on_bill',
-      delaysAllowed: config.delayMax,
+      delaysAllowed: delayMaxOf(current.loan, config),
       term: current.loan.term_days,
     }),
   });
