@@ -18,6 +18,7 @@ import * as Identity from './controllers/IdentityController.ts';
 import * as Bank from './controllers/BankController.ts';
 import * as Dict from './controllers/DictController.ts';
 import * as IdentityReview from './controllers/support/IdentityReviewController.ts';
+import * as Products from './controllers/support/ProductsController.ts';
 import { parseContactsBody } from './middleware/body.ts';
 import { requireCsrf } from './middleware/csrf.ts';
 import { requireBorrower } from './middleware/session.ts';
@@ -62,6 +63,9 @@ export function createRouter(): Router {
   router.get('/Loan/confirm', requireBorrower, Loan.confirmPage);
   router.get('/Loan/quote', requireBorrower, Loan.quote);
   router.get('/Loan/keyFacts', requireBorrower, Loan.keyFacts);
+  // Several loan products (issue 20): the ones offered to the borrower, and one in detail.
+  router.get('/Loan/products', requireBorrower, Loan.products);
+  router.get('/Loan/product', requireBorrower, Loan.product);
   router.get('/Loan/payout', requireBorrower, Payout.show);
   router.post('/Loan/payoutRetry', requireBorrower, Payout.retry);
 
@@ -140,6 +144,13 @@ export function createRouter(): Router {
   router.post('/support/loans/:id', admin, Support.decideLoan);
   router.get('/support/borrowers', admin, Support.borrower);
   router.get('/support/audit', admin, Support.auditLog);
+  // Loan products (issue 20): admins only; every change is a new version, audited.
+  router.get('/support/products', admin, Products.list);
+  router.get('/support/products/new', admin, Products.newPage);
+  router.post('/support/products', admin, Products.create);
+  router.get('/support/products/:id', admin, Products.show);
+  router.post('/support/products/:id', admin, Products.edit);
+  router.post('/support/products/:id/open', admin, Products.setOpen);
   router.get('/support/feedback', staff, Support.feedback);
   router.post('/support/feedback/:id', staff, Support.answer);
   router.get('/support/complaints', staff, Support.complaints);

@@ -147,6 +147,11 @@ export async function productsOffered(db: Db, clock: Clock, config: SeedConfig, 
   return offeredProducts(all, repaid);
 }
 
+/** What a visitor is shown: the first product open to someone who never borrowed (undefined when none is). */
+export async function productForVisitors(db: Db, clock: Clock, config: SeedConfig): Promise<ProductVersion | undefined> {
+  return offeredProducts(await currentProducts(db, clock, config), 0)[0];
+}
+
 /**
  * The product a borrower's request names (`product_id`), or without one the
  * first product offered to them. An unknown, closed or ineligible product is

@@ -17,6 +17,8 @@ import { extendBillOnCredit } from '../../services/extensions.ts';
 import { publicBase, uploadReference } from '../urls.ts';
 import { paymentAnswer, paymentUrl } from './PayController.ts';
 import { presentVisitorLoans } from '../../presenters/product.ts';
+import { asConfigProduct } from '../../presenters/products.ts';
+import { productForVisitors } from '../../services/products.ts';
 import { allLoans, ownLoanDetail } from '../../services/loan-reads.ts';
 import { respond, wantsJson } from '../respond.ts';
 import { input, oidField, validate } from '../validate.ts';
@@ -30,7 +32,8 @@ import { homeModel } from './home.ts';
 export async function loans(ctx: Context): Promise<void> {
   const { borrower } = ctx.state;
   if (!borrower) {
-    const data = presentVisitorLoans(ctx.deps.config.product);
+    const { config, db, clock } = ctx.deps;
+    const data = presentVisitorLoans(asConfigProduct(config, await productForVisitors(db, clock, config)));
     respond(ctx, { view: 'repay/index.njk', data, message: 'messages.visitor_quota' });
     return;
   }
