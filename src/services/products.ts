@@ -200,8 +200,10 @@ function assertValid(t: ProductTerms): void {
 const changed = () => new AppError(409, 'product_changed', 'errors.product_changed');
 
 /** A new product at version 1, audited with its figures; its code must be new (422 on `code`). */
-export async function createProduct(db: Db, clock: Clock, who: StaffAction, code: string, terms: ProductTerms): Promise<number> {
+export async function createProduct(db: Db, clock: Clock, config: SeedConfig, who: StaffAction, code: string, terms: ProductTerms): Promise<number> {
   assertValid(terms);
+  // The default product comes first, whatever an admin creates before any borrower asked for one.
+  await ensureDefaultProduct(db, clock, config);
   const now = clock.now().getTime();
   try {
     return await db.transaction(async (trx) => {
@@ -227,12 +229,14 @@ export async function createProduct(db: Db, clock: Clock, who: StaffAction, code
 export async function changeProduct(
   db: Db,
   clock: Clock,
+  config: SeedConfig,
   who: StaffAction,
   productId: number,
   expected: number,
   change: (current: ProductTerms) => ProductTerms,
   action: 'edit_product' | 'open_product' | 'close_product',
 ): Promise<number> {
+  await ensureDefaultProduct(db, clock, config);
   const now = clock.now().getTime();
   try {
     return await db.transaction(async (trx) => {

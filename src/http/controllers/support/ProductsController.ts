@@ -123,8 +123,8 @@ export async function create(ctx: Context): Promise<void> {
   const staffCsrf = ctx.state.staffCsrf && maskToken(ctx.state.staffCsrf);
   ctx.state.form = { view: 'support/product.njk', page: '/support/products/new', values: body(ctx), data: async () => ({ staff: ctx.state.staff, staffCsrf }) };
   const f = validate(createSchema, body(ctx));
-  const { db, clock } = ctx.deps;
-  const id = await createProduct(db, clock, who(ctx), f.code, termsFrom(f, f.open === '1'));
+  const { db, clock, config } = ctx.deps;
+  const id = await createProduct(db, clock, config, who(ctx), f.code, termsFrom(f, f.open === '1'));
   if (ctx.session) ctx.session.flash = 'product.created';
   ctx.status = 303;
   ctx.redirect(`/support/products/${id}`);
@@ -165,8 +165,8 @@ export async function edit(ctx: Context): Promise<void> {
   const id = productId(ctx);
   ctx.state.form = formFor(ctx, id);
   const f = validate(editSchema, body(ctx));
-  const { db, clock } = ctx.deps;
-  await changeProduct(db, clock, who(ctx), id, f.version, (before) => termsFrom(f, before.open), 'edit_product');
+  const { db, clock, config } = ctx.deps;
+  await changeProduct(db, clock, config, who(ctx), id, f.version, (before) => termsFrom(f, before.open), 'edit_product');
   if (ctx.session) ctx.session.flash = 'product.saved';
   ctx.status = 303;
   ctx.redirect(`/support/products/${id}`);
@@ -177,9 +177,9 @@ export async function setOpen(ctx: Context): Promise<void> {
   const id = productId(ctx);
   ctx.state.form = formFor(ctx, id);
   const f = validate(openSchema, body(ctx));
-  const { db, clock } = ctx.deps;
+  const { db, clock, config } = ctx.deps;
   const open = f.open === '1';
-  await changeProduct(db, clock, who(ctx), id, f.version, (before: ProductTerms) => ({ ...before, open }), open ? 'open_product' : 'close_product');
+  await changeProduct(db, clock, config, who(ctx), id, f.version, (before: ProductTerms) => ({ ...before, open }), open ? 'open_product' : 'close_product');
   if (ctx.session) ctx.session.flash = open ? 'product.opened' : 'product.closed_flash';
   ctx.status = 303;
   ctx.redirect(`/support/products/${id}`);
