@@ -350,7 +350,7 @@ test('two admins saving one product at once: one new version, the others refused
   const saves = await Promise.all(
     Array.from({ length: 8 }, (_, i) => {
       const who = i % 2 === 0 ? admin : other;
-      return who.c.postForm(`/support/products/${id}`, { _csrf: who.token, version: '1', ...PREMIUM, repay_rate: `0.00${i + 1}` });
+      return who.c.postForm(`/support/products/${id}`, { _csrf: who.token, version: '1', ...PREMIUM, repay_rate: `0.01${i + 1}` });
     }),
   );
   const statuses = saves.map((r) => r.status).sort();
@@ -360,7 +360,7 @@ test('two admins saving one product at once: one new version, the others refused
   const product = await server.db('products').where({ id }).first();
   t.is(product.current_version, 2);
   const winner = saves.findIndex((r) => r.status === 303);
-  t.is(versions[1].repay_rate_ppm, (winner + 1) * 1000, 'the saved version is exactly one request, whole');
+  t.is(versions[1].repay_rate_ppm, 10_000 + (winner + 1) * 1000, 'the saved version is exactly one request, whole');
   t.is(versions[1].loan_rate_ppm, 20_000);
   t.is(Number((await server.db('audit_log').where({ action: 'edit_product' }).count({ n: '*' }))[0]!.n), 1);
   // Closing and editing at once: again one wins.
