@@ -160,6 +160,13 @@ test('two products with different rates: the borrower chooses, and every figure 
   t.like((await app.getJson('/Repay/loans?product_id=2')).json().data, { product_id: '2', default_loan_time: 14, default_deadline: ['7', '14'], default_loan_interest: '0.02' });
   t.like((await app.getJson('/Loan/product?product_id=2')).json().data, { product_id: '2', terms: ['7', '14'], delay_max: 1, repay_rate: '0.005' });
   t.is((await app.getJson('/Loan/products')).json().data.products.length, 2);
+  const browser = new Client(server.url);
+  const someone = await makeBorrower(server.db);
+  await browser.signIn(someone.phone, someone.password);
+  const listPage = await browser.get('/Loan/products');
+  t.is(listPage.status, 200);
+  t.regex(listPage.text, /id="product-2"[\s\S]*Premium loan[\s\S]*MX\$500\.00 – MX\$4,000\.00/);
+  t.regex((await browser.get('/Loan/product?product_id=2')).text, /href="\/Repay\/index\.shtml\?product_id=2"/);
 
   const one = (await app.getJson('/Loan/quote?money=3000&time=7&product_id=1')).json().data;
   const two = (await app.getJson('/Loan/quote?money=3000&time=7&product_id=2')).json().data;

@@ -18,7 +18,7 @@ import { publicBase, uploadReference } from '../urls.ts';
 import { paymentAnswer, paymentUrl } from './PayController.ts';
 import { presentVisitorLoans } from '../../presenters/product.ts';
 import { asConfigProduct } from '../../presenters/products.ts';
-import { productForVisitors } from '../../services/products.ts';
+import { productForVisitors, productsOffered } from '../../services/products.ts';
 import { allLoans, ownLoanDetail } from '../../services/loan-reads.ts';
 import { respond, wantsJson } from '../respond.ts';
 import { input, oidField, validate } from '../validate.ts';
@@ -46,9 +46,11 @@ export async function orders(ctx: Context): Promise<void> {
   const { config, db, clock } = ctx.deps;
   const borrower = ctx.state.borrower!;
   const snapshots = await allLoans(db, clock, config, borrower.id);
+  // next_loan_period describes the product the borrower would be offered first.
+  const offered = await productsOffered(db, clock, config, borrower.id);
   respond(ctx, {
     view: 'repay/orders.njk',
-    data: presentOrders(config, borrower, snapshots),
+    data: presentOrders({ ...config, product: asConfigProduct(config, offered[0]) }, borrower, snapshots),
     message: 'messages.successfully',
     page: () => ({ loans: snapshots.map((s) => presentBillForPage(config, s, clock.now())) }),
   });

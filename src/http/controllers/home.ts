@@ -10,6 +10,7 @@ import { AppError } from '../../errors.ts';
 import { priceLoan } from '../../services/loans.ts';
 import { missingStep } from '../../services/identity.ts';
 import { STEP_PAGES } from '../../presenters/identity.ts';
+import { input } from '../validate.ts';
 import type { ProductVersion } from '../../domain/products.ts';
 import { asConfigProduct, presentProductForPage, presentProductJson } from '../../presenters/products.ts';
 import { productsOffered } from '../../services/products.ts';
@@ -68,7 +69,8 @@ export async function homeModel(ctx: Context) {
   // Before an application: the verification step still missing, named on the page.
   const kycMissing = mayApply ? await missingStep(db, config, borrower.id) : null;
   const offered = await productsOffered(db, clock, config, borrower.id);
-  const chosen = chosenProduct(offered, ctx.query);
+  // The query on a page, the form's body when a refused application re-renders it.
+  const chosen = chosenProduct(offered, input(ctx));
   const canApply = mayApply && !kycMissing && Boolean(chosen);
   const data = presentBorrowerLoans({ ...config, product: asConfigProduct(config, chosen) }, borrower, current, now);
   // The cashgox answer is unchanged with one product; with several it names the one shown and lists the choice.
