@@ -11,7 +11,7 @@ import { priceLoan } from '../../services/loans.ts';
 import { missingStep } from '../../services/identity.ts';
 import { STEP_PAGES } from '../../presenters/identity.ts';
 import { input } from '../validate.ts';
-import type { ProductVersion } from '../../domain/products.ts';
+import { defaultPrincipal, type ProductVersion } from '../../domain/products.ts';
 import { asConfigProduct, presentProductForPage, presentProductJson } from '../../presenters/products.ts';
 import { productsOffered } from '../../services/products.ts';
 
@@ -104,13 +104,13 @@ function quoteForm(ctx: Context, quota: number, product: ProductVersion) {
     if (!(err instanceof AppError)) throw err;
     problem = err.key;
   }
-  const principal = request.principal ?? Math.min(quota, product.maxAmount);
+  const principal = request.principal ?? defaultPrincipal(quota, product);
   return {
     form: {
       money: formatPlain(principal),
       time: request.term ?? product.defaultTerm,
       min: product.minAmount / 100,
-      max: Math.min(quota, product.maxAmount) / 100,
+      max: defaultPrincipal(quota, product) / 100,
       step: product.amountStep / 100,
       productId: product.productId,
     },
