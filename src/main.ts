@@ -11,6 +11,7 @@ import { RuntimeError, nodeProblem } from './runtime.ts';
 import { pruneExpired } from './services/housekeeping.ts';
 import { removeLeftoverTempFiles } from './services/uploads.ts';
 import { DEMO_STAFF, demoBorrower, seedDemoAccounts } from './services/seed.ts';
+import { ensureDefaultProduct } from './services/products.ts';
 
 const HOUSEKEEPING_EVERY_MS = 10 * 60_000;
 
@@ -42,6 +43,8 @@ async function main(): Promise<void> {
   await migrate(db);
   const clock = config.clockAt ? clockStartingAt(config.clockAt) : systemClock;
   if (config.clockAt) logger.warn({ clockAt: config.clockAt.toISOString() }, 'CLOCK_AT: running at a moved clock');
+  // The first start seeds the default loan product from PRODUCT_*, the rates, QUOTA_MAX and DELAY_MAX (once).
+  await ensureDefaultProduct(db, clock, config);
   if (await seedDemoAccounts(db, clock, config)) {
     logger.info(
       { borrower: demoBorrower(config.market).phone, staff: DEMO_STAFF.email },

@@ -38,7 +38,7 @@ export interface Quote {
 }
 
 /** The quote for borrowing `principal` for `term` days starting on `startDay`. */
-export function quote(principal: Minor, term: number, product: Product, startDay: Day): Quote {
+export function quote(principal: Minor, term: number, product: Pick<Product, 'loanRatePpm' | 'repayRatePpm'>, startDay: Day): Quote {
   const fee = rateOf(principal, product.loanRatePpm, term);
   const repayInterest = rateOf(principal, product.repayRatePpm, term);
   return {
@@ -74,10 +74,17 @@ export function overdueFee(principal: Minor, days: number, product: Pick<Product
 }
 
 /** Why an amount or term cannot be borrowed, as an i18n key, or null when it can. */
-export function amountProblem(principal: Minor, term: number, available: Minor, product: Product): string | null {
+export function amountProblem(
+  principal: Minor,
+  term: number,
+  available: Minor,
+  product: Pick<Product, 'terms' | 'minAmount' | 'amountStep'> & { maxAmount?: Minor },
+): string | null {
   if (!product.terms.includes(term)) return 'errors.term_invalid';
   if (principal < product.minAmount) return 'errors.amount_too_small';
   if (principal > available) return 'errors.amount_over_quota';
+  // A product's own ceiling (several products): the quota is the borrower's, the ceiling the product's.
+  if (product.maxAmount !== undefined && principal > product.maxAmount) return 'errors.amount_over_product';
   if (principal % product.amountStep !== 0) return 'errors.amount_step';
   return null;
 }

@@ -19,6 +19,7 @@ import * as Bank from './controllers/BankController.ts';
 import * as Dict from './controllers/DictController.ts';
 import * as IdentityReview from './controllers/support/IdentityReviewController.ts';
 import * as PayoutConsole from './controllers/support/PayoutsController.ts';
+import * as Products from './controllers/support/ProductsController.ts';
 import { parseContactsBody } from './middleware/body.ts';
 import { requireCsrf } from './middleware/csrf.ts';
 import { requireBorrower } from './middleware/session.ts';
@@ -63,6 +64,9 @@ export function createRouter(): Router {
   router.get('/Loan/confirm', requireBorrower, Loan.confirmPage);
   router.get('/Loan/quote', requireBorrower, Loan.quote);
   router.get('/Loan/keyFacts', requireBorrower, Loan.keyFacts);
+  // Several loan products (issue 20): the ones offered to the borrower, and one in detail.
+  router.get('/Loan/products', requireBorrower, Loan.products);
+  router.get('/Loan/product', requireBorrower, Loan.product);
   router.get('/Loan/payout', requireBorrower, Payout.show);
   router.post('/Loan/payoutRetry', requireBorrower, Payout.retry);
 
@@ -145,6 +149,13 @@ export function createRouter(): Router {
   router.get('/support/audit', admin, Support.auditLog);
   router.get('/support/payouts', admin, PayoutConsole.reconciliation);
   router.get('/support/payouts/csv', admin, PayoutConsole.exportCsv);
+  // Loan products (issue 20): admins only; every change is a new version, audited.
+  router.get('/support/products', admin, Products.list);
+  router.get('/support/products/new', admin, Products.newPage);
+  router.post('/support/products', admin, Products.create);
+  router.get('/support/products/:id', admin, Products.show);
+  router.post('/support/products/:id', admin, Products.edit);
+  router.post('/support/products/:id/open', admin, Products.setOpen);
   router.get('/support/feedback', staff, Support.feedback);
   router.post('/support/feedback/:id', staff, Support.answer);
   router.get('/support/complaints', staff, Support.complaints);

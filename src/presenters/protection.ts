@@ -52,7 +52,8 @@ export function presentKeyFacts(config: ProtectionConfig, loan: LoanRow, dueDay:
     overdueCap: rateOf(loan.principal, loan.overdue_cap_ppm, 1),
     extensionFee: rateOf(loan.principal, loan.loan_rate_ppm, loan.term_days),
     extensionDays: loan.term_days,
-    extensionMax: config.delayMax,
+    // The loan's product version's limit; DELAY_MAX for a loan made before products.
+    extensionMax: loan.delay_max ?? config.delayMax,
     /** DELAY_MODE=on_bill: an extension is added to what is owed instead of paid first. */
     extensionOnBill: config.delayMode === 'on_bill',
     apr: cost.apr,

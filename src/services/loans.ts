@@ -6,16 +6,20 @@ import { type BorrowerRow, findBorrowerById } from '../data/repositories/borrowe
 import { insertBill } from '../data/repositories/bills.ts';
 import { countLoansInStates, findLoan, insertLoan, type LoanRow, moveLoan, newestLoan } from '../data/repositories/loans.ts';
 import { dayOf, localParts } from '../domain/calendar.ts';
-import { amountProblem, quote, type Quote } from '../domain/fees.ts';
+import { amountProblem, type Product, quote, type Quote } from '../domain/fees.ts';
+import { defaultPrincipal } from '../domain/products.ts';
 import { OPEN_STATES, transition } from '../domain/loan-status.ts';
 import { AppError, invalidInput } from '../errors.ts';
 import { audit } from './audit.ts';
+import { chooseProduct } from './products.ts';
 import { assertMayBorrow } from './identity.ts';
 import type { PayoutGateway } from './payouts/gateway.ts';
 import { createPayoutGateway } from './payouts/index.ts';
 import { createPayout, dispatchLoanPayout, type PayoutConfig } from './payouts/payouts.ts';
 
 type LoanConfig = Pick<Config, 'product' | 'timeZone' | 'review'>;
+/** What prices a loan: a product version, or (without products) the configured product. */
+export type PricingProduct = Pick<Product, 'terms' | 'defaultTerm' | 'minAmount' | 'amountStep' | 'loanRatePpm' | 'repayRatePpm'> & { maxAmount?: number };
 type ConfirmConfig = LoanConfig & Pick<Config, 'protection' | 'payouts'> & PayoutConfig;
 
 const DAY_MS = 86_400_000;
@@ -30,12 +34,13 @@ export function priceLoan(
   clock: Clock,
   borrower: Pick<BorrowerRow, 'quota'>,
   request: { principal?: number; term?: number },
+  product: PricingProduct = config.product,
 ): Quote {
-  const principal = request.principal ?? borrower.quota;
-  const term = request.term ?? config.product.defaultTerm;
-  const problem = amountProblem(principal, term, borrower.quota, config.product);
+  const principal = request.principal ?? (product.maxAmount === undefined ? borrower.quota : defaultPrincipal(borrower.quota, { maxAmount: product.maxAmount }));
+  const term = request.term ?? product.defaultTerm;
+  const problem = amountProblem(principal, term, borrower.quota, product);
   if (problem) throw invalidInput({ [problem === 'errors.term_invalid' ? 'time' : 'money']: problem });
-  return quote(principal, term, config.product, dayOf(clock.now().getTime(), config.timeZone));
+  return quote(principal, term, product, dayOf(clock.now().getTime(), config.timeZone));
 }
 
 /** A public order number like the spec's: local YYYYMMDDhhmmss and eight random digits. */
@@ -61,17 +66,20 @@ async function assertMayApply(db: Executor, borrowerId: number, now: number, tim
 
 /**
  * Loan/reLoan: creates a loan awaiting confirmation, for the requested amount
- * and term or the borrower's quota and the default term. The database's
- * one-open-loan index settles any race between two tabs.
+ * and term or the borrower's quota and the default term, with the product the
+ * borrower chose (`product_id`) or the first one offered to them. The loan
+ * keeps the product's id and version and copies its rates and extension
+ * limit. The database's one-open-loan index settles any race between two tabs.
  */
 export async function applyForLoan(
   db: Db,
   clock: Clock,
-  config: LoanConfig & Pick<Config, 'market' | 'kyc'>,
+  config: LoanConfig & Pick<Config, 'market' | 'kyc' | 'quotaGrowth' | 'delayMax'>,
   borrower: BorrowerRow,
-  request: { principal?: number; term?: number },
+  request: { principal?: number; term?: number; productId?: number },
 ): Promise<LoanRow> {
-  const q = priceLoan(config, clock, borrower, request);
+  const product = await chooseProduct(db, clock, config, borrower.id, request.productId);
+  const q = priceLoan(config, clock, borrower, request, product);
   const now = clock.now();
   try {
     return await db.transaction(async (trx) => {
@@ -83,10 +91,13 @@ export async function applyForLoan(
         borrower_id: borrower.id,
         principal: q.principal,
         term_days: q.term,
-        loan_rate_ppm: config.product.loanRatePpm,
-        repay_rate_ppm: config.product.repayRatePpm,
-        overdue_rate_ppm: config.product.overdueRatePpm,
-        overdue_cap_ppm: config.product.overdueCapPpm,
+        loan_rate_ppm: product.loanRatePpm,
+        repay_rate_ppm: product.repayRatePpm,
+        overdue_rate_ppm: product.overdueRatePpm,
+        overdue_cap_ppm: product.overdueCapPpm,
+        product_id: product.productId,
+        product_version: product.version,
+        delay_max: product.delayMax,
         fee: q.fee,
         received: q.received,
         repay_interest: q.repayInterest,
@@ -157,6 +168,7 @@ export async function confirmLoan(
   borrowerId: number,
   acknowledged: boolean,
   payouts: PayoutGateway = createPayoutGateway(config, clock),
+  productId?: number,
 ): Promise<LoanRow> {
   const loan = await db.transaction(async (trx) => {
     const loan = await newestLoan(trx, borrowerId);
@@ -164,6 +176,8 @@ export async function confirmLoan(
       throw new AppError(409, 'nothing_to_confirm', 'errors.nothing_to_confirm');
     }
     if (loan.status !== 'awaiting_confirmation') return loan;
+    // A confirmation that names a product confirms only a loan of that product.
+    if (productId !== undefined && loan.product_id !== productId) throw invalidInput({ product_id: 'errors.product_mismatch' });
     if (!acknowledged) throw invalidInput({ kfs_ack: 'errors.kfs_ack_required' });
     const now = clock.now().getTime();
     const moved = await moveLoan(trx, loan.id, 'awaiting_confirmation', transition(loan.status, 'in_review'), {

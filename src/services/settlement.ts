@@ -116,7 +116,7 @@ export async function settlePayment(trx: Executor, clock: Clock, config: SettleC
   };
   // Allocate: the purpose's pure rule. The link's own short deposits do not end the cooling-off offer.
   const paidBefore = await billHasSettlements(trx, bill.id, shortBefore.map((s) => s.id));
-  const plan = planSettlement(settlingBill(bill, paidBefore), settlingLoan(loan), rulesOf(config), money);
+  const plan = planSettlement(settlingBill(bill, paidBefore), settlingLoan(loan), rulesOf(config, loan), money);
   // Write.
   const settlementId = await insertSettlement(trx, {
     bill_id: bill.id,
@@ -233,8 +233,13 @@ function settlingLoan(loan: LoanRow): SettlingLoan {
   };
 }
 
-function rulesOf(config: SettleConfig): SettlementRules {
-  return { delayMax: config.delayMax, coolingOffDays: config.protection.coolingOffDays };
+/** The loan's own extension limit (its product version's), or DELAY_MAX for a loan made before products. */
+export function delayMaxOf(loan: Pick<LoanRow, 'delay_max'>, config: Pick<Config, 'delayMax'>): number {
+  return loan.delay_max ?? config.delayMax;
+}
+
+function rulesOf(config: SettleConfig, loan: LoanRow): SettlementRules {
+  return { delayMax: delayMaxOf(loan, config), coolingOffDays: config.protection.coolingOffDays };
 }
 
 const COLUMNS: { [K in keyof Ledger]: keyof BillRow } = {
@@ -261,7 +266,7 @@ function billColumns(change: Partial<Ledger>): Partial<BillRow> {
 export function quoteDelay(bill: BillRow, loan: LoanRow, now: Date, config: Pick<Config, 'timeZone' | 'delayMax'>): DelayQuote {
   const today = dayOf(now.getTime(), config.timeZone);
   const state = stateOf(bill, loan, now, config.timeZone);
-  return delayQuote(billFacts(bill), state, { loanRatePpm: loan.loan_rate_ppm, term: loan.term_days }, today, config.delayMax);
+  return delayQuote(billFacts(bill), state, { loanRatePpm: loan.loan_rate_ppm, term: loan.term_days }, today, delayMaxOf(loan, config));
 }
 
 /** A bill's cooling-off exit as of now: its price, the last day, or why it is not offered. */

@@ -27,6 +27,11 @@ export interface LoanRow {
   kfs_version: string | null;
   kfs_ack_at: number | null;
   cancelled_at: number | null;
+  /** The product and version the loan was priced with (null: made before products existed). */
+  product_id: number | null;
+  product_version: number | null;
+  /** The product version's extension limit, kept with the rates (null: DELAY_MAX). */
+  delay_max: number | null;
 }
 
 export type NewLoan = Omit<
@@ -43,7 +48,11 @@ export type NewLoan = Omit<
   | 'kfs_version'
   | 'kfs_ack_at'
   | 'cancelled_at'
->;
+  | 'product_id'
+  | 'product_version'
+  | 'delay_max'
+> &
+  Partial<Pick<LoanRow, 'product_id' | 'product_version' | 'delay_max'>>;
 
 export function insertLoan(db: Executor, row: NewLoan): Promise<number> {
   return insertReturningId(db, 'loans', row);

@@ -4,6 +4,7 @@ import { LANGUAGE_NAMES, LANGUAGES } from '../../i18n.ts';
 import { signInBorrower } from '../../services/auth.ts';
 import { confirmLoan } from '../../services/loans.ts';
 import { confirmModel } from './LoanController.ts';
+import { loanRequestSchema } from './home.ts';
 import { startBorrowerSession } from '../middleware/session.ts';
 import { renderPage, respond } from '../respond.ts';
 import { input, validate } from '../validate.ts';
@@ -72,7 +73,9 @@ export async function apply(ctx: Context): Promise<void> {
   const { config, db, clock } = ctx.deps;
   ctx.state.form = { view: 'loan/confirm.njk', page: '/Loan/confirm', values: {}, data: async () => (await confirmModel(ctx)) ?? {} };
   const acknowledged = String(input(ctx).kfs_ack ?? '') === '1';
-  const loan = await confirmLoan(db, clock, config, ctx.state.borrower!.id, acknowledged, ctx.payouts);
+  // product_id is optional (the cashgox app never sends it); when sent it must be the loan's product.
+  const { product_id } = validate(loanRequestSchema.pick({ product_id: true }), { product_id: input(ctx).product_id });
+  const loan = await confirmLoan(db, clock, config, ctx.state.borrower!.id, acknowledged, ctx.payouts, product_id);
   const noAccount = loan.status === 'payout_failed' && (await needsBankAccount(db, loan.borrower_id));
   const flash = noAccount
     ? 'messages.payout_no_account'

@@ -3,13 +3,15 @@ import { formatPlain } from '../../domain/money.ts';
 import { formatters } from '../../presenters/format.ts';
 import { z } from 'zod';
 import { billOfLoan } from '../../data/repositories/bills.ts';
-import { findOwnLoanByOid } from '../../data/repositories/loans.ts';
+import { findOwnLoanByOid, type LoanRow } from '../../data/repositories/loans.ts';
 import { notFound } from '../../errors.ts';
 import { presentBillForPage, presentQuoteJson } from '../../presenters/loans.ts';
 import { snapshot } from '../../snapshots/loans.ts';
 import { keyFactsJson, presentKeyFacts } from '../../presenters/protection.ts';
 import { currentLoan } from '../../services/loan-reads.ts';
 import { applyForLoan, priceLoan } from '../../services/loans.ts';
+import { chooseProduct, productsOffered, productVersion } from '../../services/products.ts';
+import { presentProductForPage, presentProductJson, productName } from '../../presenters/products.ts';
 import { respond } from '../respond.ts';
 import { input, oidField, validate } from '../validate.ts';
 import { homeModel, loanRequestSchema } from './home.ts';
@@ -22,15 +24,22 @@ export async function reLoan(ctx: Context): Promise<void> {
   ctx.state.form = {
     view: 'repay/index.njk',
     page: '/Repay/index.shtml',
-    values: { money: raw.money, time: raw.time },
+    values: { money: raw.money, time: raw.time, product_id: raw.product_id },
     data: async () => {
       const { data, page } = await homeModel(ctx);
       return { ...data, ...page() };
     },
   };
   const request = validate(loanRequestSchema, raw);
-  await applyForLoan(db, clock, config, borrower, { principal: request.money, term: request.time });
+  await applyForLoan(db, clock, config, borrower, { principal: request.money, term: request.time, productId: request.product_id });
   respond(ctx, { message: 'messages.successful', redirect: '/Loan/confirm' });
+}
+
+/** A loan's key facts with the product (and version) it was priced with, when it has one. */
+async function keyFactsWithProduct(ctx: Context, loan: LoanRow, dueDay: number) {
+  const facts = presentKeyFacts(ctx.deps.config, loan, dueDay);
+  const v = loan.product_id !== null && loan.product_version !== null ? await productVersion(ctx.deps.db, loan.product_id, loan.product_version) : undefined;
+  return v ? { ...facts, productId: String(v.productId), productVersion: v.version, productName: productName(v, ctx.state.lang) } : facts;
 }
 
 /** The confirmation page's model: the loan awaiting confirmation and its key facts statement. */
@@ -38,7 +47,7 @@ export async function confirmModel(ctx: Context) {
   const { config, db, clock } = ctx.deps;
   const current = await currentLoan(db, clock, config, ctx.state.borrower!.id);
   if (current?.loan.status !== 'awaiting_confirmation') return undefined;
-  return { ...presentBillForPage(config, current, clock.now()), keyFacts: presentKeyFacts(config, current.loan, current.dueDay) };
+  return { ...presentBillForPage(config, current, clock.now()), keyFacts: await keyFactsWithProduct(ctx, current.loan, current.dueDay) };
 }
 
 /**
@@ -58,18 +67,48 @@ export async function keyFacts(ctx: Context): Promise<void> {
   const loan = await findOwnLoanByOid(db, ctx.state.borrower!.id, oid);
   if (!loan) throw notFound();
   const current = snapshot(loan, await billOfLoan(db, loan.id), clock.now(), config.timeZone);
-  const facts = presentKeyFacts(config, loan, current.dueDay);
+  const facts = await keyFactsWithProduct(ctx, loan, current.dueDay);
   respond(ctx, { view: 'loan/key-facts.njk', data: keyFactsJson(facts), message: 'messages.successfully', page: () => ({ keyFacts: facts }) });
 }
 
-/** GET /Loan/quote (auth): the live quote the apply form shows while the borrower types. */
-export function quote(ctx: Context): void {
-  const { config, clock } = ctx.deps;
+/** GET /Loan/quote (auth): the live quote the apply form shows while the borrower types, for the chosen product (`product_id`). */
+export async function quote(ctx: Context): Promise<void> {
+  const { config, clock, db } = ctx.deps;
   const request = validate(loanRequestSchema, ctx.query);
-  const q = priceLoan(config, clock, ctx.state.borrower!, { principal: request.money, term: request.time });
+  const borrower = ctx.state.borrower!;
+  const product = await chooseProduct(db, clock, config, borrower.id, request.product_id);
+  const q = priceLoan(config, clock, borrower, { principal: request.money, term: request.time }, product);
+  // product_id is added only when the request named one: the answer without it is the one the app knows.
+  const named = request.product_id === undefined ? {} : { product_id: String(product.productId), product_version: product.version };
+  const chosen = request.product_id === undefined ? '' : `&product_id=${product.productId}`;
   respond(ctx, {
-    data: presentQuoteJson(q, formatters(ctx.state.lang, config)),
+    data: { ...presentQuoteJson(q, formatters(ctx.state.lang, config)), ...named },
     message: 'messages.successfully',
-    redirect: `/Repay/index.shtml?money=${encodeURIComponent(formatPlain(q.principal))}&time=${q.term}`,
+    redirect: `/Repay/index.shtml?money=${encodeURIComponent(formatPlain(q.principal))}&time=${q.term}${chosen}`,
+  });
+}
+
+/** GET /Loan/products (auth): the products offered to the borrower now (open and eligible), as a list and a page. */
+export async function products(ctx: Context): Promise<void> {
+  const { config, clock, db } = ctx.deps;
+  const offered = await productsOffered(db, clock, config, ctx.state.borrower!.id);
+  respond(ctx, {
+    view: 'loan/products.njk',
+    data: { products: offered.map((p) => presentProductJson(p, ctx.state.lang)) },
+    message: 'messages.successfully',
+    page: () => ({ pageProducts: offered.map((p) => presentProductForPage(p, ctx.state.lang)) }),
+  });
+}
+
+/** GET /Loan/product?product_id= (auth): one product's detail; a closed or ineligible one is refused with the reason. */
+export async function product(ctx: Context): Promise<void> {
+  const { config, clock, db } = ctx.deps;
+  const { product_id } = validate(z.object({ product_id: loanRequestSchema.shape.product_id.refine((v) => v !== undefined, 'errors.product_unknown') }), input(ctx));
+  const p = await chooseProduct(db, clock, config, ctx.state.borrower!.id, product_id);
+  respond(ctx, {
+    view: 'loan/products.njk',
+    data: presentProductJson(p, ctx.state.lang),
+    message: 'messages.successfully',
+    page: () => ({ pageProducts: [presentProductForPage(p, ctx.state.lang)] }),
   });
 }

@@ -10,13 +10,15 @@ import { presentProofsForBorrower } from '../../presenters/proofs.ts';
 import type { PayType } from '../../services/payments/gateway.ts';
 import { extensionToPay, intentByToken, openIntent, ownBill } from '../../services/payments/intents.ts';
 import { proofsOfBill, submitProof } from '../../services/proofs.ts';
-import { quoteDelay, quoteExit } from '../../services/settlement.ts';
+import { delayMaxOf, quoteDelay, quoteExit } from '../../services/settlement.ts';
 import { exitJson, presentExit, presentTimeline } from '../../presenters/protection.ts';
 import { storeUpload } from '../../services/uploads.ts';
 import { extendBillOnCredit } from '../../services/extensions.ts';
 import { publicBase, uploadReference } from '../urls.ts';
 import { paymentAnswer, paymentUrl } from './PayController.ts';
 import { presentVisitorLoans } from '../../presenters/product.ts';
+import { asConfigProduct } from '../../presenters/products.ts';
+import { productForVisitors, productsOffered } from '../../services/products.ts';
 import { allLoans, ownLoanDetail } from '../../services/loan-reads.ts';
 import { respond, wantsJson } from '../respond.ts';
 import { input, oidField, validate } from '../validate.ts';
@@ -30,7 +32,8 @@ import { homeModel } from './home.ts';
 export async function loans(ctx: Context): Promise<void> {
   const { borrower } = ctx.state;
   if (!borrower) {
-    const data = presentVisitorLoans(ctx.deps.config.product);
+    const { config, db, clock } = ctx.deps;
+    const data = presentVisitorLoans(asConfigProduct(config, await productForVisitors(db, clock, config)));
     respond(ctx, { view: 'repay/index.njk', data, message: 'messages.visitor_quota' });
     return;
   }
@@ -43,9 +46,11 @@ export async function orders(ctx: Context): Promise<void> {
   const { config, db, clock } = ctx.deps;
   const borrower = ctx.state.borrower!;
   const snapshots = await allLoans(db, clock, config, borrower.id);
+  // next_loan_period describes the product the borrower would be offered first.
+  const offered = await productsOffered(db, clock, config, borrower.id);
   respond(ctx, {
     view: 'repay/orders.njk',
-    data: presentOrders(config, borrower, snapshots),
+    data: presentOrders({ ...config, product: asConfigProduct(config, offered[0]) }, borrower, snapshots),
     message: 'messages.successfully',
     page: () => ({ loans: snapshots.map((s) => presentBillForPage(config, s, clock.now())) }),
   });
@@ -127,7 +132,7 @@ export async function loanDelay(ctx: Context): Promise<void> {
       delaysUsed: current.bill!.delay_count,
       billId: current.bill!.id,
       onBill: config.delayMode === 'on_bill',
-      delaysAllowed: config.delayMax,
+      delaysAllowed: delayMaxOf(current.loan, config),
       term: current.loan.term_days,
     }),
   });
