@@ -92,6 +92,8 @@ export async function startPortal(options: { core: number | null; borrowers: num
       PATH: process.env.PATH,
       // As `npm start` sets it: fewer glibc malloc arenas keep libvips' memory from fragmenting.
       MALLOC_ARENA_MAX: '2',
+      // As `npm start` sets it: libuv's pool is sized before the process starts (Node reads it once, at its first use).
+      UV_THREADPOOL_SIZE: process.env.UV_THREADPOOL_SIZE ?? '6',
       // jemalloc, when installed (Debian: libjemalloc2), is what sharp recommends against libvips' fragmentation.
       ...(fs.existsSync(JEMALLOC) && process.env.PERF_JEMALLOC !== '0' ? { LD_PRELOAD: JEMALLOC } : {}),
       NODE_ENV: 'production',
