@@ -2,6 +2,9 @@ import type { ConsolePage } from '../console-page.ts';
 import type { LoanState } from '../../domain/loan-status.ts';
 import { type Executor, firstRow, insertReturningId } from '../db.ts';
 
+/** A borrower's newest loan: read on every signed-in page. (Exported for the query-plan test.) */
+export const NEWEST_LOAN = 'select * from loans where borrower_id = ? order by id desc limit 1';
+
 export interface LoanRow {
   id: number;
   oid: string;
@@ -84,7 +87,7 @@ export function findOwnLoanByOid(db: Executor, borrowerId: number, oid: string):
 }
 
 export function newestLoan(db: Executor, borrowerId: number): Promise<LoanRow | undefined> {
-  return firstRow(db, 'select * from loans where borrower_id = ? order by id desc limit 1', [borrowerId]);
+  return firstRow(db, NEWEST_LOAN, [borrowerId]);
 }
 
 export function loansOf(db: Executor, borrowerId: number): Promise<LoanRow[]> {

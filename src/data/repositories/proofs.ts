@@ -75,7 +75,7 @@ export function pendingProofs(db: Executor, page: ConsolePage = { after: null, l
   const q = db('proofs').join('borrowers', 'borrowers.id', 'proofs.borrower_id').where('proofs.status', 'pending');
   if (page.after !== null) q.where('proofs.id', '>', page.after);
   if (page.borrowerId !== undefined) q.where('proofs.borrower_id', page.borrowerId);
-  if (page.loanId !== undefined) q.whereIn('proofs.bill_id', db('bills').where('loan_id', page.loanId).select('id'));
+  if (page.loanId !== undefined) q.where('proofs.bill_id', db('bills').where('loan_id', page.loanId).select('id'));
   return q.orderBy('proofs.id', 'asc').limit(page.limit).select<QueuedProof[]>('proofs.*', 'borrowers.phone');
 }
 
