@@ -11,6 +11,8 @@ import { systemClock } from '../src/clock.ts';
 import { loadConfig } from '../src/config.ts';
 import { migrate, openDatabase } from '../src/data/db.ts';
 import { insertBorrower } from '../src/data/repositories/borrowers.ts';
+import { clabeCheckDigit } from '../src/domain/validators/clabe.ts';
+import { recordVerifiedAccount } from '../src/services/bank-accounts.ts';
 import { hashPassword } from '../src/services/passwords.ts';
 
 export const ROOT = path.resolve(import.meta.dirname, '..');
@@ -74,9 +76,14 @@ export async function startPortal(options: { core: number | null; borrowers: num
   await migrate(db);
   const hash = await hashPassword(options.password);
   const now = systemClock.now().getTime();
-  const quota = loadConfig({}).product.quota;
+  const secrets = { DATA_KEY: `bench:${crypto.randomBytes(32).toString('base64')}`, DATA_HASH_KEY: crypto.randomBytes(32).toString('hex') };
+  const seedConfig = loadConfig(secrets);
+  const quota = seedConfig.product.quota;
   for (let i = 0; i < options.borrowers; i++) {
-    await insertBorrower(db, { phone: String(5590000000 + i), password_hash: hash, quota, created_at: now, updated_at: now });
+    const id = await insertBorrower(db, { phone: String(5590000000 + i), password_hash: hash, quota, created_at: now, updated_at: now });
+    // A verified bank account, so a loan is paid out (and its pages exist) without the identity steps.
+    const clabe = `012180${String(10_000_000 + i).padStart(11, '0')}`;
+    await recordVerifiedAccount(db, systemClock, seedConfig, id, clabe + clabeCheckDigit(clabe), `Bench Borrower ${i}`);
   }
   await db.destroy();
   const port = await freePort();
@@ -104,8 +111,7 @@ export async function startPortal(options: { core: number | null; borrowers: num
       SESSION_SECRET: crypto.randomBytes(32).toString('hex'),
       PAYMENT_WEBHOOK_SECRET: crypto.randomBytes(32).toString('hex'),
       PAYMENT_GATEWAY: 'sandbox',
-      DATA_KEY: `bench:${crypto.randomBytes(32).toString('base64')}`,
-      DATA_HASH_KEY: crypto.randomBytes(32).toString('hex'),
+      ...secrets,
       KYC_PROVIDER: 'sandbox',
       // Benchmark borrowers are created directly and not verified: the gate is not what is measured.
       KYC_REQUIRED: 'false',
@@ -129,7 +135,7 @@ export async function startPortal(options: { core: number | null; borrowers: num
 }
 
 /** A reference server on `core`: the bare Koa baseline, or (`floor`) the prescribed stack doing nothing of Cuota's. */
-export async function startReference(core: number, script: 'baseline' | 'floor' = 'baseline'): Promise<{ url: string; stop(): Promise<void> }> {
+export async function startReference(core: number, script: 'baseline' | 'floor' = 'baseline'): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
   const port = await freePort();
   const [cmd, args] = pinned(core, process.execPath, [`scripts/bench-${script}.mjs`]);
   const child = spawn(cmd, args, { cwd: ROOT, stdio: 'ignore', env: { PATH: process.env.PATH, PORT: String(port), NODE_ENV: 'production' } });
@@ -137,6 +143,7 @@ export async function startReference(core: number, script: 'baseline' | 'floor' 
   await waitFor(url, child, '');
   return {
     url,
+    pid: child.pid!,
     async stop() {
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));

@@ -104,7 +104,7 @@ export interface TimelineEvent {
 }
 
 /** A loan's history, oldest first: what happened and when, each payment with its receipt. */
-export function presentTimeline(current: LoanSnapshot, settlements: ReceiptFacts['settlement'][], now: Date, timeZone: string): TimelineEvent[] {
+export function presentTimeline(current: LoanSnapshot, settlements: ReadonlyArray<ReceiptFacts['settlement']>, now: Date, timeZone: string): TimelineEvent[] {
   const { loan, state, dueDay } = current;
   const events: TimelineEvent[] = [{ kind: 'applied', at: loan.created_at }];
   if (loan.confirmed_at) events.push({ kind: 'confirmed', at: loan.confirmed_at });

@@ -35,7 +35,7 @@ export async function ownLoanDetail(
   config: ReadConfig,
   borrowerId: number,
   oid: string,
-): Promise<{ current: LoanSnapshot; settlements: SettlementRow[] }> {
+): Promise<{ current: LoanSnapshot; settlements: readonly SettlementRow[] }> {
   const loan = await findOwnLoanByOid(db, borrowerId, oid);
   const bill = loan && (await billOfLoan(db, loan.id));
   if (!loan || !bill) throw notFound();

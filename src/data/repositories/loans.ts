@@ -83,7 +83,7 @@ export function loansInStateWithBorrower(db: Executor, status: LoanRow['status']
 
 /** A borrower's loan by its public order number; another borrower's is not found. */
 export function findOwnLoanByOid(db: Executor, borrowerId: number, oid: string): Promise<LoanRow | undefined> {
-  return db<LoanRow>('loans').where({ oid, borrower_id: borrowerId }).first();
+  return firstRow(db, 'select * from loans where oid = ? and borrower_id = ?', [oid, borrowerId]);
 }
 
 export function newestLoan(db: Executor, borrowerId: number): Promise<LoanRow | undefined> {

@@ -1,6 +1,6 @@
 import type { ConsolePage } from '../console-page.ts';
 import type { Knex } from 'knex';
-import { type Executor, insertReturningId } from '../db.ts';
+import { allRows, type Executor, firstRow, insertReturningId } from '../db.ts';
 
 export interface ProofRow {
   id: number;
@@ -66,8 +66,8 @@ export async function decidePendingProof(
 }
 
 /** The proofs of a bill, newest first. */
-export function proofsOfBill(db: Executor, billId: number): Promise<ProofRow[]> {
-  return db<ProofRow>('proofs').where({ bill_id: billId }).orderBy('id', 'desc');
+export function proofsOfBill(db: Executor, billId: number): Promise<readonly ProofRow[]> {
+  return allRows(db, 'select * from proofs where bill_id = ? order by id desc', [billId]);
 }
 
 /** Proofs waiting for review, oldest first, with the borrower's phone. */
