@@ -68,9 +68,11 @@ export interface Portal {
  * password), pinned to `core` (null: free to use every core). Its log goes
  * to a file in its directory.
  */
-export async function startPortal(options: { core: number | null; borrowers: number; password: string }): Promise<Portal> {
+export async function startPortal(options: { core: number | null; borrowers: number; password: string; env?: Record<string, string>; dbFile?: string }): Promise<Portal> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cuota-perf-'));
+  // A given database (the volume one) is copied, so every run starts from the same data.
   const dbFile = path.join(dir, 'cuota.sqlite');
+  if (options.dbFile) fs.copyFileSync(options.dbFile, dbFile);
   const uploadDir = path.join(dir, 'uploads');
   const db = openDatabase({ client: 'better-sqlite3', filename: dbFile });
   await migrate(db);
@@ -116,6 +118,7 @@ export async function startPortal(options: { core: number | null; borrowers: num
       // Benchmark borrowers are created directly and not verified: the gate is not what is measured.
       KYC_REQUIRED: 'false',
       LOG_LEVEL: 'info',
+      ...options.env,
     },
   });
   const url = `http://127.0.0.1:${port}`;
