@@ -180,7 +180,15 @@ async function main() {
     // while 8 borrowers upload the photo and 4 download a receipt PDF without pause.
     const heavy = await heavyWork(uploader, body, boundary);
 
-    const volume = VOLUME ? await volumeRuns(VOLUME) : null;
+    let volume: Awaited<ReturnType<typeof volumeRuns>> | null = null;
+    if (VOLUME) {
+      try {
+        volume = await volumeRuns(VOLUME);
+      } catch (err) {
+        // The rest of the run still counts: say what failed and go on.
+        console.error(`volume comparison failed: ${(err as Error).message}`);
+      }
+    }
 
     const ofFloor = (name: string) => table.find((r) => r.route.startsWith(name))!.ofFloor;
     const before = (name: string) => previous.targets?.find((t) => t.target === name)?.value ?? null;

@@ -41,7 +41,8 @@ export function freePort(): Promise<number> {
 }
 
 async function waitFor(url: string, child: ChildProcess, log: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
+  // Up to a minute: a portal on a copy of the volume database, on a busy shared machine, takes a while.
+  for (let i = 0; i < 600; i++) {
     if (child.exitCode !== null) throw new Error(`exited early:\n${fs.existsSync(log) ? fs.readFileSync(log, 'utf8') : ''}`);
     try {
       if ((await fetch(url)).ok) return;
