@@ -6,7 +6,8 @@ import { BORROWER_BY_ID } from '../../src/data/repositories/borrowers.ts';
 import { complaintsInState } from '../../src/data/repositories/complaints.ts';
 import { feedbackInState } from '../../src/data/repositories/feedback.ts';
 import { loansInStateWithBorrower, loansOf, NEWEST_LOAN } from '../../src/data/repositories/loans.ts';
-import { pendingProofs, proofsOfBill } from '../../src/data/repositories/proofs.ts';
+import { pendingProofs, PROOFS_OF_BILL } from '../../src/data/repositories/proofs.ts';
+import { SETTLEMENTS_OF_BILL } from '../../src/data/repositories/settlements.ts';
 import { SESSION_BY_ID } from '../../src/data/repositories/sessions.ts';
 import { CONSOLE_PAGE_SIZE } from '../../src/services/console-lists.ts';
 import { seedVolume, type VolumeSummary } from '../../src/services/volume.ts';
@@ -153,7 +154,8 @@ test('the hot statements read through an index, never a full scan or a sort of t
     ['newest loan', { sql: NEWEST_LOAN, bindings: [loan.borrower_id] }, { ordered: true }],
     ['bill of loan', { sql: BILL_OF_LOAN, bindings: [loan.id] }, {}],
     ['loan history', built(loansOf(db, loan.borrower_id) as never), { ordered: true }],
-    ['proofs of bill', built(proofsOfBill(db, bill.id) as never), {}],
+    ['proofs of bill', { sql: PROOFS_OF_BILL, bindings: [bill.id] }, {}],
+    ['settlements of bill', { sql: SETTLEMENTS_OF_BILL, bindings: [bill.id] }, {}],
     ['loan by order number', built(db('loans').where({ oid: loan.oid })), {}],
     ['borrower by phone', built(db('borrowers').where({ phone: '5700000001' })), {}],
     ['proof queue page', built(pendingProofs(db, page())), { ordered: true }],

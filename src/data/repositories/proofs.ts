@@ -66,8 +66,11 @@ export async function decidePendingProof(
 }
 
 /** The proofs of a bill, newest first. */
+/** A bill's proofs, newest first: read on its detail page. (Exported for the query-plan test.) */
+export const PROOFS_OF_BILL = 'select * from proofs where bill_id = ? order by id desc';
+
 export function proofsOfBill(db: Executor, billId: number): Promise<readonly ProofRow[]> {
-  return allRows(db, 'select * from proofs where bill_id = ? order by id desc', [billId]);
+  return allRows(db, PROOFS_OF_BILL, [billId]);
 }
 
 /** Proofs waiting for review, oldest first, with the borrower's phone. */

@@ -74,6 +74,9 @@ export async function recordLeftAfter(db: Executor, id: number, left: number): P
   await db('settlements').where({ id }).update({ left_after: left });
 }
 
+/** A bill's settlements, oldest first: read on its detail page. (Exported for the query-plan test.) */
+export const SETTLEMENTS_OF_BILL = 'select * from settlements where bill_id = ? order by id';
+
 export function settlementsOfBill(db: Executor, billId: number): Promise<readonly SettlementRow[]> {
-  return allRows(db, 'select * from settlements where bill_id = ? order by id', [billId]);
+  return allRows(db, SETTLEMENTS_OF_BILL, [billId]);
 }
