@@ -55,3 +55,48 @@ export function afterReturn(bill: PaidParts): { billStatus: 'cancelled'; refundD
 export function isStuck(status: PayoutState, createdAt: number, now: number, stuckMs: number): boolean {
   return status === 'pending' && now - createdAt > stuckMs;
 }
+
+/** One business day of the provider's statement: what arrived that day, what came back, and the difference. */
+export interface PayoutDayTotal {
+  day: number;
+  paidCount: number;
+  paidAmount: number;
+  returnedCount: number;
+  returnedAmount: number;
+  net: number;
+}
+
+/** The longest range the reconciliation page totals at once, in days. */
+export const RECONCILE_MAX_DAYS = 92;
+
+/**
+ * Per-day totals from `fromDay` to `toDay` (inclusive, business calendar
+ * days), every day listed even when nothing moved, so the rows line up with a
+ * provider's daily statement. A payout counts on the day the provider
+ * confirmed it arrived (`paid_at`), whatever happened later; a returned one
+ * counts again, as money back, on the day it came back (`returned_at`).
+ */
+export function dailyTotals(
+  rows: ReadonlyArray<{ amount: number; paid_at: number | null; returned_at: number | null }>,
+  fromDay: number,
+  toDay: number,
+  dayOf: (ms: number) => number,
+): PayoutDayTotal[] {
+  const days = new Map<number, PayoutDayTotal>();
+  for (let d = fromDay; d <= toDay; d++) days.set(d, { day: d, paidCount: 0, paidAmount: 0, returnedCount: 0, returnedAmount: 0, net: 0 });
+  for (const r of rows) {
+    const paid = r.paid_at === null ? undefined : days.get(dayOf(r.paid_at));
+    if (paid) {
+      paid.paidCount += 1;
+      paid.paidAmount += Number(r.amount);
+      paid.net += Number(r.amount);
+    }
+    const back = r.returned_at === null ? undefined : days.get(dayOf(r.returned_at));
+    if (back) {
+      back.returnedCount += 1;
+      back.returnedAmount += Number(r.amount);
+      back.net -= Number(r.amount);
+    }
+  }
+  return [...days.values()];
+}

@@ -18,6 +18,7 @@ import * as Identity from './controllers/IdentityController.ts';
 import * as Bank from './controllers/BankController.ts';
 import * as Dict from './controllers/DictController.ts';
 import * as IdentityReview from './controllers/support/IdentityReviewController.ts';
+import * as PayoutConsole from './controllers/support/PayoutsController.ts';
 import { parseContactsBody } from './middleware/body.ts';
 import { requireCsrf } from './middleware/csrf.ts';
 import { requireBorrower } from './middleware/session.ts';
@@ -82,6 +83,8 @@ export function createRouter(): Router {
   router.get('/Repay/receipt/pdf', requireBorrower, Document.receiptPdf);
   router.get('/Repay/certificate', requireBorrower, Document.certificatePage);
   router.get('/Repay/certificate/pdf', requireBorrower, Document.certificatePdf);
+  router.get('/Repay/disbursement', requireBorrower, Document.disbursementPage);
+  router.get('/Repay/disbursement/pdf', requireBorrower, Document.disbursementPdf);
 
   router.get('/Complaint/index', Complaint.index);
   router.post('/Complaint/create', requireBorrower, Complaint.create);
@@ -140,6 +143,8 @@ export function createRouter(): Router {
   router.post('/support/loans/:id', admin, Support.decideLoan);
   router.get('/support/borrowers', admin, Support.borrower);
   router.get('/support/audit', admin, Support.auditLog);
+  router.get('/support/payouts', admin, PayoutConsole.reconciliation);
+  router.get('/support/payouts/csv', admin, PayoutConsole.exportCsv);
   router.get('/support/feedback', staff, Support.feedback);
   router.post('/support/feedback/:id', staff, Support.answer);
   router.get('/support/complaints', staff, Support.complaints);
@@ -152,6 +157,8 @@ export function createRouter(): Router {
   router.get('/support/receipt/pdf', staff, Document.receiptPdf);
   router.get('/support/certificate', staff, Document.certificatePage);
   router.get('/support/certificate/pdf', staff, Document.certificatePdf);
+  router.get('/support/disbursement', staff, Document.disbursementPage);
+  router.get('/support/disbursement/pdf', staff, Document.disbursementPdf);
 
   return router;
 }

@@ -7,8 +7,12 @@ import type { ExitQuote } from '../domain/exit.ts';
 import { rateOf } from '../domain/fees.ts';
 import { formatPlain } from '../domain/money.ts';
 import { maskPhone } from '../domain/phone.ts';
-import type { CertificateFacts, ReceiptFacts } from '../snapshots/documents.ts';
+import type { CertificateFacts, DisbursementFacts, ReceiptFacts } from '../snapshots/documents.ts';
+import { maskTail } from '../domain/kyc.ts';
+import { PAYOUT_STATES } from '../domain/loan-status.ts';
+import { label } from './identity.ts';
 import type { ComplaintRow } from '../data/repositories/complaints.ts';
+import type { PayoutRow } from '../data/repositories/payouts.ts';
 import type { ComplaintThread } from '../snapshots/complaints.ts';
 import type { Formatters } from './format.ts';
 import type { LoanSnapshot } from '../snapshots/loans.ts';
@@ -32,6 +36,8 @@ export function presentKeyFacts(config: ProtectionConfig, loan: LoanRow, dueDay:
   return {
     version: loan.kfs_version ?? config.protection.kfsVersion,
     acknowledgedAt: loan.kfs_ack_at,
+    /** When the provider confirmed the money arrived (the term counts from it); null before, and while a returned payout is being sent again. */
+    arrivedAt: PAYOUT_STATES.includes(loan.status) ? null : loan.disbursed_at,
     oid: loan.oid,
     principal: loan.principal,
     fee: loan.fee,
@@ -74,6 +80,7 @@ export function keyFactsJson(k: ReturnType<typeof presentKeyFacts>) {
     overdueCap: money(k.overdueCap),
     extensionFee: money(k.extensionFee),
     acknowledgedAt: k.acknowledgedAt === null ? null : secs(k.acknowledgedAt),
+    arrivedAt: k.arrivedAt === null ? null : secs(k.arrivedAt),
   };
 }
 
@@ -96,20 +103,51 @@ export function exitJson(oid: string, e: ReturnType<typeof presentExit>, t: TFun
 }
 
 export interface TimelineEvent {
-  kind: 'applied' | 'confirmed' | 'disbursed' | 'rejected' | 'payment' | 'extension' | 'exit' | 'overdue' | 'repaid' | 'cancelled';
+  kind:
+    | 'applied'
+    | 'confirmed'
+    | 'disbursed'
+    | 'rejected'
+    | 'payment'
+    | 'extension'
+    | 'exit'
+    | 'overdue'
+    | 'repaid'
+    | 'cancelled'
+    | 'payout_requested'
+    | 'payout_retried'
+    | 'payout_failed'
+    | 'payout_arrived'
+    | 'payout_returned';
   at: number;
   amount?: number;
   days?: number;
   receiptId?: number;
 }
 
-/** A loan's history, oldest first: what happened and when, each payment with its receipt. */
-export function presentTimeline(current: LoanSnapshot, settlements: ReadonlyArray<ReceiptFacts['settlement']>, now: Date, timeZone: string): TimelineEvent[] {
+/**
+ * A loan's history, oldest first: what happened and when, each payment with
+ * its receipt, and each payout attempt (requested, retried, failed, arrived,
+ * returned). Loans paid out before payouts existed show one "disbursed".
+ */
+export function presentTimeline(
+  current: LoanSnapshot,
+  settlements: ReadonlyArray<ReceiptFacts['settlement']>,
+  now: Date,
+  timeZone: string,
+  payouts: ReadonlyArray<Pick<PayoutRow, 'attempt' | 'amount' | 'created_at' | 'paid_at' | 'failed_at' | 'returned_at'>> = [],
+): TimelineEvent[] {
   const { loan, state, dueDay } = current;
   const events: TimelineEvent[] = [{ kind: 'applied', at: loan.created_at }];
   if (loan.confirmed_at) events.push({ kind: 'confirmed', at: loan.confirmed_at });
   if (loan.status === 'rejected' && loan.decided_at) events.push({ kind: 'rejected', at: loan.decided_at });
-  if (loan.disbursed_at) events.push({ kind: 'disbursed', at: loan.disbursed_at, amount: loan.received });
+  if (loan.disbursed_at && payouts.length === 0) events.push({ kind: 'disbursed', at: loan.disbursed_at, amount: loan.received });
+  for (const p of payouts) {
+    events.push({ kind: p.attempt === 1 ? 'payout_requested' : 'payout_retried', at: p.created_at, amount: p.amount });
+    if (p.failed_at !== null) events.push({ kind: 'payout_failed', at: p.failed_at });
+    if (p.paid_at !== null) events.push({ kind: 'payout_arrived', at: p.paid_at, amount: p.amount });
+    if (p.returned_at !== null) events.push({ kind: 'payout_returned', at: p.returned_at, amount: p.amount });
+  }
   for (const s of settlements) {
     const kind = s.purpose === 'delay' ? 'extension' : s.purpose === 'exit' ? 'exit' : 'payment';
     events.push({ kind, at: s.settled_at, amount: s.amount, receiptId: s.id });
@@ -212,6 +250,53 @@ export function presentCertificate(config: ProtectionConfig, t: TFunction, fmt: 
       closed_at: secs(f.closedAt),
       paid_total: formatPlain(f.paidTotal),
       left_to_pay: '0.00',
+    },
+    oid: f.loan.oid,
+  };
+}
+
+/**
+ * A disbursement receipt (the loan's money sent to the borrower): the page,
+ * the PDF and the JSON from the same facts; the account only as its last
+ * four digits.
+ */
+export function presentDisbursement(config: ProtectionConfig & Pick<Config, 'market'>, t: TFunction, fmt: Formatters, f: DisbursementFacts) {
+  const p = f.payout;
+  const number = `D-${String(p.id).padStart(8, '0')}`;
+  const bank = label(config.market, fmt.lang, 'BANK', f.account.bank_code);
+  const account = maskTail(f.account.last4);
+  const arrivedAt = p.paid_at!;
+  const document: PrintedDocument = {
+    filename: `cuota-disbursement-${f.loan.oid}.pdf`,
+    title: t('disbursement.title'),
+    lender: lenderName(config, fmt),
+    rows: [
+      { label: t('receipt.number'), value: number },
+      { label: t('receipt.borrower'), value: maskPhone(f.phone) },
+      { label: t('receipt.loan'), value: f.loan.oid },
+      { label: t('disbursement.amount'), value: fmt.money(p.amount) },
+      { label: t('disbursement.bank'), value: bank },
+      { label: t('disbursement.account'), value: account },
+      { label: t('disbursement.provider_ref'), value: p.provider_ref ?? '—' },
+      { label: t('disbursement.requested_at'), value: fmt.dateTime(p.created_at) },
+      { label: t('disbursement.arrived_at'), value: fmt.dateTime(arrivedAt) },
+    ],
+    note: t('disbursement.note', { lender: lenderName(config, fmt) }),
+  };
+  return {
+    document,
+    json: {
+      number,
+      lender: lenderName(config, fmt),
+      phone: maskPhone(f.phone),
+      oid: f.loan.oid,
+      amount: formatPlain(p.amount),
+      bank,
+      bank_code: f.account.bank_code,
+      account,
+      provider_ref: p.provider_ref ?? '',
+      requested_at: secs(p.created_at),
+      arrived_at: secs(arrivedAt),
     },
     oid: f.loan.oid,
   };

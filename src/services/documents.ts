@@ -7,7 +7,9 @@ import { findLoan, findLoanByOid } from '../data/repositories/loans.ts';
 import { findReference } from '../data/repositories/payments.ts';
 import { findSettlement, settlementsOfBill } from '../data/repositories/settlements.ts';
 import { notFound } from '../errors.ts';
-import type { CertificateFacts, ReceiptFacts } from '../snapshots/documents.ts';
+import type { CertificateFacts, DisbursementFacts, ReceiptFacts } from '../snapshots/documents.ts';
+import { findOwnAccount } from '../data/repositories/bank-accounts.ts';
+import { payoutsOfLoan } from '../data/repositories/payouts.ts';
 import { stateOf } from '../snapshots/loans.ts';
 
 /** Whose documents a request may see: one borrower's own, or (staff) anyone's. */
@@ -47,4 +49,20 @@ export async function certificateFacts(db: Db, viewer: Viewer, oid: string): Pro
   const settlements = await settlementsOfBill(db, bill.id);
   const borrower = (await findBorrowerById(db, loan.borrower_id))!;
   return { loan, bill, phone: borrower.phone, settlements, paidTotal: settlements.reduce((a, s) => a + s.amount, 0), closedAt };
+}
+
+/**
+ * A disbursement receipt: the payout that brought the loan's money, once the
+ * provider confirmed it arrived (and it did not come back). Another
+ * borrower's loan, an unknown one, and one whose money has not arrived are
+ * the same 404: there is no receipt to show.
+ */
+export async function disbursementFacts(db: Db, viewer: Viewer, oid: string): Promise<DisbursementFacts> {
+  const loan = /^\d{1,32}$/.test(oid) ? await findLoanByOid(db, oid) : undefined;
+  if (!loan || !mayView(viewer, loan.borrower_id)) throw notFound();
+  const payout = (await payoutsOfLoan(db, loan.id)).find((p) => p.status === 'paid' && p.paid_at !== null);
+  if (!payout) throw notFound();
+  const account = (await findOwnAccount(db, loan.borrower_id, payout.bank_account_id))!;
+  const borrower = (await findBorrowerById(db, loan.borrower_id))!;
+  return { loan, payout, account, phone: borrower.phone };
 }

@@ -5,6 +5,8 @@ import { billOfLoan, billsOfLoans } from '../data/repositories/bills.ts';
 import { findOwnLoanByOid, loansOf, newestLoan } from '../data/repositories/loans.ts';
 import { settlementsOfBill, type SettlementRow } from '../data/repositories/settlements.ts';
 import { notFound } from '../errors.ts';
+import { type PayoutRow, payoutsOfLoan } from '../data/repositories/payouts.ts';
+import { PAYOUT_STATES } from '../domain/loan-status.ts';
 import { type LoanSnapshot, snapshot } from '../snapshots/loans.ts';
 
 type ReadConfig = Pick<Config, 'timeZone'>;
@@ -26,7 +28,7 @@ export async function allLoans(db: Db, clock: Clock, config: ReadConfig, borrowe
 
 /**
  * One of the borrower's own disbursed loans by order number, with its
- * settlements. Another borrower's loan, an unknown number and a loan without
+ * settlements and payouts (first attempt first). Another borrower's loan, an unknown number and a loan without
  * a bill all answer the same 404.
  */
 export async function ownLoanDetail(
@@ -35,9 +37,11 @@ export async function ownLoanDetail(
   config: ReadConfig,
   borrowerId: number,
   oid: string,
-): Promise<{ current: LoanSnapshot; settlements: readonly SettlementRow[] }> {
+): Promise<{ current: LoanSnapshot; settlements: readonly SettlementRow[]; payouts: PayoutRow[] }> {
   const loan = await findOwnLoanByOid(db, borrowerId, oid);
   const bill = loan && (await billOfLoan(db, loan.id));
-  if (!loan || !bill) throw notFound();
-  return { current: snapshot(loan, bill, clock.now(), config.timeZone), settlements: await settlementsOfBill(db, bill.id) };
+  // While its money is on its way again (a returned payout) the loan has no bill to show: its page is /Loan/payout.
+  if (!loan || !bill || PAYOUT_STATES.includes(loan.status)) throw notFound();
+  const payouts = (await payoutsOfLoan(db, loan.id)).reverse();
+  return { current: snapshot(loan, bill, clock.now(), config.timeZone), settlements: await settlementsOfBill(db, bill.id), payouts };
 }

@@ -1,5 +1,7 @@
 // The facts behind a borrower's documents (receipt, no-dues certificate), as services read them for presenters.
+import type { BankAccountRow } from '../data/repositories/bank-accounts.ts';
 import type { BillRow } from '../data/repositories/bills.ts';
+import type { PayoutRow } from '../data/repositories/payouts.ts';
 import type { LoanRow } from '../data/repositories/loans.ts';
 import type { ReferenceRow } from '../data/repositories/payments.ts';
 import type { SettlementRow } from '../data/repositories/settlements.ts';
@@ -24,4 +26,12 @@ export interface CertificateFacts {
   settlements: readonly SettlementRow[];
   paidTotal: number;
   closedAt: number;
+}
+
+/** A loan's money as it arrived: the payout the provider confirmed and the account it went to. */
+export interface DisbursementFacts {
+  loan: LoanRow;
+  payout: PayoutRow;
+  account: Pick<BankAccountRow, 'bank_code' | 'last4'>;
+  phone: string;
 }

@@ -151,6 +151,8 @@ for (const lang of ['es', 'en'] as const) {
       [`/Loan/keyFacts?oid=${data.second.oid}`, 'key-facts'],
       [`/Repay/receipt?id=${data.receiptId}`, 'receipt'],
       [`/Repay/certificate?oid=${data.first.oid}`, 'certificate'],
+      [`/Repay/disbursement?oid=${data.second.oid}`, 'disbursement'],
+      ['/Loan/payout', 'payout'],
       [payPath, 'pay'],
       [`${payPath}?paytype=1`, 'pay-transfer'],
       ['/Complaint/index', 'complaints'],
@@ -210,6 +212,7 @@ for (const lang of ['es', 'en'] as const) {
       ['/support/loans', 'loans'],
       [`/support/borrowers?phone=${data.borrower.phone}`, 'borrower'],
       ['/support/audit', 'audit'],
+      ['/support/payouts', 'payouts'],
     ] as const) {
       const res = await page.goto(`${server.url}${path}${path.includes('?') ? '&' : '?'}lang=${lang}`);
       const label = `console ${name} (${lang})`;

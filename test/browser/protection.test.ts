@@ -61,7 +61,7 @@ test('in Spanish: read the key facts, confirm only after ticking, pay part, down
 
   await page.goto(`${server.url}/Repay/loanDetail?oid=${loan.oid}`);
   await t.notThrowsAsync(page.locator('.timeline .tl-payment').filter({ hasText: 'Pago de' }).waitFor());
-  t.deepEqual(await page.locator('.timeline li').evaluateAll((els) => els.map((e) => e.className)), ['tl-applied', 'tl-confirmed', 'tl-disbursed', 'tl-payment']);
+  t.deepEqual(await page.locator('.timeline li').evaluateAll((els) => els.map((e) => e.className)), ['tl-applied', 'tl-confirmed', 'tl-payout_requested', 'tl-payout_arrived', 'tl-payment']);
   const box = await page.locator('.timeline').boundingBox();
   t.true(box !== null && box.width <= 360, 'the timeline fits the phone');
   await page.screenshot({ path: `${shots}/cuota-timeline-es.png`, fullPage: true });

@@ -192,8 +192,8 @@ test.serial('the loan detail page tells the loan’s story as a timeline', async
   server.clock.advance(9 * DAY);
   await app.signIn(borrower.phone, borrower.password);
   const html = (await app.get(`/Repay/loanDetail?oid=${data.oid}`, { Accept: 'text/html' })).text;
-  const kinds = [...html.matchAll(/<li class="tl-([a-z]+)">/g)].map((m) => m[1]);
-  t.deepEqual(kinds, ['applied', 'confirmed', 'disbursed', 'payment', 'overdue']);
+  const kinds = [...html.matchAll(/<li class="tl-([a-z_]+)">/g)].map((m) => m[1]);
+  t.deepEqual(kinds, ['applied', 'confirmed', 'payout_requested', 'payout_arrived', 'payment', 'overdue']);
   t.regex(html, /Overdue: 2 days so far/);
-  t.regex(html, /MX\$2,097\.00 sent to you/);
+  t.regex(html, /MX\$2,097\.00 arrived in your account/);
 });

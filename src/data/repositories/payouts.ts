@@ -1,3 +1,4 @@
+import type { Knex } from 'knex';
 import type { PayoutState } from '../../domain/payouts.ts';
 import { type Executor, insertReturningId } from '../db.ts';
 
@@ -94,4 +95,32 @@ export async function clearRefundsDue(db: Executor, loanId: number): Promise<voi
 /** What a provider's event did, once it was applied. */
 export async function setPayoutEventOutcome(db: Executor, provider: string, eventId: string, outcome: string): Promise<void> {
   await db('payout_events').where({ provider, event_id: eventId }).update({ outcome });
+}
+
+const consoleRows = (db: Executor) =>
+  db('payouts as p')
+    .join('borrowers as b', 'b.id', 'p.borrower_id')
+    .join('bank_accounts as a', 'a.id', 'p.bank_account_id')
+    .join('loans as l', 'l.id', 'p.loan_id')
+    .select('p.*', 'b.phone', 'a.last4', 'a.bank_code', 'l.oid');
+
+/** Payouts still pending since before `createdBefore` (epoch ms), oldest first: the console's stuck list. */
+export function pendingSince(db: Executor, createdBefore: number): Promise<PayoutListRow[]> {
+  return consoleRows(db).where('p.status', 'pending').where('p.created_at', '<', createdBefore).orderBy('p.created_at');
+}
+
+/** Payouts confirmed arrived, or returned, in [from, to) (epoch ms): the rows behind per-day totals. */
+export function arrivedOrReturnedBetween(db: Executor, from: number, to: number): Promise<Array<Pick<PayoutRow, 'amount' | 'paid_at' | 'returned_at'>>> {
+  return db<PayoutRow>('payouts')
+    .select('amount', 'paid_at', 'returned_at')
+    .where((q) => q.where('paid_at', '>=', from).andWhere('paid_at', '<', to))
+    .orWhere((q) => q.where('returned_at', '>=', from).andWhere('returned_at', '<', to));
+}
+
+/** Every payout requested, confirmed, failed or returned in [from, to) (epoch ms), oldest first: the CSV export. */
+export function payoutsTouchedBetween(db: Executor, from: number, to: number): Promise<PayoutListRow[]> {
+  const within = (column: string) => (q: Knex.QueryBuilder) => q.where(column, '>=', from).andWhere(column, '<', to);
+  return consoleRows(db)
+    .where((q) => q.where(within('p.created_at')).orWhere(within('p.paid_at')).orWhere(within('p.failed_at')).orWhere(within('p.returned_at')))
+    .orderBy('p.id');
 }

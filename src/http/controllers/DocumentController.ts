@@ -2,8 +2,8 @@ import type { Context } from 'koa';
 import { z } from 'zod';
 import { formatters } from '../../presenters/format.ts';
 import type { renderPdf } from '../../presenters/pdf.ts';
-import { presentCertificate, presentReceipt } from '../../presenters/protection.ts';
-import { certificateFacts, receiptFacts, type Viewer } from '../../services/documents.ts';
+import { presentCertificate, presentDisbursement, presentReceipt } from '../../presenters/protection.ts';
+import { certificateFacts, disbursementFacts, receiptFacts, type Viewer } from '../../services/documents.ts';
 import { unauthenticated } from '../../errors.ts';
 import { audit } from '../../services/audit.ts';
 import { printPdf } from '../../services/printing.ts';
@@ -76,4 +76,24 @@ export async function certificatePage(ctx: Context): Promise<void> {
 /** GET /Repay/certificate/pdf?oid=: the same certificate as a PDF download. */
 export async function certificatePdf(ctx: Context): Promise<void> {
   await sendPdf(ctx, (await certificate(ctx)).document);
+}
+
+async function disbursement(ctx: Context) {
+  const { config, db } = ctx.deps;
+  const { oid } = validate(oidSchema, input(ctx));
+  const who = viewer(ctx);
+  const facts = await disbursementFacts(db, who, oid);
+  await auditStaffView(ctx, who, 'view_disbursement', `loan:${facts.loan.id}`, facts.loan.borrower_id);
+  return presentDisbursement(config, ctx.state.t, formatters(ctx.state.lang, config), facts);
+}
+
+/** GET /Repay/disbursement?oid=: the receipt of the loan's money sent to the borrower's account, as a page or JSON. */
+export async function disbursementPage(ctx: Context): Promise<void> {
+  const d = await disbursement(ctx);
+  respond(ctx, { view: 'documents/document.njk', data: d.json, message: 'messages.successfully', page: () => ({ doc: d.document, pdf: `${ctx.path}/pdf?oid=${d.oid}`, back: d.oid }) });
+}
+
+/** GET /Repay/disbursement/pdf?oid=: the same receipt as a PDF download. */
+export async function disbursementPdf(ctx: Context): Promise<void> {
+  await sendPdf(ctx, (await disbursement(ctx)).document);
 }

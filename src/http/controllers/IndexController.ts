@@ -7,7 +7,9 @@ import { confirmModel } from './LoanController.ts';
 import { startBorrowerSession } from '../middleware/session.ts';
 import { renderPage, respond } from '../respond.ts';
 import { input, validate } from '../validate.ts';
+import { marketProfile } from '../../domain/markets/index.ts';
 import { badRequest } from '../../errors.ts';
+import { needsBankAccount } from '../../services/payouts/payouts.ts';
 
 const HOME = '/Repay/index.shtml';
 
@@ -37,7 +39,7 @@ export async function signIn(ctx: Context): Promise<void> {
   ctx.state.form = { view: 'index/login.njk', page: '/Index/login', values: { username: raw.username } };
   const fields = validate(signInSchema, raw);
   const { db, clock, config } = ctx.deps;
-  const borrower = await signInBorrower(db, clock, config.login, { ...fields, address: ctx.ip });
+  const borrower = await signInBorrower(db, clock, config.login, { ...fields, address: ctx.ip }, marketProfile(config.market).phone.normalize);
   await startBorrowerSession(ctx, borrower.id);
   respond(ctx, { message: 'messages.login_successful', data: HOME, redirect: HOME, flash: 'messages.signed_in' });
 }
@@ -58,7 +60,7 @@ export function logOut(ctx: Context): void {
 export function languages(ctx: Context): void {
   const json = {
     status: 200,
-    languages: LANGUAGES.map((l) => LANGUAGE_NAMES[l]),
+    languages: ctx.deps.config.languages.map((l) => LANGUAGE_NAMES[l]),
     default: LANGUAGE_NAMES[ctx.deps.config.defaultLanguage],
     target: 'web',
   };
@@ -71,7 +73,10 @@ export async function apply(ctx: Context): Promise<void> {
   ctx.state.form = { view: 'loan/confirm.njk', page: '/Loan/confirm', values: {}, data: async () => (await confirmModel(ctx)) ?? {} };
   const acknowledged = String(input(ctx).kfs_ack ?? '') === '1';
   const loan = await confirmLoan(db, clock, config, ctx.state.borrower!.id, acknowledged, ctx.payouts);
-  const flash = { disbursed: 'messages.loan_disbursed', rejected: 'messages.loan_rejected', paying_out: 'messages.loan_paying_out', payout_failed: 'messages.payout_failed' }[loan.status as string];
+  const noAccount = loan.status === 'payout_failed' && (await needsBankAccount(db, loan.borrower_id));
+  const flash = noAccount
+    ? 'messages.payout_no_account'
+    : { disbursed: 'messages.loan_disbursed', rejected: 'messages.loan_rejected', paying_out: 'messages.loan_paying_out', payout_failed: 'messages.payout_failed' }[loan.status as string];
   respond(ctx, {
     json: { status: 200, message: ctx.state.t('messages.apply_successful') },
     redirect: '/Repay/index.shtml',

@@ -29,7 +29,10 @@ async function payoutModel(ctx: Context) {
     owes: loan?.status === 'disbursed',
     payouts: payouts.map((p) => presentPayout(p, accountOf(p))),
     accounts: accounts.map((a) => presentAccount(a, config.market, ctx.state.lang, ctx.state.t)),
-    may_retry: loan?.status === 'payout_failed',
+    may_retry: loan?.status === 'payout_failed' && accounts.length > 0,
+    /** Held only because there is no verified bank account at all: add one at /Bank/index. */
+    needs_account: loan?.status === 'payout_failed' && accounts.length === 0,
+    add_account_url: '/Bank/index',
   };
 }
 

@@ -61,7 +61,7 @@ export async function loanDetail(ctx: Context): Promise<void> {
   const { config, db, clock } = ctx.deps;
   const request = validate(detailSchema, input(ctx));
   const borrowerId = ctx.state.borrower!.id;
-  const { current, settlements } = await ownLoanDetail(db, clock, config, borrowerId, request.oid);
+  const { current, settlements, payouts } = await ownLoanDetail(db, clock, config, borrowerId, request.oid);
   const closed = current.bill!.status !== 'open';
   const payments = await paymentHistory(ctx, current.bill!.id, closed);
   const proofs = await proofsOfBill(db, current.bill!.id);
@@ -75,7 +75,7 @@ export async function loanDetail(ctx: Context): Promise<void> {
       payments,
       proofs: presentProofsForBorrower(proofs, closed),
       exit: presentExit(exit),
-      timeline: presentTimeline(current, settlements, clock.now(), config.timeZone),
+      timeline: presentTimeline(current, settlements, clock.now(), config.timeZone, payouts),
     }),
   });
 }

@@ -8,6 +8,7 @@ import { presentBillForPage, presentBorrowerLoans, presentQuote } from '../../pr
 import { currentLoan } from '../../services/loan-reads.ts';
 import { AppError } from '../../errors.ts';
 import { priceLoan } from '../../services/loans.ts';
+import { needsBankAccount } from '../../services/payouts/payouts.ts';
 import { missingStep } from '../../services/identity.ts';
 import { STEP_PAGES } from '../../presenters/identity.ts';
 
@@ -51,6 +52,7 @@ export async function homeModel(ctx: Context) {
   // Before an application: the verification step still missing, named on the page.
   const kycMissing = mayApply ? await missingStep(db, config, borrower.id) : null;
   const canApply = mayApply && !kycMissing;
+  const payoutNeedsAccount = await needsBankAccount(db, borrower.id);
   return {
     data: presentBorrowerLoans(config, borrower, current, now),
     page: () => ({
@@ -58,6 +60,7 @@ export async function homeModel(ctx: Context) {
       rejectCode: current?.loan.reject_code,
       reapplyOn,
       canApply,
+      payoutNeedsAccount,
       kycMissing: kycMissing ? { step: kycMissing, url: STEP_PAGES[kycMissing] } : null,
       ...(canApply ? quoteForm(ctx, borrower.quota) : {}),
     }),

@@ -99,6 +99,11 @@ export async function dispatchLoanPayout(db: Db, clock: Clock, config: PayoutCon
   if (pending) await dispatchPayout(db, clock, config, gateway, pending.id, logger);
 }
 
+/** A report that found the payout already moved: named after the state it is in now (a racing copy may have just moved it). */
+async function ignored(trx: Executor, payoutId: number): Promise<string> {
+  return `ignored_${(await findPayout(trx, payoutId))!.status}`;
+}
+
 type Report = { status: PayoutReport; at: number; providerRef?: string; reason?: string };
 
 /**
@@ -114,7 +119,7 @@ async function applyReport(trx: Executor, clock: Clock, config: PayoutConfig, pa
   // Never in the future: a provider's clock ahead of ours must not push the due day.
   const at = Math.min(report.at, now);
   if (report.status === 'paid') {
-    if (!(await movePayout(trx, payout.id, from, to, { paid_at: at, provider_ref: report.providerRef ?? payout.provider_ref }))) return `ignored_${payout.status}`;
+    if (!(await movePayout(trx, payout.id, from, to, { paid_at: at, provider_ref: report.providerRef ?? payout.provider_ref }))) return ignored(trx, payout.id);
     const loan = (await findLoan(trx, payout.loan_id))!;
     if (!(await moveLoan(trx, loan.id, 'paying_out', transition('paying_out', 'disbursed'), { disbursed_at: at }))) {
       throw new Error(`payout ${payout.id} paid for loan ${loan.id} in ${loan.status}`);
@@ -123,13 +128,13 @@ async function applyReport(trx: Executor, clock: Clock, config: PayoutConfig, pa
     return 'paid';
   }
   if (report.status === 'failed') {
-    if (!(await movePayout(trx, payout.id, from, to, { failed_at: at, reason: report.reason ?? 'failed' }))) return `ignored_${payout.status}`;
+    if (!(await movePayout(trx, payout.id, from, to, { failed_at: at, reason: report.reason ?? 'failed' }))) return ignored(trx, payout.id);
     await moveLoan(trx, payout.loan_id, 'paying_out', transition('paying_out', 'payout_failed'));
     return 'failed';
   }
   const bill = await billOfLoan(trx, payout.loan_id);
   const rule = afterReturn(bill ?? { overdue_paid: 0, interest_paid: 0, delay_paid: 0, principal_paid: 0, excess_paid: 0 });
-  if (!(await movePayout(trx, payout.id, from, to, { returned_at: at, reason: report.reason ?? 'returned', refund_due: rule.refundDue }))) return `ignored_${payout.status}`;
+  if (!(await movePayout(trx, payout.id, from, to, { returned_at: at, reason: report.reason ?? 'returned', refund_due: rule.refundDue }))) return ignored(trx, payout.id);
   // A repaid or cooled-off loan stays as it is; what was paid on it is owed back (refund_due, in the console).
   if (await moveLoan(trx, payout.loan_id, 'disbursed', transition('disbursed', 'payout_failed'))) {
     if (bill && !(await updateBill(trx, bill.id, bill.version, { status: rule.billStatus }))) throw billChanged();
@@ -248,4 +253,15 @@ export async function borrowerPayouts(db: Db, borrowerId: number) {
   const payouts = loan ? await payoutsOfLoan(db, loan.id) : [];
   const accounts = await accountsOf(db, borrowerId);
   return { loan, payouts, accountOf: (p: PayoutRow) => accounts.find((a) => a.id === p.bank_account_id) };
+}
+
+/**
+ * Whether the borrower's payout is held only because they have no verified
+ * bank account at all (possible with KYC_REQUIRED=false): they are told to add
+ * one, not that a bank refused a transfer that was never sent.
+ */
+export async function needsBankAccount(db: Executor, borrowerId: number): Promise<boolean> {
+  const loan = await newestLoan(db, borrowerId);
+  if (loan?.status !== 'payout_failed') return false;
+  return !(await accountsOf(db, borrowerId)).some((a) => a.status === 'verified');
 }
