@@ -11,6 +11,8 @@ import { systemClock } from '../src/clock.ts';
 import { loadConfig } from '../src/config.ts';
 import { migrate, openDatabase } from '../src/data/db.ts';
 import { insertBorrower } from '../src/data/repositories/borrowers.ts';
+import { clabeCheckDigit } from '../src/domain/validators/clabe.ts';
+import { recordVerifiedAccount } from '../src/services/bank-accounts.ts';
 import { hashPassword } from '../src/services/passwords.ts';
 
 export const ROOT = path.resolve(import.meta.dirname, '..');
@@ -39,7 +41,8 @@ export function freePort(): Promise<number> {
 }
 
 async function waitFor(url: string, child: ChildProcess, log: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
+  // Up to a minute: a portal on a copy of the volume database, on a busy shared machine, takes a while.
+  for (let i = 0; i < 600; i++) {
     if (child.exitCode !== null) throw new Error(`exited early:\n${fs.existsSync(log) ? fs.readFileSync(log, 'utf8') : ''}`);
     try {
       if ((await fetch(url)).ok) return;
@@ -66,17 +69,24 @@ export interface Portal {
  * password), pinned to `core` (null: free to use every core). Its log goes
  * to a file in its directory.
  */
-export async function startPortal(options: { core: number | null; borrowers: number; password: string }): Promise<Portal> {
+export async function startPortal(options: { core: number | null; borrowers: number; password: string; env?: Record<string, string>; dbFile?: string }): Promise<Portal> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cuota-perf-'));
+  // A given database (the volume one) is copied, so every run starts from the same data.
   const dbFile = path.join(dir, 'cuota.sqlite');
+  if (options.dbFile) fs.copyFileSync(options.dbFile, dbFile);
   const uploadDir = path.join(dir, 'uploads');
   const db = openDatabase({ client: 'better-sqlite3', filename: dbFile });
   await migrate(db);
   const hash = await hashPassword(options.password);
   const now = systemClock.now().getTime();
-  const quota = loadConfig({}).product.quota;
+  const secrets = { DATA_KEY: `bench:${crypto.randomBytes(32).toString('base64')}`, DATA_HASH_KEY: crypto.randomBytes(32).toString('hex') };
+  const seedConfig = loadConfig(secrets);
+  const quota = seedConfig.product.quota;
   for (let i = 0; i < options.borrowers; i++) {
-    await insertBorrower(db, { phone: String(5590000000 + i), password_hash: hash, quota, created_at: now, updated_at: now });
+    const id = await insertBorrower(db, { phone: String(5590000000 + i), password_hash: hash, quota, created_at: now, updated_at: now });
+    // A verified bank account, so a loan is paid out (and its pages exist) without the identity steps.
+    const clabe = `012180${String(10_000_000 + i).padStart(11, '0')}`;
+    await recordVerifiedAccount(db, systemClock, seedConfig, id, clabe + clabeCheckDigit(clabe), `Bench Borrower ${i}`);
   }
   await db.destroy();
   const port = await freePort();
@@ -92,6 +102,8 @@ export async function startPortal(options: { core: number | null; borrowers: num
       PATH: process.env.PATH,
       // As `npm start` sets it: fewer glibc malloc arenas keep libvips' memory from fragmenting.
       MALLOC_ARENA_MAX: '2',
+      // As `npm start` sets it: libuv's pool is sized before the process starts (Node reads it once, at its first use).
+      UV_THREADPOOL_SIZE: process.env.UV_THREADPOOL_SIZE ?? '6',
       // jemalloc, when installed (Debian: libjemalloc2), is what sharp recommends against libvips' fragmentation.
       ...(fs.existsSync(JEMALLOC) && process.env.PERF_JEMALLOC !== '0' ? { LD_PRELOAD: JEMALLOC } : {}),
       NODE_ENV: 'production',
@@ -102,12 +114,12 @@ export async function startPortal(options: { core: number | null; borrowers: num
       SESSION_SECRET: crypto.randomBytes(32).toString('hex'),
       PAYMENT_WEBHOOK_SECRET: crypto.randomBytes(32).toString('hex'),
       PAYMENT_GATEWAY: 'sandbox',
-      DATA_KEY: `bench:${crypto.randomBytes(32).toString('base64')}`,
-      DATA_HASH_KEY: crypto.randomBytes(32).toString('hex'),
+      ...secrets,
       KYC_PROVIDER: 'sandbox',
       // Benchmark borrowers are created directly and not verified: the gate is not what is measured.
       KYC_REQUIRED: 'false',
       LOG_LEVEL: 'info',
+      ...options.env,
     },
   });
   const url = `http://127.0.0.1:${port}`;
@@ -127,7 +139,7 @@ export async function startPortal(options: { core: number | null; borrowers: num
 }
 
 /** A reference server on `core`: the bare Koa baseline, or (`floor`) the prescribed stack doing nothing of Cuota's. */
-export async function startReference(core: number, script: 'baseline' | 'floor' = 'baseline'): Promise<{ url: string; stop(): Promise<void> }> {
+export async function startReference(core: number, script: 'baseline' | 'floor' = 'baseline'): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
   const port = await freePort();
   const [cmd, args] = pinned(core, process.execPath, [`scripts/bench-${script}.mjs`]);
   const child = spawn(cmd, args, { cwd: ROOT, stdio: 'ignore', env: { PATH: process.env.PATH, PORT: String(port), NODE_ENV: 'production' } });
@@ -135,6 +147,7 @@ export async function startReference(core: number, script: 'baseline' | 'floor' 
   await waitFor(url, child, '');
   return {
     url,
+    pid: child.pid!,
     async stop() {
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));

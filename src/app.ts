@@ -1,12 +1,11 @@
 import { fileURLToPath } from 'node:url';
 import Koa from 'koa';
-import compress from 'koa-compress';
-import { constants as zlib } from 'node:zlib';
 import { createAssets } from './http/assets.ts';
 import { countRequests, createMetrics, operations } from './http/operations.ts';
 import type { Deps } from './http/context.ts';
 import { parseBody } from './http/middleware/body.ts';
 import { csrfForUnsafeMethods } from './http/middleware/csrf.ts';
+import { compression } from './http/middleware/compress.ts';
 import { crossOriginProtection } from './http/middleware/cross-origin.ts';
 import { handleErrors } from './http/middleware/errors.ts';
 import { chooseLanguage } from './http/middleware/locale.ts';
@@ -24,19 +23,6 @@ import { createIdentityChecks } from './services/identity-checks/index.ts';
 import { createPayoutGateway } from './services/payouts/index.ts';
 
 const PUBLIC_DIR = fileURLToPath(new URL('../public', import.meta.url));
-
-/**
- * gzip and brotli for every compressible answer over 1 KiB (pages, JSON, CSS,
- * JS, SVG). Brotli at quality 5: most of the gain of 11 for a small share of
- * its CPU, answered per request. Pages carry their CSRF token masked afresh
- * each time (http/tokens.ts), so compression leaks no secret (BREACH).
- */
-const compression = compress({
-  threshold: 1024,
-  gzip: { level: 6 },
-  br: { params: { [zlib.BROTLI_PARAM_QUALITY]: 5 } },
-  deflate: false,
-});
 
 /** Builds the Koa app from its dependencies; never listens (main.ts and the tests do). */
 export function createApp(deps: Deps): Koa {

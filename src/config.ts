@@ -247,7 +247,7 @@ export interface Config {
    * Images: the size and pixels of one; the bytes all uploads in flight may hold in memory
    * together; uploads a borrower may send in an hour; images decoded at once (below libuv's pool).
    */
-  uploads: { maxBytes: number; maxPixels: number; memoryBytes: number; perHour: number; imageJobs: number };
+  uploads: { maxBytes: number; maxPixels: number; memoryBytes: number; perHour: number; imageJobs: number; threadPool: number };
   feedbackPerHour: number;
   /** Phone-book upload: off unless enabled, and then only with the borrower's consent to this text version. */
   contacts: { enabled: boolean; consentVersion: string };
@@ -402,6 +402,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       memoryBytes: e.UPLOAD_MEMORY_MB * 1024 * 1024,
       perHour: e.UPLOADS_PER_HOUR,
       imageJobs: e.UPLOAD_IMAGE_JOBS,
+      threadPool: e.UV_THREADPOOL_SIZE,
     },
     utrPattern: new RegExp(e.UTR_PATTERN),
     feedbackPerHour: e.FEEDBACK_PER_HOUR,

@@ -10,6 +10,7 @@ import { createI18n } from './i18n.ts';
 import { RuntimeError, nodeProblem } from './runtime.ts';
 import { pruneExpired } from './services/housekeeping.ts';
 import { removeLeftoverTempFiles } from './services/uploads.ts';
+import { allQueueStats } from './services/work-queue.ts';
 import { DEMO_STAFF, demoBorrower, seedDemoAccounts } from './services/seed.ts';
 import { ensureDefaultProduct } from './services/products.ts';
 
@@ -72,6 +73,16 @@ async function main(): Promise<void> {
   // (60 s is common), so a client never reuses a socket the server is closing.
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
+
+  // `kill -USR2 <pid>` writes the work queues' figures (jobs, peak, refusals, wait for a turn) to the log.
+  process.on('SIGUSR2', () => {
+    logger.info({ queues: allQueueStats(), threadPool: config.uploads.threadPool }, 'work queues');
+    try {
+      destination.flushSync();
+    } catch {
+      // a write is under way: the periodic flush sends it within a second
+    }
+  });
 
   const housekeeping = setInterval(() => {
     pruneExpired(db, clock, config).catch((err) => logger.error({ err }, 'housekeeping failed'));

@@ -164,24 +164,44 @@ function currentRows(reader: Reader): Map<string, unknown> {
  */
 export async function firstRow<T>(db: Executor, sql: string, bindings: ReadonlyArray<string | number>): Promise<T | undefined> {
   const reader = (db as Knex.Transaction).isTransaction ? undefined : readers.get(db as Db);
-  if (reader) {
-    const conn = openReader(db as Db, reader);
-    const rows = currentRows(reader);
-    const key = `${bindings.join('\u0000')}\u0000${sql}`;
-    if (rows.has(key)) return rows.get(key) as T | undefined;
-    let statement = reader.statements.get(sql);
-    if (!statement) {
-      statement = conn.prepare(sql);
-      reader.statements.set(sql, statement);
-    }
-    const row = statement.get(...bindings) as T | undefined;
-    if (rows.size >= ROW_CACHE_SIZE) rows.delete(rows.keys().next().value!);
-    rows.set(key, row === undefined ? undefined : Object.freeze(row));
-    return row;
-  }
+  if (reader) return keptRead(db as Db, reader, 'get', sql, bindings) as T | undefined;
   const result = await db.raw(sql, bindings as (string | number)[]);
   // better-sqlite3 answers the rows; pg a result with them.
   return (Array.isArray(result) ? result[0] : result.rows[0]) as T | undefined;
+}
+
+/**
+ * Every row of a fixed SQL text, read and kept exactly as firstRow's one row
+ * is (the array and each row frozen): the few rows a signed-in page lists
+ * (a bill's settlements, payment intents and proofs).
+ */
+export async function allRows<T>(db: Executor, sql: string, bindings: ReadonlyArray<string | number>): Promise<readonly T[]> {
+  const reader = (db as Knex.Transaction).isTransaction ? undefined : readers.get(db as Db);
+  if (reader) return keptRead(db as Db, reader, 'all', sql, bindings) as readonly T[];
+  const result = await db.raw(sql, bindings as (string | number)[]);
+  return (Array.isArray(result) ? result : result.rows) as T[];
+}
+
+function keptRead(db: Db, reader: Reader, mode: 'get' | 'all', sql: string, bindings: ReadonlyArray<string | number>): unknown {
+  const conn = openReader(db, reader);
+  const rows = currentRows(reader);
+  const key = `${mode}\u0000${bindings.join('\u0000')}\u0000${sql}`;
+  if (rows.has(key)) return rows.get(key);
+  let statement = reader.statements.get(sql);
+  if (!statement) {
+    statement = conn.prepare(sql);
+    reader.statements.set(sql, statement);
+  }
+  let answer: unknown;
+  if (mode === 'get') {
+    const row = statement.get(...bindings) as object | undefined;
+    answer = row === undefined ? undefined : Object.freeze(row);
+  } else {
+    answer = Object.freeze((statement.all(...bindings) as object[]).map((r) => Object.freeze(r)));
+  }
+  if (rows.size >= ROW_CACHE_SIZE) rows.delete(rows.keys().next().value!);
+  rows.set(key, answer);
+  return answer;
 }
 
 /** Opens the configured database: SQLite in WAL mode with foreign keys on, or PostgreSQL. */

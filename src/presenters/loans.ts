@@ -184,7 +184,7 @@ export function presentLoanDelay(config: PresentConfig, current: LoanSnapshot, q
 }
 
 /** For people: what a bill's numbers mean today, for the home and detail pages. */
-export function presentBillForPage(config: PresentConfig, current: LoanSnapshot, now: Date, settlements: SettlementRow[] = []) {
+export function presentBillForPage(config: PresentConfig, current: LoanSnapshot, now: Date, settlements: readonly SettlementRow[] = []) {
   const { loan, bill, state, dueDay } = current;
   const today = dayOf(now.getTime(), config.timeZone);
   return {

@@ -45,7 +45,7 @@ export function referenceState(ref: ReferenceRow, now: number): 'paid' | 'expire
  * references, newest first. Once the bill is closed, a reference nobody paid
  * shows as no longer needed rather than waiting for payment.
  */
-export function presentPaymentHistory(intents: IntentRow[], refs: ReferenceRow[], now: number, billClosed = false) {
+export function presentPaymentHistory(intents: readonly IntentRow[], refs: ReferenceRow[], now: number, billClosed = false) {
   return intents.map((intent) => ({
     purpose: intent.purpose,
     amount: intent.amount,

@@ -5,7 +5,7 @@ import { onceClosed } from '../domain/bill.ts';
  * A borrower's proofs for their loan page: state, UTR, images, and the reason
  * when rejected. A proof still in review on a closed bill is no longer needed.
  */
-export function presentProofsForBorrower(proofs: ProofRow[], billClosed = false) {
+export function presentProofsForBorrower(proofs: readonly ProofRow[], billClosed = false) {
   return proofs.map((p) => ({
     id: p.id,
     status: onceClosed(p.status, billClosed),

@@ -133,7 +133,7 @@ export interface TimelineEvent {
  */
 export function presentTimeline(
   current: LoanSnapshot,
-  settlements: ReceiptFacts['settlement'][],
+  settlements: ReadonlyArray<ReceiptFacts['settlement']>,
   now: Date,
   timeZone: string,
   payouts: ReadonlyArray<Pick<PayoutRow, 'attempt' | 'amount' | 'created_at' | 'paid_at' | 'failed_at' | 'returned_at'>> = [],

@@ -8,9 +8,9 @@ import type { QueuedProof } from '../data/repositories/proofs.ts';
 import type { ProofForStaff } from '../snapshots/proofs.ts';
 
 /** The queue page: proofs oldest first and how many wait. */
-export function presentQueue(proofs: QueuedProof[]) {
+export function presentQueue(proofs: QueuedProof[], total: number) {
   return {
-    count: proofs.length,
+    count: total,
     proofs: proofs.map((p) => ({
       id: p.id,
       phone: p.phone,

@@ -1,3 +1,4 @@
+import type { ConsolePage } from '../data/console-page.ts';
 import type { Clock } from '../clock.ts';
 import type { Executor } from '../data/db.ts';
 import { type AuditRow, insertAudit, recentAuditRows } from '../data/repositories/audit-log.ts';
@@ -19,6 +20,6 @@ export async function audit(
 }
 
 /** The newest audit entries with the staff member's e-mail. */
-export function recentAudit(db: Executor, limit = 200): Promise<Array<AuditRow & { email: string }>> {
-  return recentAuditRows(db, limit);
+export function recentAudit(db: Executor, page: ConsolePage & { subjects?: string[] }): Promise<Array<AuditRow & { email: string }>> {
+  return recentAuditRows(db, page);
 }

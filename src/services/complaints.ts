@@ -1,3 +1,4 @@
+import type { ConsolePage } from '../data/console-page.ts';
 import crypto from 'node:crypto';
 import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
@@ -98,8 +99,8 @@ export async function complaintForStaff(db: Db, id: number): Promise<ComplaintTh
 }
 
 /** The console inbox: complaints in one state, oldest first (the longest waiting on top). */
-export function complaintInbox(db: Db, status: ComplaintStatus): Promise<Array<ComplaintRow & { phone: string }>> {
-  return complaintsInState(db, status);
+export function complaintInbox(db: Db, status: ComplaintStatus, page?: ConsolePage): Promise<Array<ComplaintRow & { phone: string }>> {
+  return complaintsInState(db, status, page);
 }
 
 /**

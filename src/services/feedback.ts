@@ -1,3 +1,4 @@
+import type { ConsolePage } from '../data/console-page.ts';
 import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../data/db.ts';
@@ -54,8 +55,8 @@ export async function createFeedback(
 }
 
 /** The console's inbox: newest first, open or closed. */
-export function feedbackInbox(db: Db, status: 'open' | 'closed'): Promise<FeedbackRow[]> {
-  return feedbackInState(db, status);
+export function feedbackInbox(db: Db, status: 'open' | 'closed', page?: ConsolePage): Promise<FeedbackRow[]> {
+  return feedbackInState(db, status, page);
 }
 
 /** A staff reply note; `close` files the message away (or reopens it). Audited. */

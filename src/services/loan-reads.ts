@@ -37,7 +37,7 @@ export async function ownLoanDetail(
   config: ReadConfig,
   borrowerId: number,
   oid: string,
-): Promise<{ current: LoanSnapshot; settlements: SettlementRow[]; payouts: PayoutRow[] }> {
+): Promise<{ current: LoanSnapshot; settlements: readonly SettlementRow[]; payouts: PayoutRow[] }> {
   const loan = await findOwnLoanByOid(db, borrowerId, oid);
   const bill = loan && (await billOfLoan(db, loan.id));
   // While its money is on its way again (a returned payout) the loan has no bill to show: its page is /Loan/payout.

@@ -194,6 +194,6 @@ export async function reviewProof(
 }
 
 /** The proofs of a bill, newest first, for its page. */
-export function proofsOfBill(db: Db, billId: number): Promise<ProofRow[]> {
+export function proofsOfBill(db: Db, billId: number): Promise<readonly ProofRow[]> {
   return proofsOfBillRows(db, billId);
 }

@@ -9,15 +9,16 @@ import { intentsOfBill, referencesOfIntents } from '../data/repositories/payment
 import { settlementsOfBill } from '../data/repositories/settlements.ts';
 import { snapshot } from '../snapshots/loans.ts';
 import { allLoans } from './loan-reads.ts';
-import { findProof, pendingProofs as pendingProofRows, proofsOfBill, type QueuedProof } from '../data/repositories/proofs.ts';
+import type { ConsolePage } from '../data/console-page.ts';
+import { countPendingProofs, findProof, pendingProofs as pendingProofRows, proofsOfBill, type QueuedProof } from '../data/repositories/proofs.ts';
 import { findOwnUpload } from '../data/repositories/uploads.ts';
 import type { ProofForStaff } from '../snapshots/proofs.ts';
 
 export type { QueuedProof } from '../data/repositories/proofs.ts';
 
-/** Proofs waiting for review, oldest first, with the borrower's phone. */
-export function pendingProofs(db: Db): Promise<QueuedProof[]> {
-  return pendingProofRows(db);
+/** Proofs waiting for review, oldest first, with the borrower's phone: one page, and how many wait in all. */
+export async function pendingProofs(db: Db, page: ConsolePage): Promise<{ rows: QueuedProof[]; total: number }> {
+  return { rows: await pendingProofRows(db, page), total: await countPendingProofs(db) };
 }
 
 /** Everything the proof page shows: the proof, its borrower, the bill as of now, the images and the warnings. */
@@ -40,9 +41,9 @@ export async function proofForStaff(db: Db, clock: Clock, config: Pick<Config, '
   return { proof, phone: borrower.phone, current: snapshot(loan, bill, now, config.timeZone), images, flags: JSON.parse(proof.flags), now, transferDays };
 }
 
-/** Loans confirmed by their borrower and waiting for a manual decision, oldest first. */
-export function loansInReview(db: Db): Promise<Array<LoanRow & { phone: string; quota: number }>> {
-  return loansInStateWithBorrower(db, 'in_review');
+/** Loans confirmed by their borrower and waiting for a manual decision, oldest first, one page. */
+export function loansInReview(db: Db, page: ConsolePage): Promise<Array<LoanRow & { phone: string; quota: number }>> {
+  return loansInStateWithBorrower(db, 'in_review', page);
 }
 
 /** One borrower's whole file for support: loans with bills, payments, settlements and proofs. */

@@ -67,12 +67,13 @@ const damaged = () => new AppError(422, 'image_damaged', 'errors.image_damaged')
 const tooManyPixels = () => new AppError(422, 'image_too_large', 'errors.image_too_large');
 
 /**
- * Decodes what the borrower sent into a sharp pipeline, deciding the type by
- * content, never by name: JPEG, PNG, WebP and HEIC/HEIF photos; anything else
- * is 415, more pixels than allowed 422 (checked from the header, before
- * decoding), and a file that does not decode 422.
+ * Reads only the header of what the borrower sent and decides whether it is
+ * worth decoding, by content, never by name: JPEG, PNG, WebP and HEIC/HEIF
+ * photos; anything else is 415, more pixels than allowed 422, and a shape no
+ * receipt has (1 x 30,000,000 px) 422. Runs before the image queue, so a
+ * refusal never waits behind photos or takes a decoding turn.
  */
-async function decode(file: Buffer, maxPixels: number): Promise<{ image: Sharp; hasAlpha: boolean; uprightWidth: number }> {
+async function probe(file: Buffer, maxPixels: number): Promise<Metadata> {
   let meta: Metadata;
   try {
     meta = await sharp(file, { limitInputPixels: false }).metadata();
@@ -84,6 +85,11 @@ async function decode(file: Buffer, maxPixels: number): Promise<{ image: Sharp; 
   if (meta.width * meta.height > maxPixels) throw tooManyPixels();
   const long = Math.max(meta.width, meta.height);
   if (long > MAX_IMAGE_EDGE || long / Math.min(meta.width, meta.height) > MAX_ASPECT_RATIO) throw badShape();
+  return meta;
+}
+
+/** Decodes a probed image into a sharp pipeline: the heavy part, on the image queue. */
+async function decode(file: Buffer, meta: Metadata, maxPixels: number): Promise<{ image: Sharp; hasAlpha: boolean; uprightWidth: number }> {
   if (meta.format === 'heif' && meta.compression === 'hevc') {
     // sharp's own libvips has no HEVC decoder; libheif (wasm) decodes phone HEIC photos.
     // Loaded on first use: the decoder is a sizeable WebAssembly module most processes never need.
@@ -97,7 +103,7 @@ async function decode(file: Buffer, maxPixels: number): Promise<{ image: Sharp; 
     }
   }
   // EXIF orientations 5 to 8 turn the picture a quarter: upright, its width is the stored height.
-  const uprightWidth = (meta.orientation ?? 1) >= 5 ? meta.height : meta.width;
+  const uprightWidth = (meta.orientation ?? 1) >= 5 ? meta.height! : meta.width!;
   return { image: sharp(file, { limitInputPixels: maxPixels, failOn: 'truncated' }), hasAlpha: Boolean(meta.hasAlpha), uprightWidth };
 }
 
@@ -116,8 +122,8 @@ export async function countUpload(db: Db, clock: Clock, config: Pick<Config, 'up
 }
 
 /** Decodes, turns upright, re-encodes and thumbnails one image: the heavy part, run on the image queue. */
-async function convert(file: Buffer, maxPixels: number) {
-  const source = await decode(file, maxPixels);
+async function convert(file: Buffer, meta: Metadata, maxPixels: number) {
+  const source = await decode(file, meta, maxPixels);
   let display: { data: Buffer; info: OutputInfo };
   let thumb: Buffer;
   try {
@@ -150,7 +156,8 @@ export async function storeUpload(
 ): Promise<UploadRow> {
   if (input.file.length > config.uploads.maxBytes) throw payloadTooLarge();
   if (input.file.length === 0) throw damaged();
-  const { display, thumb, perceptual } = await imageQueue(config).run(() => convert(input.file, config.uploads.maxPixels));
+  const meta = await probe(input.file, config.uploads.maxPixels);
+  const { display, thumb, perceptual } = await imageQueue(config).run(() => convert(input.file, meta, config.uploads.maxPixels));
   const now = clock.now().getTime();
   const p = localParts(now, config.timeZone);
   const day = `${p.y}${String(p.m).padStart(2, '0')}${String(p.d).padStart(2, '0')}`;

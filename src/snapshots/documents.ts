@@ -23,7 +23,7 @@ export interface CertificateFacts {
   loan: LoanRow;
   bill: BillRow;
   phone: string;
-  settlements: SettlementRow[];
+  settlements: readonly SettlementRow[];
   paidTotal: number;
   closedAt: number;
 }

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import test from 'ava';
-import { firstRow, insertReturningId, migrate, openDatabase, type ReaderOptions } from '../../src/data/db.ts';
+import { allRows, firstRow, insertReturningId, migrate, openDatabase, type ReaderOptions } from '../../src/data/db.ts';
 import { sqliteDriver } from '../../src/runtime.ts';
 import { freshDatabase } from '../helpers/server.ts';
 
@@ -18,6 +18,27 @@ test('firstRow sees a committed write at once and nothing for a missing row', as
     t.like(await firstRow<{ quota: number }>(db, sql, ['5512345678']), { phone: '5512345678', quota: 100 });
     await db('borrowers').where({ phone: '5512345678' }).update({ quota: 250 });
     t.like(await firstRow(db, sql, ['5512345678']), { quota: 250 });
+  } finally {
+    await drop();
+  }
+});
+
+test('allRows lists every row in order, sees the next write at once, and answers rows no caller can change', async (t) => {
+  const { db, drop } = await freshDatabase();
+  try {
+    const sql = 'select * from borrowers where quota = ? order by id desc';
+    t.deepEqual(await allRows(db, sql, [5]), []);
+    await db('borrowers').insert({ phone: '5512000001', password_hash: 'x', quota: 5, created_at: 1, updated_at: 1 });
+    await db('borrowers').insert({ phone: '5512000002', password_hash: 'x', quota: 5, created_at: 1, updated_at: 1 });
+    const rows = await allRows<{ phone: string }>(db, sql, [5]);
+    t.deepEqual(rows.map((r) => r.phone), ['5512000002', '5512000001']);
+    if (db.client.config.client !== 'pg') {
+      // Kept rows are shared between requests: frozen, so no caller can change another's.
+      t.throws(() => (rows as Array<{ phone: string }>).push({ phone: 'x' }));
+      t.throws(() => ((rows[0] as { phone: string }).phone = 'changed'));
+    }
+    await db('borrowers').where({ phone: '5512000001' }).update({ quota: 6 });
+    t.deepEqual((await allRows<{ phone: string }>(db, sql, [5])).map((r) => r.phone), ['5512000002']);
   } finally {
     await drop();
   }

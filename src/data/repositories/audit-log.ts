@@ -1,3 +1,4 @@
+import type { ConsolePage } from '../console-page.ts';
 import type { Executor } from '../db.ts';
 
 export interface AuditRow {
@@ -15,6 +16,10 @@ export async function insertAudit(db: Executor, row: Omit<AuditRow, 'id'>): Prom
 }
 
 /** The newest audit entries with the staff member's e-mail. */
-export function recentAuditRows(db: Executor, limit: number): Promise<Array<AuditRow & { email: string }>> {
-  return db('audit_log').join('staff', 'staff.id', 'audit_log.staff_id').select('audit_log.*', 'staff.email').orderBy('audit_log.id', 'desc').limit(limit);
+/** Staff actions, newest first: one page before a keyset (`after` is the last id shown), optionally about one subject. */
+export function recentAuditRows(db: Executor, page: ConsolePage & { subjects?: string[] }) {
+  const q = db('audit_log').join('staff', 'staff.id', 'audit_log.staff_id');
+  if (page.after !== null) q.where('audit_log.id', '<', page.after);
+  if (page.subjects) q.whereIn('audit_log.subject', page.subjects);
+  return q.orderBy('audit_log.id', 'desc').limit(page.limit).select<Array<AuditRow & { email: string }>>('audit_log.*', 'staff.email');
 }

@@ -1,5 +1,8 @@
 import { type Executor, firstRow, insertReturningId } from '../db.ts';
 
+/** A loan's bill: read on every signed-in page. (Exported for the query-plan test.) */
+export const BILL_OF_LOAN = 'select * from bills where loan_id = ?';
+
 export interface BillRow {
   id: number;
   loan_id: number;
@@ -55,7 +58,7 @@ export function findOwnBill(db: Executor, borrowerId: number, id: number): Promi
 }
 
 export function billOfLoan(db: Executor, loanId: number): Promise<BillRow | undefined> {
-  return firstRow(db, 'select * from bills where loan_id = ?', [loanId]);
+  return firstRow(db, BILL_OF_LOAN, [loanId]);
 }
 
 export function billsOfLoans(db: Executor, loanIds: number[]): Promise<BillRow[]> {

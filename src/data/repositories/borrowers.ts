@@ -1,5 +1,8 @@
 import { type Executor, firstRow, insertReturningId } from '../db.ts';
 
+/** The borrower behind every signed-in request. (Exported for the query-plan test.) */
+export const BORROWER_BY_ID = 'select * from borrowers where id = ?';
+
 export interface BorrowerRow {
   id: number;
   phone: string;
@@ -11,7 +14,7 @@ export interface BorrowerRow {
 }
 
 export function findBorrowerById(db: Executor, id: number): Promise<BorrowerRow | undefined> {
-  return firstRow(db, 'select * from borrowers where id = ?', [id]);
+  return firstRow(db, BORROWER_BY_ID, [id]);
 }
 
 export function findBorrowerByPhone(db: Executor, phone: string): Promise<BorrowerRow | undefined> {

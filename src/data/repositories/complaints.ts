@@ -1,3 +1,4 @@
+import type { ConsolePage } from '../console-page.ts';
 import { type Executor, insertReturningId } from '../db.ts';
 
 export const COMPLAINT_TOPICS = ['collection', 'charges', 'payment', 'privacy', 'service', 'other'] as const;
@@ -40,14 +41,12 @@ export function complaintsOfBorrower(db: Executor, borrowerId: number): Promise<
   return db<ComplaintRow>('complaints').where({ borrower_id: borrowerId }).orderBy('id', 'desc');
 }
 
-/** Complaints in one state with the borrower's phone, oldest first, at most 200. */
-export function complaintsInState(db: Executor, status: ComplaintStatus): Promise<Array<ComplaintRow & { phone: string }>> {
-  return db('complaints')
-    .join('borrowers', 'borrowers.id', 'complaints.borrower_id')
-    .where('complaints.status', status)
-    .select('complaints.*', 'borrowers.phone')
-    .orderBy('complaints.created_at', 'asc')
-    .limit(200);
+/** Complaints in one state with the borrower's phone, oldest first (ids grow with time), one page after a keyset. */
+export function complaintsInState(db: Executor, status: ComplaintStatus, page: ConsolePage = { after: null, limit: 200 }) {
+  const q = db('complaints').join('borrowers', 'borrowers.id', 'complaints.borrower_id').where('complaints.status', status);
+  if (page.after !== null) q.where('complaints.id', '>', page.after);
+  if (page.borrowerId !== undefined) q.where('complaints.borrower_id', page.borrowerId);
+  return q.orderBy('complaints.id', 'asc').limit(page.limit).select<Array<ComplaintRow & { phone: string }>>('complaints.*', 'borrowers.phone');
 }
 
 /** Moves a complaint to a state (closing stamps closed_at, any other clears it). */

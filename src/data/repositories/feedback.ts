@@ -1,3 +1,4 @@
+import type { ConsolePage } from '../console-page.ts';
 import { type Executor, insertReturningId } from '../db.ts';
 
 export interface FeedbackRow {
@@ -32,8 +33,12 @@ export function findFeedback(db: Executor, id: number): Promise<FeedbackRow | un
 }
 
 /** Feedback in one state, newest first, at most 200. */
-export function feedbackInState(db: Executor, status: 'open' | 'closed'): Promise<FeedbackRow[]> {
-  return db<FeedbackRow>('feedback').where({ status }).orderBy('id', 'desc').limit(200);
+/** Feedback in one state, newest first: one page before a keyset (`after` is the last id shown). */
+export function feedbackInState(db: Executor, status: 'open' | 'closed', page: ConsolePage = { after: null, limit: 200 }): Promise<FeedbackRow[]> {
+  const q = db<FeedbackRow>('feedback').where({ status });
+  if (page.after !== null) q.where('id', '<', page.after);
+  if (page.borrowerId !== undefined) q.where('borrower_id', page.borrowerId);
+  return q.orderBy('id', 'desc').limit(page.limit);
 }
 
 /** Records a staff reply on one message; answers whether it existed. */

@@ -1,5 +1,9 @@
+import type { ConsolePage } from '../console-page.ts';
 import type { LoanState } from '../../domain/loan-status.ts';
 import { type Executor, firstRow, insertReturningId } from '../db.ts';
+
+/** A borrower's newest loan: read on every signed-in page. (Exported for the query-plan test.) */
+export const NEWEST_LOAN = 'select * from loans where borrower_id = ? order by id desc limit 1';
 
 export interface LoanRow {
   id: number;
@@ -78,21 +82,21 @@ export async function countLoansInStates(db: Executor, borrowerId: number, state
 }
 
 /** Loans in one state with the borrower's phone and quota, oldest first. */
-export function loansInStateWithBorrower(db: Executor, status: LoanRow['status']): Promise<Array<LoanRow & { phone: string; quota: number }>> {
-  return db('loans')
-    .join('borrowers', 'borrowers.id', 'loans.borrower_id')
-    .where('loans.status', status)
-    .orderBy('loans.id', 'asc')
-    .select('loans.*', 'borrowers.phone', 'borrowers.quota');
+export function loansInStateWithBorrower(db: Executor, status: LoanRow['status'], page: ConsolePage = { after: null, limit: 1000 }) {
+  const q = db('loans').join('borrowers', 'borrowers.id', 'loans.borrower_id').where('loans.status', status);
+  if (page.after !== null) q.where('loans.id', '>', page.after);
+  if (page.borrowerId !== undefined) q.where('loans.borrower_id', page.borrowerId);
+  if (page.loanId !== undefined) q.where('loans.id', page.loanId);
+  return q.orderBy('loans.id', 'asc').limit(page.limit).select<Array<LoanRow & { phone: string; quota: number }>>('loans.*', 'borrowers.phone', 'borrowers.quota');
 }
 
 /** A borrower's loan by its public order number; another borrower's is not found. */
 export function findOwnLoanByOid(db: Executor, borrowerId: number, oid: string): Promise<LoanRow | undefined> {
-  return db<LoanRow>('loans').where({ oid, borrower_id: borrowerId }).first();
+  return firstRow(db, 'select * from loans where oid = ? and borrower_id = ?', [oid, borrowerId]);
 }
 
 export function newestLoan(db: Executor, borrowerId: number): Promise<LoanRow | undefined> {
-  return firstRow(db, 'select * from loans where borrower_id = ? order by id desc limit 1', [borrowerId]);
+  return firstRow(db, NEWEST_LOAN, [borrowerId]);
 }
 
 export function loansOf(db: Executor, borrowerId: number): Promise<LoanRow[]> {

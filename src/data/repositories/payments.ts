@@ -1,4 +1,4 @@
-import { type Executor, insertReturningId } from '../db.ts';
+import { allRows, type Executor, firstRow, insertReturningId } from '../db.ts';
 
 export type Purpose = 'repay' | 'delay' | 'exit';
 
@@ -47,8 +47,8 @@ export function newestIntent(db: Executor, billId: number, purpose: Purpose): Pr
   return db<IntentRow>('payment_intents').where({ bill_id: billId, purpose }).orderBy('id', 'desc').first();
 }
 
-export function intentsOfBill(db: Executor, billId: number): Promise<IntentRow[]> {
-  return db<IntentRow>('payment_intents').where({ bill_id: billId }).orderBy('id', 'desc');
+export function intentsOfBill(db: Executor, billId: number): Promise<readonly IntentRow[]> {
+  return allRows(db, 'select * from payment_intents where bill_id = ? order by id desc', [billId]);
 }
 
 /** Marks a bill's other open intents for a purpose superseded: a newer amount replaces them. */

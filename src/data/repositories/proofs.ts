@@ -1,5 +1,6 @@
+import type { ConsolePage } from '../console-page.ts';
 import type { Knex } from 'knex';
-import { type Executor, insertReturningId } from '../db.ts';
+import { allRows, type Executor, firstRow, insertReturningId } from '../db.ts';
 
 export interface ProofRow {
   id: number;
@@ -65,15 +66,24 @@ export async function decidePendingProof(
 }
 
 /** The proofs of a bill, newest first. */
-export function proofsOfBill(db: Executor, billId: number): Promise<ProofRow[]> {
-  return db<ProofRow>('proofs').where({ bill_id: billId }).orderBy('id', 'desc');
+/** A bill's proofs, newest first: read on its detail page. (Exported for the query-plan test.) */
+export const PROOFS_OF_BILL = 'select * from proofs where bill_id = ? order by id desc';
+
+export function proofsOfBill(db: Executor, billId: number): Promise<readonly ProofRow[]> {
+  return allRows(db, PROOFS_OF_BILL, [billId]);
 }
 
 /** Proofs waiting for review, oldest first, with the borrower's phone. */
-export function pendingProofs(db: Executor): Promise<QueuedProof[]> {
-  return db('proofs')
-    .join('borrowers', 'borrowers.id', 'proofs.borrower_id')
-    .where('proofs.status', 'pending')
-    .orderBy('proofs.id', 'asc')
-    .select('proofs.*', 'borrowers.phone');
+export function pendingProofs(db: Executor, page: ConsolePage = { after: null, limit: 1000 }) {
+  const q = db('proofs').join('borrowers', 'borrowers.id', 'proofs.borrower_id').where('proofs.status', 'pending');
+  if (page.after !== null) q.where('proofs.id', '>', page.after);
+  if (page.borrowerId !== undefined) q.where('proofs.borrower_id', page.borrowerId);
+  if (page.loanId !== undefined) q.where('proofs.bill_id', db('bills').where('loan_id', page.loanId).select('id'));
+  return q.orderBy('proofs.id', 'asc').limit(page.limit).select<QueuedProof[]>('proofs.*', 'borrowers.phone');
+}
+
+/** How many proofs wait for review (read from the status index). */
+export async function countPendingProofs(db: Executor): Promise<number> {
+  const row = await db('proofs').where('status', 'pending').count<{ n: number | string }[]>({ n: '*' }).first();
+  return Number(row?.n ?? 0);
 }

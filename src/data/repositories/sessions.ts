@@ -1,5 +1,8 @@
 import { type Executor, firstRow } from '../db.ts';
 
+/** The session read behind every signed-in request. (Exported for the query-plan test.) */
+export const SESSION_BY_ID = 'select * from sessions where id = ?';
+
 export interface SessionRow {
   id: string;
   data: string;
@@ -10,7 +13,7 @@ export interface SessionRow {
 }
 
 export function findSession(db: Executor, id: string): Promise<SessionRow | undefined> {
-  return firstRow(db, 'select * from sessions where id = ?', [id]);
+  return firstRow(db, SESSION_BY_ID, [id]);
 }
 
 /** Inserts or replaces a session's data, keeping its creation time when it exists. */

@@ -1,11 +1,12 @@
 import type { Context } from 'koa';
 import { z } from 'zod';
 import { formatters } from '../../presenters/format.ts';
-import { renderPdf } from '../../presenters/pdf.ts';
+import type { renderPdf } from '../../presenters/pdf.ts';
 import { presentCertificate, presentDisbursement, presentReceipt } from '../../presenters/protection.ts';
 import { certificateFacts, disbursementFacts, receiptFacts, type Viewer } from '../../services/documents.ts';
 import { unauthenticated } from '../../errors.ts';
 import { audit } from '../../services/audit.ts';
+import { printPdf } from '../../services/printing.ts';
 import { respond } from '../respond.ts';
 import { input, oidField, validate } from '../validate.ts';
 
@@ -21,7 +22,7 @@ function viewer(ctx: Context): Viewer {
 }
 
 async function sendPdf(ctx: Context, doc: Parameters<typeof renderPdf>[0]): Promise<void> {
-  ctx.body = await renderPdf(doc, { createdAt: ctx.deps.clock.now() });
+  ctx.body = await printPdf(doc, { createdAt: ctx.deps.clock.now() });
   ctx.type = 'application/pdf';
   ctx.set('Content-Disposition', `attachment; filename="${doc.filename}"`);
   ctx.set('Cache-Control', 'private, no-store');

@@ -15,6 +15,7 @@ import { signInStaff } from '../../../services/auth.ts';
 import { decideLoanByHand } from '../../../services/loans.ts';
 import { type ProofDecision, reviewProof } from '../../../services/proofs.ts';
 import { accountForStaff } from '../../../services/account-reads.ts';
+import { consoleFilter, pageOf, splitPage } from '../../../services/console-lists.ts';
 import { borrowerOverview, loansInReview, pendingProofs, proofForStaff } from '../../../services/support.ts';
 import { endStaffSession, startStaffSession } from '../../middleware/staff.ts';
 import { renderPage } from '../../respond.ts';
@@ -57,10 +58,25 @@ export async function logout(ctx: Context): Promise<void> {
   ctx.redirect('/support/login');
 }
 
-/** GET /support/: proofs waiting for review, oldest first, with their count. */
+// Every console list: a keyset (`after`, the last id of the page shown) and a search (`q`: a phone or an order number).
+const listSchema = z.object({
+  after: z.coerce.number({ error: 'errors.invalid_input' }).int().positive().max(2 ** 53).optional(),
+  q: z.string().trim().max(40, 'errors.invalid_input').default(''),
+});
+
+/** The page asked for, what the search found (null: nothing), and what the page's links keep. */
+async function listParams(ctx: Context, byLoan = true) {
+  const { after, q } = validate(listSchema, ctx.query);
+  const filter = await consoleFilter(ctx.deps.db, q);
+  return { filter, page: filter ? pageOf(after ?? null, filter, byLoan) : null, view: { q, searched: Boolean(q), noMatch: filter === null, paged: after !== undefined } };
+}
+
+/** GET /support/?after=&q=: proofs waiting for review, oldest first, 50 a page, with their count. */
 export async function queue(ctx: Context): Promise<void> {
-  const proofs = await pendingProofs(ctx.deps.db);
-  page(ctx, 'support/queue.njk', presentQueue(proofs));
+  const { page: p, view } = await listParams(ctx);
+  const { rows, total } = p ? await pendingProofs(ctx.deps.db, p) : { rows: [], total: 0 };
+  const { items, next } = splitPage(rows);
+  page(ctx, 'support/queue.njk', { ...presentQueue(items, total), ...view, next, base: '/support/' });
 }
 
 /** GET /support/proofs/<id>: one proof with the bill, the screenshots side by side and any warnings. */
@@ -122,7 +138,9 @@ export async function decideProof(ctx: Context): Promise<void> {
 
 /** GET /support/loans (admin): loans waiting for a manual decision. */
 export async function loans(ctx: Context): Promise<void> {
-  page(ctx, 'support/loans.njk', { loans: await loansInReview(ctx.deps.db) });
+  const { page: p, view } = await listParams(ctx);
+  const { items, next } = splitPage(p ? await loansInReview(ctx.deps.db, p) : []);
+  page(ctx, 'support/loans.njk', { loans: items, ...view, next, base: '/support/loans' });
 }
 
 /** POST /support/loans/<id> (admin): approve (disburses) or reject a loan in review. */
@@ -159,15 +177,19 @@ export async function borrower(ctx: Context): Promise<void> {
 
 /** GET /support/audit (admin): every staff action, newest first. */
 export async function auditLog(ctx: Context): Promise<void> {
-  const entries = presentAuditLog(await recentAudit(ctx.deps.db));
-  page(ctx, 'support/audit.njk', { entries });
+  const { filter, page: p, view } = await listParams(ctx);
+  // A borrower's or a loan's entries: the subjects staff actions name them by.
+  const subjects = filter?.loanId !== undefined ? [`loan:${filter.loanId}`, `borrower:${filter.borrowerId}`] : filter?.borrowerId !== undefined ? [`borrower:${filter.borrowerId}`] : undefined;
+  const { items, next } = splitPage(p ? await recentAudit(ctx.deps.db, { after: p.after, limit: p.limit, subjects }) : []);
+  page(ctx, 'support/audit.njk', { entries: presentAuditLog(items), ...view, next, base: '/support/audit' });
 }
 
 /** GET /support/feedback?status=open|closed: the feedback inbox, newest first, attachments visible. */
 export async function feedback(ctx: Context): Promise<void> {
   const status = ctx.query.status === 'closed' ? 'closed' : 'open';
-  const rows = await feedbackInbox(ctx.deps.db, status);
-  page(ctx, 'support/feedback.njk', { status, items: presentFeedbackInbox(rows) });
+  const { page: p, view } = await listParams(ctx, false);
+  const { items, next } = splitPage(p ? await feedbackInbox(ctx.deps.db, status, p) : []);
+  page(ctx, 'support/feedback.njk', { status, items: presentFeedbackInbox(items), ...view, next, base: '/support/feedback' });
 }
 
 /** POST /support/feedback/<id>: a reply note, closing (or reopening) the message. Audited. */
@@ -187,8 +209,15 @@ export async function answer(ctx: Context): Promise<void> {
 export async function complaints(ctx: Context): Promise<void> {
   const status = (['open', 'answered', 'closed'] as const).find((s) => s === ctx.query.status) ?? 'open';
   const { config, db, clock } = ctx.deps;
-  const rows = await complaintInbox(db, status);
-  page(ctx, 'support/complaints.njk', { status, items: rows.map((r) => ({ ...presentComplaintRow(config, r, clock.now()), id: r.id, phone: r.phone })) });
+  const { page: p, view } = await listParams(ctx, false);
+  const { items, next } = splitPage(p ? await complaintInbox(db, status, p) : []);
+  page(ctx, 'support/complaints.njk', {
+    status,
+    items: items.map((r) => ({ ...presentComplaintRow(config, r, clock.now()), id: r.id, phone: r.phone })),
+    ...view,
+    next,
+    base: '/support/complaints',
+  });
 }
 
 /** GET /support/complaints/<id>: one complaint with its messages and the reply form. */

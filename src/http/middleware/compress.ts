@@ -1,0 +1,77 @@
+import type { Context, Next } from 'koa';
+import compress from 'koa-compress';
+import { Stream } from 'node:stream';
+import zlib from 'node:zlib';
+
+/**
+ * gzip and brotli for every compressible answer over 1 KiB (pages, JSON, CSS,
+ * JS, SVG). Pages carry their CSRF token masked afresh each time
+ * (http/tokens.ts), so compression leaks no secret (BREACH).
+ *
+ * What the app renders (a page, a JSON envelope) is a few kilobytes held in
+ * memory: it is compressed here, at once, on the event loop. koa-compress's
+ * streams cost more than the compressing itself at that size: a brotli
+ * encoder allocated per response (sized for a 4 MB window), a hop to libuv's
+ * thread pool and back, and a second JSON.stringify to learn the length.
+ *
+ * And at the lowest levels: a 15 KB loan detail page is 5.3 KB at brotli
+ * quality 1 and 4.5 KB at quality 4, but quality 4 costs seven times the CPU
+ * (a tenth of the page's whole cost in the profile). Both fit in TCP's first
+ * flight (about 14 KB), so the phone waits no longer for the larger one.
+ * Streams (static files, larger bodies) still go through koa-compress at
+ * quality 4.
+ */
+const INLINE_BROTLI_QUALITY = 1;
+const INLINE_GZIP_LEVEL = 1;
+const THRESHOLD = 1024;
+/** Larger bodies go to koa-compress's streams, off the event loop. */
+const INLINE_MAX = 256 * 1024;
+const COMPRESSIBLE = /^(text\/|application\/(json|javascript|xml|manifest\+json)|image\/svg\+xml)/;
+const NO_TRANSFORM = /(?:^|,)\s*no-transform\s*(?:,|$)/;
+
+const streams = compress({
+  threshold: THRESHOLD,
+  gzip: { level: 6 },
+  br: { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 4 } },
+  deflate: false,
+});
+
+function brotli(body: Buffer | string): Buffer {
+  const length = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
+  return zlib.brotliCompressSync(body, {
+    params: {
+      [zlib.constants.BROTLI_PARAM_QUALITY]: INLINE_BROTLI_QUALITY,
+      [zlib.constants.BROTLI_PARAM_SIZE_HINT]: length,
+      // The smallest window that holds the body: less to allocate, same output for a small body.
+      [zlib.constants.BROTLI_PARAM_LGWIN]: Math.max(16, Math.min(22, Math.ceil(Math.log2(length + 1)))),
+    },
+  });
+}
+
+async function inline(ctx: Context, next: Next): Promise<void> {
+  await next();
+  let body: unknown = ctx.body;
+  if (body === null || body === undefined || body instanceof Stream || ctx.method === 'HEAD' || ctx.status === 204 || ctx.status === 304) return;
+  if (typeof body !== 'string' && !Buffer.isBuffer(body)) {
+    // A JSON answer: serialised once, here, instead of once to measure it and again to send it.
+    body = JSON.stringify(body);
+    ctx.body = body;
+  }
+  const text = body as string | Buffer;
+  const size = typeof text === 'string' ? Buffer.byteLength(text) : text.length;
+  if (size > INLINE_MAX) return; // koa-compress streams it
+  ctx.compress = false; // decided here
+  if (size < THRESHOLD) return;
+  if (ctx.response.get('Content-Encoding') || !COMPRESSIBLE.test(ctx.response.get('Content-Type') || '') || NO_TRANSFORM.test(ctx.response.get('Cache-Control') || '')) return;
+  const encoding = ctx.acceptsEncodings('br', 'gzip', 'identity');
+  if (encoding !== 'br' && encoding !== 'gzip') return;
+  const compressed = encoding === 'br' ? brotli(text) : zlib.gzipSync(text, { level: INLINE_GZIP_LEVEL });
+  ctx.body = compressed;
+  ctx.set('Content-Encoding', encoding);
+}
+
+/** The compression middleware: in memory for rendered answers, streaming for files. */
+export async function compression(ctx: Context, next: Next): Promise<void> {
+  // koa-compress sets Vary: Accept-Encoding and handles what `inline` leaves to it.
+  return streams(ctx, () => inline(ctx, next));
+}
