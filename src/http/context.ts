@@ -10,6 +10,7 @@ import type { Gateway } from '../services/payments/gateway.ts';
 import type { PayoutGateway } from '../services/payouts/gateway.ts';
 import type { SmsSender } from '../services/sms/sender.ts';
 import type { IdentityChecks } from '../services/identity-checks/provider.ts';
+import type { ErrorView } from './error-views.ts';
 import type { Views } from './views.ts';
 
 /** What the app is built from; tests pass their own database, clock and logger. */
@@ -19,21 +20,6 @@ export interface Deps {
   clock: Clock;
   i18n: I18n;
   logger: Logger;
-}
-
-/** A form page that an error on its POST re-renders, with the values sent back. */
-export interface FormState {
-  view: string;
-  /** The page's own GET path, for the language switch on the re-rendered form. */
-  page: string;
-  values: Record<string, unknown>;
-  /** The rest of the page's variables, for forms on pages that show more than the form. */
-  data?: () => Promise<Record<string, unknown>>;
-}
-
-/** Where a form's error goes instead of a re-render: shown as a flash on that page. */
-export interface FlashBack {
-  redirect: string;
 }
 
 /** What a session holds; koa-session keeps it in the sessions table. */
@@ -59,10 +45,8 @@ declare module 'koa' {
     lang: Language;
     t: TFunction;
     borrower?: BorrowerRow;
-    form?: FormState;
-    flashBack?: FlashBack;
-    /** Info/ajaxUpload and Repay/repayProof answer `{info, status, url}` (errors: status 0). */
-    infoEnvelope?: boolean;
+    /** The error view the route declares (routes.ts, error-views.ts). */
+    errorView?: ErrorView;
     staff?: StaffRow;
     staffCsrf?: string;
   }

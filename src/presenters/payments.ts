@@ -90,3 +90,15 @@ export function groupClabe(clabe: string): string {
 export function paymentDeadline(referenceEnds: number, linkEnds: number): { deadline: number; renewUntil: number | null } {
   return { deadline: Math.min(referenceEnds, linkEnds), renewUntil: linkEnds > referenceEnds ? linkEnds : null };
 }
+
+/**
+ * The cashgox payment URL's word for success: the contract's fixed English
+ * (CONTRACT.md: `{"code":200,"msg":"successful",…}`, and Repay/payTransf's
+ * `message`), which the app compares as is, so it is never translated.
+ */
+export const PAYMENT_OK = 'successful';
+
+/** The payment URL's JSON answer for a reference (also inside Repay/payTransf's `data`). */
+export function paymentEnvelope(data: ReturnType<typeof presentReference>) {
+  return { code: 200, msg: PAYMENT_OK, data };
+}

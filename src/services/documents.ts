@@ -9,9 +9,20 @@ import { findSettlement, settlementsOfBill } from '../data/repositories/settleme
 import { notFound } from '../errors.ts';
 import type { CertificateFacts, ReceiptFacts } from '../snapshots/documents.ts';
 import { stateOf } from '../snapshots/loans.ts';
+import { audit } from './audit.ts';
 
-/** Whose documents a request may see: one borrower's own, or (staff) anyone's. */
-export type Viewer = { borrowerId: number } | { staff: true };
+/** Whose documents a request may see: one borrower's own, or (staff, audited) anyone's. */
+export type Viewer = { borrowerId: number } | { staff: { id: number; address: string; format: 'page' | 'pdf' } };
+
+/**
+ * Staff read any borrower's documents, so each read is audited like a
+ * borrower lookup: which document, whose, and as page, JSON or PDF.
+ */
+async function auditStaffView(db: Db, clock: Clock, viewer: Viewer, action: string, subject: string, borrowerId: number): Promise<void> {
+  if (!('staff' in viewer)) return;
+  const { id, address, format } = viewer.staff;
+  await audit(db, clock, { staffId: id, action, subject, address, detail: { borrower_id: borrowerId, format } });
+}
 
 const mayView = (viewer: Viewer, borrowerId: number) => 'staff' in viewer || viewer.borrowerId === borrowerId;
 
@@ -22,6 +33,7 @@ export async function receiptFacts(db: Db, clock: Clock, config: Pick<Config, 't
   const bill = (await findBill(db, settlement.bill_id))!;
   const loan = (await findLoan(db, bill.loan_id))!;
   const borrower = (await findBorrowerById(db, settlement.borrower_id))!;
+  await auditStaffView(db, clock, viewer, 'view_receipt', `settlement:${settlement.id}`, settlement.borrower_id);
   return {
     settlement,
     loan,
@@ -38,7 +50,7 @@ export async function receiptFacts(db: Db, clock: Clock, config: Pick<Config, 't
  * returned in the cooling-off days). Another borrower's loan, an unknown one
  * and one still open are the same 404: there is no certificate to show.
  */
-export async function certificateFacts(db: Db, viewer: Viewer, oid: string): Promise<CertificateFacts> {
+export async function certificateFacts(db: Db, clock: Clock, viewer: Viewer, oid: string): Promise<CertificateFacts> {
   const loan = /^\d{1,32}$/.test(oid) ? await findLoanByOid(db, oid) : undefined;
   if (!loan || !mayView(viewer, loan.borrower_id)) throw notFound();
   const bill = await billOfLoan(db, loan.id);
@@ -46,5 +58,6 @@ export async function certificateFacts(db: Db, viewer: Viewer, oid: string): Pro
   if (!bill || bill.status === 'open' || !closedAt) throw notFound();
   const settlements = await settlementsOfBill(db, bill.id);
   const borrower = (await findBorrowerById(db, loan.borrower_id))!;
+  await auditStaffView(db, clock, viewer, 'view_certificate', `loan:${loan.id}`, loan.borrower_id);
   return { loan, bill, phone: borrower.phone, settlements, paidTotal: settlements.reduce((a, s) => a + s.amount, 0), closedAt };
 }

@@ -41,3 +41,10 @@ export async function ownLoanDetail(
   if (!loan || !bill) throw notFound();
   return { current: snapshot(loan, bill, clock.now(), config.timeZone), settlements: await settlementsOfBill(db, bill.id) };
 }
+
+/** One of the borrower's own loans by order number, with its bill if it has one (else 404, as for another borrower's). */
+export async function ownLoan(db: Db, clock: Clock, config: ReadConfig, borrowerId: number, oid: string): Promise<LoanSnapshot> {
+  const loan = await findOwnLoanByOid(db, borrowerId, oid);
+  if (!loan) throw notFound();
+  return snapshot(loan, await billOfLoan(db, loan.id), clock.now(), config.timeZone);
+}

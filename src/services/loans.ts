@@ -5,7 +5,7 @@ import { type Db, type Executor, isUniqueViolation } from '../data/db.ts';
 import { type BorrowerRow, findBorrowerById } from '../data/repositories/borrowers.ts';
 import { insertBill } from '../data/repositories/bills.ts';
 import { countLoansInStates, findLoan, insertLoan, type LoanRow, moveLoan, newestLoan } from '../data/repositories/loans.ts';
-import { dayOf, localParts } from '../domain/calendar.ts';
+import { dayOf, isoDay, localParts } from '../domain/calendar.ts';
 import { amountProblem, quote, type Quote } from '../domain/fees.ts';
 import { OPEN_STATES, transition } from '../domain/loan-status.ts';
 import { AppError, invalidInput } from '../errors.ts';
@@ -54,7 +54,7 @@ async function assertMayApply(db: Executor, borrowerId: number, now: number, tim
   }
   if (latest?.status === 'rejected' && latest.reapply_at && latest.reapply_at > now) {
     throw new AppError(409, 'reapply_later', 'errors.reapply_later', {
-      params: { day: new Intl.DateTimeFormat('en-CA', { timeZone }).format(latest.reapply_at) },
+      days: { day: isoDay(dayOf(latest.reapply_at, timeZone)) },
     });
   }
 }

@@ -10,7 +10,8 @@ import { input, validate } from '../validate.ts';
 const addSchema = z.object({ account: z.string({ error: 'errors.account_invalid' }).trim().min(1, 'errors.account_invalid').max(40, 'errors.account_invalid') });
 const idSchema = z.object({ id: z.coerce.number({ error: 'errors.invalid_input' }).int().positive('errors.invalid_input') });
 
-async function listModel(ctx: Context) {
+/** The accounts page's model (also for the add form re-rendered with an error). */
+export async function listModel(ctx: Context) {
   const { db, config } = ctx.deps;
   const accounts = await bankAccountsOf(db, ctx.state.borrower!.id);
   const rule = marketProfile(config.market).account;
@@ -26,7 +27,6 @@ export async function index(ctx: Context): Promise<void> {
 /** POST /Bank/add (auth): `account` (Mexico: the CLABE); the holder's name is checked with the bank. */
 export async function add(ctx: Context): Promise<void> {
   const raw = input(ctx);
-  ctx.state.form = { view: 'bank/index.njk', page: '/Bank/index', values: { account: raw.account }, data: async () => listModel(ctx) };
   const { account } = validate(addSchema, raw);
   const { db, clock, config } = ctx.deps;
   const row = await addBankAccount(db, clock, config, ctx.identityChecks, ctx.state.borrower!.id, { number: account });
@@ -36,7 +36,6 @@ export async function add(ctx: Context): Promise<void> {
 
 /** POST /Bank/default (auth): `id` of one of the borrower's verified accounts. */
 export async function makeDefault(ctx: Context): Promise<void> {
-  ctx.state.flashBack = { redirect: '/Bank/index' };
   const { id } = validate(idSchema, input(ctx));
   await setDefaultAccount(ctx.deps.db, ctx.state.borrower!.id, id);
   respond(ctx, { message: 'messages.successful', redirect: '/Bank/index', flash: 'identity.default_saved' });

@@ -1,20 +1,19 @@
 import type { Context } from 'koa';
 import bwipjs from 'bwip-js/node';
 import { z } from 'zod';
-import { findReference, newestReference, type ReferenceRow } from '../../data/repositories/payments.ts';
 import { parseMoney } from '../../domain/money.ts';
 import { invalidInput, notFound } from '../../errors.ts';
 import { clabeBankCode } from '../../domain/validators/clabe.ts';
 import type { Language } from '../../i18n.ts';
-import { groupClabe, paymentDeadline, presentIntent, presentReference, referenceState } from '../../presenters/payments.ts';
+import { groupClabe, paymentDeadline, paymentEnvelope, presentIntent, presentReference, referenceState } from '../../presenters/payments.ts';
 import { findEntry } from '../../data/dictionaries.ts';
 import type { PayType } from '../../services/payments/gateway.ts';
-import { intentByToken, intentClosed, intentToken, referenceFor } from '../../services/payments/intents.ts';
+import { currentReference, intentByToken, intentClosed, referenceByCode, referenceFor } from '../../services/payments/intents.ts';
 import { handleNotification } from '../../services/payments/notifications.ts';
 import { SandboxGateway, SIGNATURE_HEADER } from '../../services/payments/sandbox.ts';
 import { providerBody } from '../middleware/body.ts';
 import { respond, wantsJson } from '../respond.ts';
-import { ownBase, publicBase } from '../urls.ts';
+import { ownBase, paymentUrl, publicBase } from '../urls.ts';
 import { input, validate } from '../validate.ts';
 
 const paytypeSchema = z.object({
@@ -26,18 +25,6 @@ async function intentOf(ctx: Context) {
   const intent = await intentByToken(ctx.deps.db, String(ctx.params.token), ctx.deps.config.session.secret);
   if (!intent) throw notFound();
   return intent;
-}
-
-/** The payment URL's own address (absolute), as payData hands it out. */
-export function paymentUrl(ctx: Context, intent: Parameters<typeof intentToken>[0]): string {
-  return `${publicBase(ctx)}/Pay/${intentToken(intent, ctx.deps.config.session.secret)}`;
-}
-
-/** The payment URL's answer for a reference, shared with Repay/payTransf. */
-export async function paymentAnswer(ctx: Context, intent: Awaited<ReturnType<typeof intentOf>>, paytype: PayType) {
-  const { db, clock, config } = ctx.deps;
-  const ref = await referenceFor(db, clock, config, ctx.gateway, intent, paytype, publicBase(ctx));
-  return { ref, data: presentReference(ref, paymentUrl(ctx, intent), publicBase(ctx), config.timeZone) };
 }
 
 /**
@@ -59,9 +46,10 @@ export async function show(ctx: Context): Promise<void> {
     });
     return;
   }
-  const { ref, data } = await paymentAnswer(ctx, intent, paytype);
+  const ref = await referenceFor(ctx.deps.db, clock, config, ctx.gateway, intent, paytype, publicBase(ctx));
+  const data = presentReference(ref, paymentUrl(ctx, intent), publicBase(ctx), config.timeZone);
   respond(ctx, {
-    json: { code: 200, msg: 'successful', data },
+    json: paymentEnvelope(data),
     view: 'pay/reference.njk',
     data: {
       ...data,
@@ -100,7 +88,7 @@ function deadlineOf(referenceEnds: number, linkEnds: number, now: number) {
 export async function barcode(ctx: Context): Promise<void> {
   const intent = await intentOf(ctx);
   const { paytype } = validate(paytypeSchema.required(), ctx.query);
-  const ref = await newestReference(ctx.deps.db, intent.id, paytype);
+  const ref = await currentReference(ctx.deps.db, intent.id, paytype);
   if (!ref) throw notFound();
   ctx.body = await bwipjs.toBuffer({ bcid: 'code128', text: ref.reference, scale: 3, height: 14, includetext: true, paddingwidth: 8, paddingheight: 8, backgroundcolor: 'FFFFFF' });
   ctx.type = 'image/png';
@@ -119,9 +107,9 @@ export async function notify(ctx: Context): Promise<void> {
 }
 
 /** The sandbox's checkout for a reference, after checking the link's signature. */
-async function sandboxReference(ctx: Context): Promise<{ gateway: SandboxGateway; ref: ReferenceRow }> {
+async function sandboxReference(ctx: Context): Promise<{ gateway: SandboxGateway; ref: NonNullable<Awaited<ReturnType<typeof referenceByCode>>> }> {
   const gateway = ctx.gateway;
-  const ref = gateway instanceof SandboxGateway ? await findReference(ctx.deps.db, String(ctx.params.reference)) : undefined;
+  const ref = gateway instanceof SandboxGateway ? await referenceByCode(ctx.deps.db, String(ctx.params.reference)) : undefined;
   const sig = String(input(ctx).sig ?? '');
   if (!ref || !(gateway instanceof SandboxGateway) || sig !== gateway.checkoutSignature(ref.reference)) throw notFound();
   return { gateway, ref };

@@ -41,7 +41,6 @@ export async function show(ctx: Context): Promise<void> {
 
 /** POST /Loan/payoutRetry (auth): sends the failed payout again, to the borrower's verified default account. */
 export async function retry(ctx: Context): Promise<void> {
-  ctx.state.flashBack = { redirect: '/Loan/payout' };
   const { db, clock, config, logger } = ctx.deps;
   const loan = await retryPayout(db, clock, config, ctx.payouts, ctx.state.borrower!.id, logger);
   const flash = loan.status === 'disbursed' ? 'messages.loan_disbursed' : loan.status === 'payout_failed' ? 'messages.payout_failed' : 'messages.payout_retried';

@@ -6,14 +6,17 @@ import { billOfLoan, type BillRow, findBillForUpdate, findOwnBill, markDelaysRep
 import { findLoan, findOwnLoanByOid, type LoanRow } from '../../data/repositories/loans.ts';
 import {
   findIntent,
+  findReference,
   findReferenceById,
   insertIntent,
   insertReference,
   type IntentRow,
+  intentsOfBill,
   newestIntent,
   newestReference,
   type Purpose,
   type ReferenceRow,
+  referencesOfIntents,
   supersedeIntents,
 } from '../../data/repositories/payments.ts';
 import { AppError, notFound } from '../../errors.ts';
@@ -189,4 +192,20 @@ export async function referenceFor(
       if (!isUniqueViolation(err) || attempt >= 4) throw err;
     }
   }
+}
+
+/** Every payment link of a bill with the references issued under each, for the payment history. */
+export async function paymentsOfBill(db: Db, billId: number): Promise<{ intents: IntentRow[]; references: Awaited<ReturnType<typeof referencesOfIntents>> }> {
+  const intents = await intentsOfBill(db, billId);
+  return { intents, references: await referencesOfIntents(db, intents.map((i) => i.id)) };
+}
+
+/** The newest reference of a payment link for one method (the barcode shows it). */
+export function currentReference(db: Db, intentId: number, paytype: PayType): Promise<ReferenceRow | undefined> {
+  return newestReference(db, intentId, paytype);
+}
+
+/** A reference by its code (the sandbox checkout names it). */
+export function referenceByCode(db: Db, reference: string): Promise<ReferenceRow | undefined> {
+  return findReference(db, reference);
 }

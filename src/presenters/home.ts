@@ -1,43 +1,18 @@
-// The signed-in home page: the apply form with its quote, and the current loan.
+// Page models of the loan pages: the signed-in home page (the apply form with
+// its quote, and the current loan) and the confirmation with its key facts.
+// They take the request (its borrower, query and language) and read through services.
 import type { Context } from 'koa';
-import { z } from 'zod';
-import { dayOf, isoDay } from '../../domain/calendar.ts';
-import { OPEN_STATES } from '../../domain/loan-status.ts';
-import { formatPlain, parseMoney } from '../../domain/money.ts';
-import { presentBillForPage, presentBorrowerLoans, presentQuote } from '../../presenters/loans.ts';
-import { currentLoan } from '../../services/loan-reads.ts';
-import { AppError } from '../../errors.ts';
-import { priceLoan } from '../../services/loans.ts';
-import { missingStep } from '../../services/identity.ts';
-import { STEP_PAGES } from '../../presenters/identity.ts';
-
-const blankToUndefined = (v: unknown) => (v === '' || v === null ? undefined : v);
-
-/** `money` (a plain decimal amount) and `time` (days), both optional. */
-export const loanRequestSchema = z.object({
-  money: z.preprocess(
-    blankToUndefined,
-    z
-      .union([z.string(), z.number()], { error: 'errors.amount_invalid' })
-      .optional()
-      .transform((v, ctx) => {
-        if (v === undefined) return undefined;
-        const minor = parseMoney(String(v));
-        if (minor === null || !Number.isSafeInteger(minor)) {
-          ctx.addIssue({ code: 'custom', message: 'errors.amount_invalid' });
-          return z.NEVER;
-        }
-        return minor;
-      }),
-  ),
-  time: z.preprocess(
-    blankToUndefined,
-    z
-      .union([z.string().regex(/^\d{1,3}$/, 'errors.term_invalid'), z.number().int()], { error: 'errors.term_invalid' })
-      .optional()
-      .transform((v) => (v === undefined ? undefined : Number(v))),
-  ),
-});
+import { dayOf, isoDay } from '../domain/calendar.ts';
+import { OPEN_STATES } from '../domain/loan-status.ts';
+import { formatPlain } from '../domain/money.ts';
+import { presentBillForPage, presentBorrowerLoans, presentQuote } from './loans.ts';
+import { presentKeyFacts } from './protection.ts';
+import { currentLoan } from '../services/loan-reads.ts';
+import { AppError } from '../errors.ts';
+import { priceLoan } from '../services/loans.ts';
+import { missingStep } from '../services/identity.ts';
+import { STEP_PAGES } from './identity.ts';
+import { loanRequestSchema } from '../http/validate.ts';
 
 /** The signed-in home page's view model: the Repay/loans data plus what only the page shows. */
 export async function homeModel(ctx: Context) {
@@ -62,6 +37,20 @@ export async function homeModel(ctx: Context) {
       ...(canApply ? quoteForm(ctx, borrower.quota) : {}),
     }),
   };
+}
+
+/** The home page's variables in one object, for the apply form re-rendered with an error. */
+export async function homePage(ctx: Context) {
+  const { data, page } = await homeModel(ctx);
+  return { ...data, ...page() };
+}
+
+/** The confirmation page's model: the loan awaiting confirmation and its key facts statement. */
+export async function confirmModel(ctx: Context) {
+  const { config, db, clock } = ctx.deps;
+  const current = await currentLoan(db, clock, config, ctx.state.borrower!.id);
+  if (current?.loan.status !== 'awaiting_confirmation') return undefined;
+  return { ...presentBillForPage(config, current, clock.now()), keyFacts: presentKeyFacts(config, current.loan, current.dueDay) };
 }
 
 /** The apply form's values and, when they make a loan the product allows, its quote (else why not). */
