@@ -4,7 +4,7 @@
 import type { Context } from 'koa';
 import { dayOf, isoDay } from '../domain/calendar.ts';
 import { OPEN_STATES } from '../domain/loan-status.ts';
-import { formatPlain } from '../domain/money.ts';
+import { formatPlain, formatShort } from '../domain/money.ts';
 import { presentBillForPage, presentBorrowerLoans, presentQuote } from './loans.ts';
 import { presentKeyFacts } from './protection.ts';
 import { currentLoan } from '../services/loan-reads.ts';
@@ -72,9 +72,11 @@ function quoteForm(ctx: Context, quota: number) {
     form: {
       money: formatPlain(principal),
       time: request.term ?? product.defaultTerm,
-      min: product.minAmount / 100,
-      max: quota / 100,
-      step: product.amountStep / 100,
+      min: formatShort(product.minAmount),
+      max: formatShort(quota),
+      step: formatShort(product.amountStep),
+      minAmount: product.minAmount,
+      maxAmount: quota,
     },
     quote,
     quoteError: problem && ctx.query.money !== undefined ? ctx.state.t(problem) : null,

@@ -8,6 +8,7 @@ import { countLoansInStates, findLoan, insertLoan, type LoanRow, moveLoan, newes
 import { dayOf, isoDay, localParts } from '../domain/calendar.ts';
 import { amountProblem, quote, type Quote } from '../domain/fees.ts';
 import { OPEN_STATES, transition } from '../domain/loan-status.ts';
+import { reviewRule } from '../domain/loan-review.ts';
 import { AppError, invalidInput } from '../errors.ts';
 import { audit } from './audit.ts';
 import { assertMayBorrow } from './identity.ts';
@@ -101,15 +102,6 @@ export async function applyForLoan(
   }
 }
 
-export type ReviewOutcome = { approve: true } | { approve: false; code: string };
-
-/** The automatic review rule: approve when the amount fits the quota and nothing else is owed. */
-export function reviewRule(loan: LoanRow, borrower: BorrowerRow, otherOpenLoans: number): ReviewOutcome {
-  if (loan.principal > borrower.quota) return { approve: false, code: 'over_quota' };
-  if (otherOpenLoans > 0) return { approve: false, code: 'unpaid_loan' };
-  return { approve: true };
-}
-
 /**
  * Approves (and so starts paying the loan out: the payout row is created in
  * this transaction, the bill only when the money arrives) or rejects a loan
@@ -174,7 +166,7 @@ export async function confirmLoan(
     if (moved && config.review.mode === 'auto') {
       const borrower = (await findBorrowerById(trx, borrowerId))!;
       const others = await countLoansInStates(trx, borrowerId, OPEN_STATES, loan.id);
-      const outcome = reviewRule({ ...loan, status: 'in_review' }, borrower, others);
+      const outcome = reviewRule(loan.principal, borrower.quota, others);
       await decide(trx, clock, config, payouts, { ...loan, status: 'in_review' }, outcome, 'auto');
     }
     return (await findLoan(trx, loan.id))!;

@@ -1,7 +1,7 @@
 import type { Context } from 'koa';
 import bwipjs from 'bwip-js/node';
 import { z } from 'zod';
-import { parseMoney } from '../../domain/money.ts';
+import { formatShort, parseMoney } from '../../domain/money.ts';
 import { invalidInput, notFound } from '../../errors.ts';
 import { clabeBankCode } from '../../domain/validators/clabe.ts';
 import type { Language } from '../../i18n.ts';
@@ -123,6 +123,7 @@ export async function sandboxCheckout(ctx: Context): Promise<void> {
     data: {
       reference: ref.reference,
       amount: ref.amount,
+      amountPlain: formatShort(ref.amount),
       method: ref.method,
       state: referenceState(ref, ctx.deps.clock.now().getTime()),
       sig: ctx.query.sig,
