@@ -11,7 +11,7 @@ import type { PayType } from '../../services/payments/gateway.ts';
 import { currentReference, intentByToken, intentClosed, referenceByCode, referenceFor } from '../../services/payments/intents.ts';
 import { handleNotification } from '../../services/payments/notifications.ts';
 import { SandboxGateway, SIGNATURE_HEADER } from '../../services/payments/sandbox.ts';
-import { providerBody } from '../middleware/body.ts';
+import { providerCallback } from '../middleware/body.ts';
 import { respond, wantsJson } from '../respond.ts';
 import { ownBase, paymentUrl, publicBase } from '../urls.ts';
 import { input, validate } from '../validate.ts';
@@ -97,14 +97,10 @@ export async function barcode(ctx: Context): Promise<void> {
 }
 
 /** POST /Pay/notify: a provider's signed notification; answered with what was done. */
-export async function notify(ctx: Context): Promise<void> {
-  const raw = await providerBody(ctx);
+export const notify = providerCallback((ctx, raw, headers) => {
   const { db, clock, config, logger } = ctx.deps;
-  const headers = { [SIGNATURE_HEADER]: ctx.get(SIGNATURE_HEADER) || undefined };
-  const result = await handleNotification(db, clock, config, ctx.gateway, logger, raw, headers);
-  ctx.status = result.status;
-  ctx.body = { status: result.status, outcome: result.outcome };
-}
+  return handleNotification(db, clock, config, ctx.gateway, logger, raw, headers);
+});
 
 /** The sandbox's checkout for a reference, after checking the link's signature. */
 async function sandboxReference(ctx: Context): Promise<{ gateway: SandboxGateway; ref: NonNullable<Awaited<ReturnType<typeof referenceByCode>>> }> {
