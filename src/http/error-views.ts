@@ -14,8 +14,8 @@ export interface FormView {
   view: string;
   /** The page's own GET path (for the language switch on the re-rendered form), or how to pick it from the fields. */
   page: string | ((fields: Record<string, unknown>) => string);
-  /** The fields sent back to the form: named ones, or every field sent. */
-  values: readonly string[] | 'all';
+  /** The fields sent back to the form: named ones, every field sent, or picked by the action's own function. */
+  values: readonly string[] | 'all' | ((fields: Record<string, unknown>) => Record<string, unknown>);
   model?: PageModel;
 }
 
@@ -70,6 +70,7 @@ export function formPage(ctx: Context): string | undefined {
 /** The values a form is re-rendered with. */
 export function formValues(view: FormView, fields: Record<string, unknown>): Record<string, unknown> {
   if (view.values === 'all') return fields;
+  if (typeof view.values === 'function') return view.values(fields);
   return Object.fromEntries(view.values.map((name) => [name, fields[name]]));
 }
 

@@ -122,7 +122,7 @@ export function createRouter(): Router {
   router.get('/Identity/stored', requireBorrower, Identity.stored);
   router.get('/Bank/index', requireBorrower, Bank.index);
   router.get('/Bank/info', requireBorrower, Bank.index);
-  router.post('/Bank/add', requireBorrower, form('bank/index.njk', { page: '/Bank/index', values: ['account'], model: Bank.listModel }), Bank.add);
+  router.post('/Bank/add', requireBorrower, form('bank/index.njk', { page: '/Bank/index', values: Bank.sentAccount, model: Bank.listModel }), Bank.add);
   router.post('/Bank/default', requireBorrower, flashTo('/Bank/index'), Bank.makeDefault);
   router.get('/Dict/list', Dict.list);
 

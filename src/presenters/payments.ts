@@ -1,7 +1,9 @@
+import crypto from 'node:crypto';
 import type { Config } from '../config.ts';
 import type { IntentRow, ReferenceRow } from '../data/repositories/payments.ts';
 import { onceClosed } from '../domain/bill.ts';
 import { localParts } from '../domain/calendar.ts';
+import { marketProfile } from '../domain/markets/index.ts';
 import { formatPlain } from '../domain/money.ts';
 
 const two = (n: number) => String(n).padStart(2, '0');
@@ -99,6 +101,35 @@ export function paymentDeadline(referenceEnds: number, linkEnds: number): { dead
 export const PAYMENT_OK = 'successful';
 
 /** The payment URL's JSON answer for a reference (also inside Repay/payTransf's `data`). */
-export function paymentEnvelope(data: ReturnType<typeof presentReference>) {
+export function paymentEnvelope(data: ReturnType<typeof presentPaymentAnswer>) {
   return { code: 200, msg: PAYMENT_OK, data };
+}
+
+/**
+ * The sandbox's Razorpay-shaped order for a transfer reference (India): the
+ * fields of Razorpay's Orders API, the amount in paise, the reference as the
+ * receipt. The id is derived from the reference, so asking again answers the
+ * same order.
+ */
+export function presentRazorpayOrder(ref: ReferenceRow, currency: string) {
+  const paid = ref.status === 'paid' ? (ref.paid_amount ?? ref.amount) : 0;
+  return {
+    id: `order_${crypto.createHash('sha256').update(ref.reference).digest('base64url').replace(/[^A-Za-z0-9]/g, '').slice(0, 14)}`,
+    entity: 'order',
+    amount: ref.amount,
+    amount_paid: paid,
+    amount_due: Math.max(0, ref.amount - paid),
+    currency,
+    receipt: ref.reference,
+    status: ref.status === 'paid' ? 'paid' : 'created',
+    attempts: 0,
+    notes: { reference: ref.reference },
+    created_at: Math.floor(ref.created_at / 1000),
+  };
+}
+
+/** The payment URL's answer for a reference (Razorpay-shaped markets add the transfer's order). */
+export function presentPaymentAnswer(ref: ReferenceRow, paymentUrl: string, base: string, config: Pick<Config, 'market' | 'timeZone' | 'currency'>) {
+  const data = presentReference(ref, paymentUrl, base, config.timeZone);
+  return marketProfile(config.market).gatewayOrder === 'razorpay' && ref.paytype === 1 ? { ...data, order: presentRazorpayOrder(ref, config.currency) } : data;
 }

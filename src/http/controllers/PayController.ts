@@ -3,12 +3,12 @@ import bwipjs from 'bwip-js/node';
 import { z } from 'zod';
 import { formatShort, parseMoney } from '../../domain/money.ts';
 import { invalidInput, notFound } from '../../errors.ts';
-import { clabeBankCode } from '../../domain/validators/clabe.ts';
+import { marketProfile } from '../../domain/markets/index.ts';
 import type { Language } from '../../i18n.ts';
-import { groupClabe, paymentDeadline, paymentEnvelope, presentIntent, presentReference, referenceState } from '../../presenters/payments.ts';
+import { groupClabe, paymentDeadline, paymentEnvelope, presentIntent, presentPaymentAnswer, referenceState } from '../../presenters/payments.ts';
 import { findEntry } from '../../data/dictionaries.ts';
 import type { PayType } from '../../services/payments/gateway.ts';
-import { currentReference, intentByToken, intentClosed, referenceByCode, referenceFor } from '../../services/payments/intents.ts';
+import { currentReference, intentByToken, intentClosed, referenceByCode, referenceToPay } from '../../services/payments/intents.ts';
 import { handleNotification } from '../../services/payments/notifications.ts';
 import { SandboxGateway, SIGNATURE_HEADER } from '../../services/payments/sandbox.ts';
 import { providerCallback } from '../middleware/body.ts';
@@ -42,12 +42,12 @@ export async function show(ctx: Context): Promise<void> {
     if (ctx.method === 'POST' || wantsJson(ctx)) throw invalidInput({ paytype: 'errors.paytype_invalid' });
     respond(ctx, {
       view: 'pay/choose.njk',
-      data: { ...presentIntent(intent, config), closed: intentClosed(intent, now), token: ctx.params.token },
+      data: { ...presentIntent(intent, config), closed: intentClosed(intent, now), token: ctx.params.token, payTypes: marketProfile(config.market).payTypes },
     });
     return;
   }
-  const ref = await referenceFor(ctx.deps.db, clock, config, ctx.gateway, intent, paytype, publicBase(ctx));
-  const data = presentReference(ref, paymentUrl(ctx, intent), publicBase(ctx), config.timeZone);
+  const ref = await referenceToPay(ctx.deps.db, clock, config, ctx.gateway, intent, paytype, publicBase(ctx));
+  const data = presentPaymentAnswer(ref, paymentUrl(ctx, intent), publicBase(ctx), config);
   respond(ctx, {
     json: paymentEnvelope(data),
     view: 'pay/reference.njk',
@@ -66,14 +66,22 @@ export async function show(ctx: Context): Promise<void> {
   });
 }
 
-/** A transfer's payee as the bank app asks for it: the CLABE grouped, the bank it belongs to, the beneficiary. */
-function payee(ctx: Context, clabe: string, paytype: PayType) {
+/**
+ * A transfer's payee as the bank app asks for it: the account (a CLABE
+ * grouped), the bank it belongs to, the beneficiary; in India also the IFSC
+ * and the UPI ID that pay into it.
+ */
+function payee(ctx: Context, account: string, paytype: PayType) {
   if (paytype !== 1) return {};
   const { config } = ctx.deps;
   const lang = ctx.state.lang as Language;
+  const collection = marketProfile(config.market).collection;
+  const grouped = groupClabe(account);
   return {
-    clabeGrouped: groupClabe(clabe),
-    bankName: findEntry(config.market, lang, 'BANK', clabeBankCode(clabe))?.value ?? null,
+    clabeGrouped: grouped === account ? null : grouped,
+    bankName: findEntry(config.market, lang, 'BANK', collection.bankCode)?.value ?? null,
+    ifsc: collection.ifsc ?? null,
+    upiId: collection.upiId?.(account) ?? null,
     beneficiary: config.texts[lang]?.lender ?? config.texts.en.lender,
   };
 }

@@ -7,14 +7,14 @@ import { presentBillForPage, presentDelay, presentLoanDelay, presentLoanDetail, 
 import { presentPaymentHistory } from '../../presenters/payments.ts';
 import { presentProofsForBorrower } from '../../presenters/proofs.ts';
 import type { PayType } from '../../services/payments/gateway.ts';
-import { extensionToPay, intentByToken, openIntent, ownBill, paymentsOfBill, referenceFor } from '../../services/payments/intents.ts';
+import { extensionToPay, intentByToken, openIntent, ownBill, paymentsOfBill, referenceToPay } from '../../services/payments/intents.ts';
 import { proofsOfBill, submitProof } from '../../services/proofs.ts';
 import { quoteDelay, quoteExit } from '../../services/settlement.ts';
 import { exitJson, presentExit, presentTimeline } from '../../presenters/protection.ts';
 import { storeUpload } from '../../services/uploads.ts';
 import { extendBillOnCredit } from '../../services/extensions.ts';
 import { loanDetailPath, paymentUrl, publicBase, uploadReference } from '../urls.ts';
-import { PAYMENT_OK, paymentEnvelope, presentReference } from '../../presenters/payments.ts';
+import { PAYMENT_OK, paymentEnvelope, presentPaymentAnswer } from '../../presenters/payments.ts';
 import { presentVisitorLoans } from '../../presenters/product.ts';
 import { allLoans, ownLoanDetail } from '../../services/loan-reads.ts';
 import { ownScope } from '../actor.ts';
@@ -196,8 +196,8 @@ export async function payTransf(ctx: Context): Promise<void> {
   if (url.origin !== new URL(publicBase(ctx)).origin || !token) throw invalidInput({ url: 'errors.pay_url_invalid' });
   const intent = await intentByToken(db, token, config.session.secret);
   if (!intent || intent.borrower_id !== ownScope(ctx, 'read', 'loan')) throw notFound();
-  const ref = await referenceFor(db, clock, config, ctx.gateway, intent, request.paytype, publicBase(ctx));
-  const data = presentReference(ref, paymentUrl(ctx, intent), publicBase(ctx), config.timeZone);
+  const ref = await referenceToPay(db, clock, config, ctx.gateway, intent, request.paytype, publicBase(ctx));
+  const data = presentPaymentAnswer(ref, paymentUrl(ctx, intent), publicBase(ctx), config);
   respond(ctx, {
     json: { status: 200, data: paymentEnvelope(data), message: PAYMENT_OK },
     redirect: `${url.pathname}?paytype=${request.paytype}`,

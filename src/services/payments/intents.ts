@@ -19,7 +19,8 @@ import {
   referencesOfIntents,
   supersedeIntents,
 } from '../../data/repositories/payments.ts';
-import { AppError, notFound } from '../../errors.ts';
+import { AppError, invalidInput, notFound } from '../../errors.ts';
+import { marketProfile } from '../../domain/markets/index.ts';
 import { stateOf } from '../../snapshots/loans.ts';
 import { quoteDelay, quoteExit } from '../settlement.ts';
 import type { Gateway, PayType } from './gateway.ts';
@@ -208,4 +209,18 @@ export function currentReference(db: Db, intentId: number, paytype: PayType): Pr
 /** A reference by its code (the sandbox checkout names it). */
 export function referenceByCode(db: Db, reference: string): Promise<ReferenceRow | undefined> {
   return findReference(db, reference);
+}
+
+/** The reference to pay for a payment type the market offers (a cash voucher outside Mexico is refused like an unknown type). */
+export async function referenceToPay(
+  db: Db,
+  clock: Clock,
+  config: IntentConfig & Pick<Config, 'market'>,
+  gateway: Gateway,
+  intent: IntentRow,
+  paytype: PayType,
+  base: string,
+): Promise<ReferenceRow> {
+  if (!marketProfile(config.market).payTypes.includes(paytype)) throw invalidInput({ paytype: 'errors.paytype_invalid' });
+  return referenceFor(db, clock, config, gateway, intent, paytype, base);
 }
