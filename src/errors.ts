@@ -13,6 +13,8 @@ export class AppError extends Error {
       params?: Record<string, string | number>;
       /** Field name -> i18n key, for re-rendering a form next to its inputs. */
       fields?: Record<string, string>;
+      /** Calendar days ("YYYY-MM-DD") for the message: as is in JSON, in the reader's language on a page. */
+      days?: Record<string, string>;
       /** Extra response headers, such as Retry-After. */
       headers?: Record<string, string>;
     } = {},

@@ -88,3 +88,36 @@ export function amountProblem(
   if (principal % product.amountStep !== 0) return 'errors.amount_step';
   return null;
 }
+
+/** What the borrower may still borrow: the quota, less the principal of a loan still open (never below zero). */
+export function availableQuota(quota: Minor, openPrincipal: Minor | null): Minor {
+  return openPrincipal === null ? quota : Math.max(0, quota - openPrincipal);
+}
+
+/** A loan's frozen terms, as its row keeps them (minor units, parts per million, days). */
+export interface LoanTerms {
+  principal: Minor;
+  received: Minor;
+  repayInterest: Minor;
+  termDays: number;
+  loanRatePpm: Ppm;
+  overdueCapPpm: Ppm;
+  overdueRatePpm: Ppm;
+}
+
+/** The key facts' figures of a loan, from its own frozen terms: what is due, what it costs, what being late or an extension costs. */
+export function keyFactFigures(terms: LoanTerms) {
+  const amountDue = terms.principal + terms.repayInterest;
+  return {
+    amountDue,
+    totalCost: amountDue - terms.received,
+    overduePerDay: rateOf(terms.principal, terms.overdueRatePpm, 1),
+    overdueCap: rateOf(terms.principal, terms.overdueCapPpm, 1),
+    extensionFee: extensionFee(terms.principal, terms.loanRatePpm, terms.termDays),
+  };
+}
+
+/** An extension's price: the loan's own rate over one more term. */
+export function extensionFee(principal: Minor, loanRatePpm: Ppm, termDays: number): Minor {
+  return rateOf(principal, loanRatePpm, termDays);
+}

@@ -10,6 +10,7 @@ import type { Gateway } from '../services/payments/gateway.ts';
 import type { PayoutGateway } from '../services/payouts/gateway.ts';
 import type { SmsSender } from '../services/sms/sender.ts';
 import type { IdentityChecks } from '../services/identity-checks/provider.ts';
+import type { ErrorView } from './error-views.ts';
 import type { Views } from './views.ts';
 import type { Lifecycle, Metrics } from './operations.ts';
 
@@ -22,21 +23,6 @@ export interface Deps {
   logger: Logger;
   /** Set to stopping by main.ts on SIGTERM (/readyz answers 503); the app makes its own when absent. */
   lifecycle?: Lifecycle;
-}
-
-/** A form page that an error on its POST re-renders, with the values sent back. */
-export interface FormState {
-  view: string;
-  /** The page's own GET path, for the language switch on the re-rendered form. */
-  page: string;
-  values: Record<string, unknown>;
-  /** The rest of the page's variables, for forms on pages that show more than the form. */
-  data?: () => Promise<Record<string, unknown>>;
-}
-
-/** Where a form's error goes instead of a re-render: shown as a flash on that page. */
-export interface FlashBack {
-  redirect: string;
 }
 
 /** What a session holds; koa-session keeps it in the sessions table. */
@@ -62,10 +48,8 @@ declare module 'koa' {
     lang: Language;
     t: TFunction;
     borrower?: BorrowerRow;
-    form?: FormState;
-    flashBack?: FlashBack;
-    /** Info/ajaxUpload and Repay/repayProof answer `{info, status, url}` (errors: status 0). */
-    infoEnvelope?: boolean;
+    /** The error view the route declares (routes.ts, error-views.ts). */
+    errorView?: ErrorView;
     staff?: StaffRow;
     staffCsrf?: string;
   }

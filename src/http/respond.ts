@@ -1,4 +1,5 @@
 import type { Context } from 'koa';
+import { maskToken } from './tokens.ts';
 
 /**
  * True unless the client prefers a page: JSON for `?format=json`, for
@@ -53,6 +54,22 @@ export function respond(ctx: Context, answer: Answer): void {
   if (answer.flash && ctx.session) ctx.session.flash = answer.flash;
   ctx.status = 303;
   ctx.redirect(answer.redirect ?? ctx.path);
+}
+
+/**
+ * The console's `respond`: it is HTML only, so a GET renders the view with the
+ * staff member and the console's CSRF token, and a form POST redirects (303)
+ * with a flash. Errors leave through middleware/errors.ts like everywhere else.
+ */
+export function respondConsole(ctx: Context, answer: { view: string; data?: Record<string, unknown> } | { redirect: string; flash?: string }): void {
+  if ('view' in answer) {
+    const { staff, staffCsrf } = ctx.state;
+    renderPage(ctx, answer.view, { ...answer.data, staff, staffCsrf: staffCsrf && maskToken(staffCsrf) });
+    return;
+  }
+  if (answer.flash && ctx.session) ctx.session.flash = answer.flash;
+  ctx.status = 303;
+  ctx.redirect(answer.redirect);
 }
 
 /** Renders a page with the layout's shared variables. */

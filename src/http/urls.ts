@@ -1,4 +1,5 @@
 import type { Context } from 'koa';
+import { intentToken } from '../services/payments/intents.ts';
 
 /**
  * This portal's public origin: PUBLIC_URL when set, else the request's own
@@ -7,6 +8,16 @@ import type { Context } from 'koa';
 export function publicBase(ctx: Context): string {
   const configured = ctx.deps.config.publicUrl;
   return configured ? new URL(configured).origin : `${ctx.protocol}://${ctx.host}`;
+}
+
+/** One of the borrower's loans in full (its order number as sent). */
+export function loanDetailPath(oid: string): string {
+  return `/Repay/loanDetail?oid=${encodeURIComponent(oid)}`;
+}
+
+/** A payment link's own address (absolute), as Repay/payData hands it out. */
+export function paymentUrl(ctx: Context, intent: Parameters<typeof intentToken>[0]): string {
+  return `${publicBase(ctx)}/Pay/${intentToken(intent, ctx.deps.config.session.secret)}`;
 }
 
 const UPLOAD_PATH = /^\/public\/upload\/(\d{8}\/[0-9a-f]{32}\.jpg)$/i;

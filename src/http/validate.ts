@@ -1,5 +1,6 @@
 import type { Context } from 'koa';
 import { z } from 'zod';
+import { parseMoney } from '../domain/money.ts';
 import { invalidInput } from '../errors.ts';
 
 /** An action's input: query parameters, overridden by body fields (the spec sends both ways). */
@@ -25,3 +26,39 @@ export function validate<S extends z.ZodType>(schema: S, value: unknown): z.infe
 
 /** A loan's order number as the borrower sends it (`oid`). */
 export const oidField = z.string({ error: 'errors.oid_required' }).trim().min(1, 'errors.oid_required').max(40, 'errors.oid_required');
+
+const blankToUndefined = (v: unknown) => (v === '' || v === null ? undefined : v);
+
+/** `money` (a plain decimal amount) and `time` (days), both optional. */
+export const loanRequestSchema = z.object({
+  money: z.preprocess(
+    blankToUndefined,
+    z
+      .union([z.string(), z.number()], { error: 'errors.amount_invalid' })
+      .optional()
+      .transform((v, ctx) => {
+        if (v === undefined) return undefined;
+        const minor = parseMoney(String(v));
+        if (minor === null || !Number.isSafeInteger(minor)) {
+          ctx.addIssue({ code: 'custom', message: 'errors.amount_invalid' });
+          return z.NEVER;
+        }
+        return minor;
+      }),
+  ),
+  time: z.preprocess(
+    blankToUndefined,
+    z
+      .union([z.string().regex(/^\d{1,3}$/, 'errors.term_invalid'), z.number().int()], { error: 'errors.term_invalid' })
+      .optional()
+      .transform((v) => (v === undefined ? undefined : Number(v))),
+  ),
+  /** The product chosen (several products); without it, the first one offered. */
+  product_id: z.preprocess(
+    blankToUndefined,
+    z
+      .union([z.string().regex(/^[1-9]\d{0,8}$/, 'errors.product_unknown'), z.number().int().positive().max(999_999_999)], { error: 'errors.product_unknown' })
+      .optional()
+      .transform((v) => (v === undefined ? undefined : Number(v))),
+  ),
+});

@@ -6,6 +6,7 @@ import { formatters } from '../presenters/format.ts';
 import { presentIdentity } from '../presenters/product.ts';
 import type { Assets } from './assets.ts';
 import { csrfToken } from './middleware/csrf.ts';
+import { formPage } from './error-views.ts';
 
 const VIEWS_DIR = fileURLToPath(new URL('../../views', import.meta.url));
 
@@ -26,9 +27,9 @@ export function createViews(options: { watch: boolean; assets: Assets }): Views 
   env.addGlobal('inlineCss', options.assets.inlineCss);
   return {
     render(ctx, view, data) {
-      const { lang, t, borrower, form } = ctx.state;
+      const { lang, t, borrower } = ctx.state;
       // One leading slash only: `//evil.example/x` (or `/\\evil.example`) would make the links leave the site.
-      const switchHref = languageSwitch((ctx.method === 'GET' ? ctx.url : (form?.page ?? '/')).replace(/^[/\\]+/, '/'));
+      const switchHref = languageSwitch((ctx.method === 'GET' ? ctx.url : (formPage(ctx) ?? '/')).replace(/^[/\\]+/, '/'));
       const flash = ctx.session?.flash;
       const flashError = ctx.session?.flashError === true;
       if (flash && ctx.session) {

@@ -3,7 +3,7 @@ import type { BorrowerRow } from '../data/repositories/borrowers.ts';
 import type { SettlementRow } from '../data/repositories/settlements.ts';
 import type { DelayQuote } from '../domain/delay.ts';
 import { dayOf, formatDay, isoDay, startOfDay } from '../domain/calendar.ts';
-import { type Quote, rateOf } from '../domain/fees.ts';
+import { availableQuota, extensionFee, type Quote } from '../domain/fees.ts';
 import { formatPlain, formatShort, type Minor } from '../domain/money.ts';
 import { appStatus, OPEN_STATES } from '../domain/loan-status.ts';
 import { productDefaults } from './product.ts';
@@ -32,7 +32,7 @@ export function presentBorrowerLoans(config: PresentConfig, borrower: BorrowerRo
   const { product, timeZone } = config;
   const open = Boolean(current && OPEN_STATES.includes(current.loan.status));
   const base = {
-    doquota: formatPlain(open ? Math.max(0, borrower.quota - current!.loan.principal) : borrower.quota),
+    doquota: formatPlain(availableQuota(borrower.quota, open ? current!.loan.principal : null)),
     commission: 0,
     quota: formatPlain(borrower.quota),
     ...productDefaults(product),
@@ -84,7 +84,7 @@ export function presentBorrowerLoans(config: PresentConfig, borrower: BorrowerRo
     },
     hasOverdue: (state?.overdueDays ?? 0) > 0,
     nextRepayDay: formatDay(dueDay),
-    delayFee: units(rateOf(loan.principal, loan.loan_rate_ppm, loan.term_days)),
+    delayFee: units(extensionFee(loan.principal, loan.loan_rate_ppm, loan.term_days)),
     ...base,
     status: appStatus(loan.status, state),
     loan_status: loan.status,
@@ -221,7 +221,7 @@ export function presentBillForPage(config: PresentConfig, current: LoanSnapshot,
 
 /** The quote as the home page's key facts show it. */
 export function presentQuote(q: Quote) {
-  return { ...q, dueDay: isoDay(q.dueDay) };
+  return { ...q, dueDay: isoDay(q.dueDay), money: formatShort(q.principal) };
 }
 
 /** Loan/quote: a quote in the spec's field names, plus the same figures formatted for the page's script. */

@@ -3,6 +3,7 @@ import type { Config } from '../config.ts';
 import type { IntentRow, ReferenceRow } from '../data/repositories/payments.ts';
 import { onceClosed } from '../domain/bill.ts';
 import { localParts } from '../domain/calendar.ts';
+import { marketProfile } from '../domain/markets/index.ts';
 import { formatPlain } from '../domain/money.ts';
 
 const two = (n: number) => String(n).padStart(2, '0');
@@ -93,6 +94,18 @@ export function paymentDeadline(referenceEnds: number, linkEnds: number): { dead
 }
 
 /**
+ * The cashgox payment URL's word for success: the contract's fixed English
+ * (CONTRACT.md: `{"code":200,"msg":"successful",…}`, and Repay/payTransf's
+ * `message`), which the app compares as is, so it is never translated.
+ */
+export const PAYMENT_OK = 'successful';
+
+/** The payment URL's JSON answer for a reference (also inside Repay/payTransf's `data`). */
+export function paymentEnvelope(data: ReturnType<typeof presentPaymentAnswer>) {
+  return { code: 200, msg: PAYMENT_OK, data };
+}
+
+/**
  * The sandbox's Razorpay-shaped order for a transfer reference (India): the
  * fields of Razorpay's Orders API, the amount in paise, the reference as the
  * receipt. The id is derived from the reference, so asking again answers the
@@ -113,4 +126,10 @@ export function presentRazorpayOrder(ref: ReferenceRow, currency: string) {
     notes: { reference: ref.reference },
     created_at: Math.floor(ref.created_at / 1000),
   };
+}
+
+/** The payment URL's answer for a reference (Razorpay-shaped markets add the transfer's order). */
+export function presentPaymentAnswer(ref: ReferenceRow, paymentUrl: string, base: string, config: Pick<Config, 'market' | 'timeZone' | 'currency'>) {
+  const data = presentReference(ref, paymentUrl, base, config.timeZone);
+  return marketProfile(config.market).gatewayOrder === 'razorpay' && ref.paytype === 1 ? { ...data, order: presentRazorpayOrder(ref, config.currency) } : data;
 }

@@ -4,7 +4,7 @@ import type { LoanRow } from '../data/repositories/loans.ts';
 import { type Day, isoDay, startOfDay } from '../domain/calendar.ts';
 import { annualCost } from '../domain/cost.ts';
 import type { ExitQuote } from '../domain/exit.ts';
-import { rateOf } from '../domain/fees.ts';
+import { keyFactFigures } from '../domain/fees.ts';
 import { formatPlain } from '../domain/money.ts';
 import { maskPhone } from '../domain/phone.ts';
 import type { CertificateFacts, DisbursementFacts, ReceiptFacts } from '../snapshots/documents.ts';
@@ -30,8 +30,16 @@ const DAY_MS = 86_400_000;
  * bill uses; the annual cost is worked out from the same amounts.
  */
 export function presentKeyFacts(config: ProtectionConfig, loan: LoanRow, dueDay: Day) {
-  const amountDue = loan.principal + loan.repay_interest;
-  const cost = annualCost(loan.received, amountDue, loan.term_days);
+  const figures = keyFactFigures({
+    principal: loan.principal,
+    received: loan.received,
+    repayInterest: loan.repay_interest,
+    termDays: loan.term_days,
+    loanRatePpm: loan.loan_rate_ppm,
+    overdueCapPpm: loan.overdue_cap_ppm,
+    overdueRatePpm: loan.overdue_rate_ppm,
+  });
+  const cost = annualCost(loan.received, figures.amountDue, loan.term_days);
   const { grievance, escalation } = config.protection;
   return {
     version: loan.kfs_version ?? config.protection.kfsVersion,
@@ -43,14 +51,14 @@ export function presentKeyFacts(config: ProtectionConfig, loan: LoanRow, dueDay:
     fee: loan.fee,
     received: loan.received,
     repayInterest: loan.repay_interest,
-    amountDue,
-    totalCost: amountDue - loan.received,
+    amountDue: figures.amountDue,
+    totalCost: figures.totalCost,
     term: loan.term_days,
     dueDay: isoDay(dueDay),
     overdueRate: loan.overdue_rate_ppm / 1_000_000,
-    overduePerDay: rateOf(loan.principal, loan.overdue_rate_ppm, 1),
-    overdueCap: rateOf(loan.principal, loan.overdue_cap_ppm, 1),
-    extensionFee: rateOf(loan.principal, loan.loan_rate_ppm, loan.term_days),
+    overduePerDay: figures.overduePerDay,
+    overdueCap: figures.overdueCap,
+    extensionFee: figures.extensionFee,
     extensionDays: loan.term_days,
     // The loan's product version's limit; DELAY_MAX for a loan made before products.
     extensionMax: loan.delay_max ?? config.delayMax,

@@ -1,11 +1,12 @@
 import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../data/db.ts';
-import { type BorrowerRow, findBorrowerByPhone } from '../data/repositories/borrowers.ts';
-import { findStaffByEmail, type StaffRow } from '../data/repositories/staff.ts';
+import { type BorrowerRow, findBorrowerById, findBorrowerByPhone } from '../data/repositories/borrowers.ts';
+import { findStaffByEmail, findStaffById, type StaffRow } from '../data/repositories/staff.ts';
 import { claimLoginAttempt, clearLoginFailures, type LoginScope, settleLoginFailure } from '../data/repositories/login-failures.ts';
 import { normalizePhone } from '../domain/phone.ts';
 import { invalidCredentials, tooManyAttempts } from '../errors.ts';
+import { audit } from './audit.ts';
 import { dummyPasswordHash, verifyPassword } from './passwords.ts';
 
 export interface SignInAttempt {
@@ -83,15 +84,32 @@ export function signInBorrower(
   );
 }
 
-/** A staff member's e-mail and password, counted apart from borrowers' phones. */
-export function signInStaff(
+/** A staff member's e-mail and password, counted apart from borrowers' phones; a success is audited. */
+export async function signInStaff(
   db: Db,
   clock: Clock,
   limits: Config['login'],
   attempt: { email: string; password: string; address: string },
 ): Promise<StaffRow> {
   const email = attempt.email.trim().toLowerCase().slice(0, 254);
-  return checkPassword(db, clock, limits, { scope: 'staff', key: `staff:${email}`.slice(0, 64), password: attempt.password, address: attempt.address }, () =>
+  const staff = await checkPassword(db, clock, limits, { scope: 'staff', key: `staff:${email}`.slice(0, 64), password: attempt.password, address: attempt.address }, () =>
     findStaffByEmail(db, email),
   );
+  await audit(db, clock, { staffId: staff.id, action: 'sign_in', subject: `staff:${staff.id}`, address: attempt.address });
+  return staff;
+}
+
+/** A staff member signs out (audited; the caller ends the session). */
+export async function signOutStaff(db: Db, clock: Clock, staffId: number, address: string): Promise<void> {
+  await audit(db, clock, { staffId, action: 'sign_out', subject: `staff:${staffId}`, address });
+}
+
+/** The borrower a session names (undefined once the account is gone). */
+export function borrowerById(db: Db, id: number): Promise<BorrowerRow | undefined> {
+  return findBorrowerById(db, id);
+}
+
+/** The staff member a console session names (undefined once removed). */
+export function staffById(db: Db, id: number): Promise<StaffRow | undefined> {
+  return findStaffById(db, id);
 }

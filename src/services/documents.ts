@@ -11,9 +11,20 @@ import type { CertificateFacts, DisbursementFacts, ReceiptFacts } from '../snaps
 import { findOwnAccount } from '../data/repositories/bank-accounts.ts';
 import { payoutsOfLoan } from '../data/repositories/payouts.ts';
 import { stateOf } from '../snapshots/loans.ts';
+import { audit } from './audit.ts';
 
-/** Whose documents a request may see: one borrower's own, or (staff) anyone's. */
-export type Viewer = { borrowerId: number } | { staff: true };
+/** Whose documents a request may see: one borrower's own, or (staff, audited) anyone's. */
+export type Viewer = { borrowerId: number } | { staff: { id: number; address: string; format: 'page' | 'pdf' } };
+
+/**
+ * Staff read any borrower's documents, so each read is audited like a
+ * borrower lookup: which document, whose, and as page, JSON or PDF.
+ */
+async function auditStaffView(db: Db, clock: Clock, viewer: Viewer, action: string, subject: string, borrowerId: number): Promise<void> {
+  if (!('staff' in viewer)) return;
+  const { id, address, format } = viewer.staff;
+  await audit(db, clock, { staffId: id, action, subject, address, detail: { borrower_id: borrowerId, format } });
+}
 
 const mayView = (viewer: Viewer, borrowerId: number) => 'staff' in viewer || viewer.borrowerId === borrowerId;
 
@@ -24,6 +35,7 @@ export async function receiptFacts(db: Db, clock: Clock, config: Pick<Config, 't
   const bill = (await findBill(db, settlement.bill_id))!;
   const loan = (await findLoan(db, bill.loan_id))!;
   const borrower = (await findBorrowerById(db, settlement.borrower_id))!;
+  await auditStaffView(db, clock, viewer, 'view_receipt', `settlement:${settlement.id}`, settlement.borrower_id);
   return {
     settlement,
     loan,
@@ -40,7 +52,7 @@ export async function receiptFacts(db: Db, clock: Clock, config: Pick<Config, 't
  * returned in the cooling-off days). Another borrower's loan, an unknown one
  * and one still open are the same 404: there is no certificate to show.
  */
-export async function certificateFacts(db: Db, viewer: Viewer, oid: string): Promise<CertificateFacts> {
+export async function certificateFacts(db: Db, clock: Clock, viewer: Viewer, oid: string): Promise<CertificateFacts> {
   const loan = /^\d{1,32}$/.test(oid) ? await findLoanByOid(db, oid) : undefined;
   if (!loan || !mayView(viewer, loan.borrower_id)) throw notFound();
   const bill = await billOfLoan(db, loan.id);
@@ -48,6 +60,7 @@ export async function certificateFacts(db: Db, viewer: Viewer, oid: string): Pro
   if (!bill || bill.status === 'open' || !closedAt) throw notFound();
   const settlements = await settlementsOfBill(db, bill.id);
   const borrower = (await findBorrowerById(db, loan.borrower_id))!;
+  await auditStaffView(db, clock, viewer, 'view_certificate', `loan:${loan.id}`, loan.borrower_id);
   return { loan, bill, phone: borrower.phone, settlements, paidTotal: settlements.reduce((a, s) => a + s.amount, 0), closedAt };
 }
 
@@ -57,12 +70,13 @@ export async function certificateFacts(db: Db, viewer: Viewer, oid: string): Pro
  * borrower's loan, an unknown one, and one whose money has not arrived are
  * the same 404: there is no receipt to show.
  */
-export async function disbursementFacts(db: Db, viewer: Viewer, oid: string): Promise<DisbursementFacts> {
+export async function disbursementFacts(db: Db, clock: Clock, viewer: Viewer, oid: string): Promise<DisbursementFacts> {
   const loan = /^\d{1,32}$/.test(oid) ? await findLoanByOid(db, oid) : undefined;
   if (!loan || !mayView(viewer, loan.borrower_id)) throw notFound();
   const payout = (await payoutsOfLoan(db, loan.id)).find((p) => p.status === 'paid' && p.paid_at !== null);
   if (!payout) throw notFound();
   const account = (await findOwnAccount(db, loan.borrower_id, payout.bank_account_id))!;
   const borrower = (await findBorrowerById(db, loan.borrower_id))!;
+  await auditStaffView(db, clock, viewer, 'view_disbursement', `loan:${loan.id}`, loan.borrower_id);
   return { loan, payout, account, phone: borrower.phone };
 }

@@ -239,10 +239,15 @@ export function identityQueue(db: Db) {
   return pendingIdentities(db);
 }
 
-/** One identity for the review screen: declared and read values side by side, the images, the flags. */
-export async function identityForStaff(db: Db, config: KycConfig, id: number) {
+/**
+ * One identity for the review screen: declared and read values side by side,
+ * the images, the flags. Staff see the whole ID number here, so who looked is
+ * written down, like a borrower lookup.
+ */
+export async function identityForStaff(db: Db, clock: Clock, config: KycConfig, id: number, viewer: { staffId: number; address: string }) {
   const row = await identityWithPhone(db, id);
   if (!row) throw notFound();
+  await audit(db, clock, { staffId: viewer.staffId, action: 'view_identity', subject: `identity:${row.id}`, address: viewer.address });
   const uploads = await identityUploads(db, row);
   const byId = new Map(uploads.map((u) => [u.id, u]));
   return {
@@ -332,4 +337,14 @@ export async function recordVerifiedIdentity(
     updated_at: now,
   });
   for (const step of ['personal', 'address', 'work', 'documents'] as const) await setStep(trx, borrowerId, step, { status: 'verified', at: now });
+}
+
+/** The borrower's identity row (undefined before the first step). */
+export function identityOf(db: Db, borrowerId: number): Promise<IdentityRow | undefined> {
+  return findIdentity(db, borrowerId);
+}
+
+/** The uploads an identity row names (its documents and selfie). */
+export function uploadsOfIdentity(db: Db, identity: IdentityRow) {
+  return identityUploads(db, identity);
 }

@@ -45,3 +45,10 @@ export async function ownLoanDetail(
   const payouts = (await payoutsOfLoan(db, loan.id)).reverse();
   return { current: snapshot(loan, bill, clock.now(), config.timeZone), settlements: await settlementsOfBill(db, bill.id), payouts };
 }
+
+/** One of the borrower's own loans by order number, with its bill if it has one (else 404, as for another borrower's). */
+export async function ownLoan(db: Db, clock: Clock, config: ReadConfig, borrowerId: number, oid: string): Promise<LoanSnapshot> {
+  const loan = await findOwnLoanByOid(db, borrowerId, oid);
+  if (!loan) throw notFound();
+  return snapshot(loan, await billOfLoan(db, loan.id), clock.now(), config.timeZone);
+}

@@ -5,10 +5,11 @@ import { type Db, type Executor, isUniqueViolation } from '../data/db.ts';
 import { type BorrowerRow, findBorrowerById } from '../data/repositories/borrowers.ts';
 import { insertBill } from '../data/repositories/bills.ts';
 import { countLoansInStates, findLoan, insertLoan, type LoanRow, moveLoan, newestLoan } from '../data/repositories/loans.ts';
-import { dayOf, localParts } from '../domain/calendar.ts';
+import { dayOf, isoDay, localParts } from '../domain/calendar.ts';
 import { amountProblem, type Product, quote, type Quote } from '../domain/fees.ts';
 import { defaultPrincipal } from '../domain/products.ts';
 import { OPEN_STATES, transition } from '../domain/loan-status.ts';
+import { reviewRule } from '../domain/loan-review.ts';
 import { AppError, invalidInput } from '../errors.ts';
 import { audit } from './audit.ts';
 import { chooseProduct } from './products.ts';
@@ -59,7 +60,7 @@ async function assertMayApply(db: Executor, borrowerId: number, now: number, tim
   }
   if (latest?.status === 'rejected' && latest.reapply_at && latest.reapply_at > now) {
     throw new AppError(409, 'reapply_later', 'errors.reapply_later', {
-      params: { day: new Intl.DateTimeFormat('en-CA', { timeZone }).format(latest.reapply_at) },
+      days: { day: isoDay(dayOf(latest.reapply_at, timeZone)) },
     });
   }
 }
@@ -110,15 +111,6 @@ export async function applyForLoan(
     if (isUniqueViolation(err)) throw new AppError(409, 'loan_open', 'errors.loan_open');
     throw err;
   }
-}
-
-export type ReviewOutcome = { approve: true } | { approve: false; code: string };
-
-/** The automatic review rule: approve when the amount fits the quota and nothing else is owed. */
-export function reviewRule(loan: LoanRow, borrower: BorrowerRow, otherOpenLoans: number): ReviewOutcome {
-  if (loan.principal > borrower.quota) return { approve: false, code: 'over_quota' };
-  if (otherOpenLoans > 0) return { approve: false, code: 'unpaid_loan' };
-  return { approve: true };
 }
 
 /**
@@ -188,7 +180,7 @@ export async function confirmLoan(
     if (moved && config.review.mode === 'auto') {
       const borrower = (await findBorrowerById(trx, borrowerId))!;
       const others = await countLoansInStates(trx, borrowerId, OPEN_STATES, loan.id);
-      const outcome = reviewRule({ ...loan, status: 'in_review' }, borrower, others);
+      const outcome = reviewRule(loan.principal, borrower.quota, others);
       await decide(trx, clock, config, payouts, { ...loan, status: 'in_review' }, outcome, 'auto');
     }
     return (await findLoan(trx, loan.id))!;

@@ -3,13 +3,15 @@ import type { Config } from '../config.ts';
 import type { Db } from '../data/db.ts';
 import { billOfLoan, findBill } from '../data/repositories/bills.ts';
 import { type Day, dayOf } from '../domain/calendar.ts';
-import { type BorrowerRow, findBorrowerById } from '../data/repositories/borrowers.ts';
+import { type BorrowerRow, findBorrowerById, findBorrowerByPhone } from '../data/repositories/borrowers.ts';
 import { findLoan, type LoanRow, loansInStateWithBorrower } from '../data/repositories/loans.ts';
 import { intentsOfBill, referencesOfIntents } from '../data/repositories/payments.ts';
 import { settlementsOfBill } from '../data/repositories/settlements.ts';
 import { snapshot } from '../snapshots/loans.ts';
 import { allLoans } from './loan-reads.ts';
 import type { ConsolePage } from '../data/console-page.ts';
+import { accountForStaff } from './account-reads.ts';
+import { audit } from './audit.ts';
 import { countPendingProofs, findProof, pendingProofs as pendingProofRows, proofsOfBill, type QueuedProof } from '../data/repositories/proofs.ts';
 import { findOwnUpload } from '../data/repositories/uploads.ts';
 import type { ProofForStaff } from '../snapshots/proofs.ts';
@@ -63,4 +65,15 @@ export async function borrowerOverview(db: Db, clock: Clock, config: Pick<Config
     }),
   );
   return { borrower, loans: details };
+}
+
+/**
+ * The console's borrower look-up by (normalized) phone: the borrower's whole
+ * file and account, or null when no one has that phone. A found file is audited.
+ */
+export async function lookUpBorrower(db: Db, clock: Clock, config: Pick<Config, 'timeZone'>, request: { staffId: number; phone: string; address: string }) {
+  const found = await findBorrowerByPhone(db, request.phone);
+  if (!found) return null;
+  await audit(db, clock, { staffId: request.staffId, action: 'view_borrower', subject: `borrower:${found.id}`, address: request.address });
+  return { overview: await borrowerOverview(db, clock, config, found), account: await accountForStaff(db, found) };
 }

@@ -5,6 +5,7 @@ import type { ExecutionContext } from 'ava';
 import { SIGNATURE_HEADER, signNotification } from '../../src/services/payments/sandbox.ts';
 import { Client } from './client.ts';
 import { borrow, signedInApp } from './loans.ts';
+import { reference } from './payments.ts';
 import type { TestServer } from './server.ts';
 
 /** Mexico City wall-clock time on a March 2026 day, as an instant. */
@@ -35,4 +36,12 @@ export async function withLoan(server: TestServer, t: ExecutionContext) {
   const bill = () => server.db('bills').where({ id: Number(loan.billId) }).first();
   const settlements = () => server.db('settlements').where({ bill_id: Number(loan.billId) }).orderBy('id');
   return { app, borrower, loan, at, bill, settlements };
+}
+
+/** A payment link (intent) for `next`, and one of its references. */
+export async function link(app: Client, oid: string, next?: 'delay', paytype: 1 | 2 = 1) {
+  const res = await app.postApp('/Repay/payData', { oid, ...(next ? { next } : {}) });
+  if (res.status !== 200) throw new Error(`payData: ${res.status} ${res.text}`);
+  const url = res.json().data as string;
+  return { url, ...(await reference(url, paytype)).json().data };
 }

@@ -55,6 +55,11 @@ test.serial('a rejection shows its reason and when to apply again, and blocks ap
   const blocked = await app.postApp('/Loan/reLoan', { money: '1000' });
   t.is(blocked.json().status, 409);
   t.regex(blocked.json().message, /You can apply again from \d{4}-\d{2}-\d{2}\./);
+  // Issue 23: the JSON keeps the ISO day; a page shows the day in the reader's language.
+  const refused = await app.postForm('/Loan/reLoan', { _csrf: await app.csrf('/Repay/index.shtml'), money: '1000', time: '7' });
+  t.is(refused.status, 409);
+  t.regex(refused.text, /You can apply again from [A-Z][a-z]{2} \d{1,2}, \d{4}\./);
+  t.notRegex(refused.text, /apply again from \d{4}-/);
 
   server.clock.advance(7 * DAY + 1000);
   await app.postApp('/Index/ajaxSignIn', { username: borrower.phone, password: borrower.password });

@@ -1,8 +1,8 @@
 import test, { type ExecutionContext } from 'ava';
 import { Client } from '../helpers/client.ts';
-import { reference } from '../helpers/payments.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
-import { mx, notify as notifyAs, withLoan as withLoanOn } from '../helpers/settlement.ts';
+import { reference } from '../helpers/payments.ts';
+import { link, mx, notify as notifyAs, withLoan as withLoanOn } from '../helpers/settlement.ts';
 import { staffClient } from '../helpers/staff.ts';
 
 // Issue 13: money is priced at the moment the borrower paid, and every peso that arrives is booked.
@@ -16,14 +16,6 @@ test.after.always(() => server?.close());
 
 const notify = (fields: Parameters<typeof notifyAs>[1]) => notifyAs(server, fields);
 const withLoan = (t: ExecutionContext) => withLoanOn(server, t);
-
-/** A payment link (intent) for `next`, and one of its references. */
-async function link(app: Client, oid: string, next?: 'delay', paytype: 1 | 2 = 1) {
-  const res = await app.postApp('/Repay/payData', { oid, ...(next ? { next } : {}) });
-  if (res.status !== 200) throw new Error(`payData: ${res.status} ${res.text}`);
-  const url = res.json().data as string;
-  return { url, ...(await reference(url, paytype)).json().data };
-}
 
 test.serial('case 1: a repay link made at 23:50 on the due day and paid in full at 00:10 settles the loan, on time', async (t) => {
   const { app, borrower, loan, at, bill } = await withLoan(t);

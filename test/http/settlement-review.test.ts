@@ -1,9 +1,9 @@
 import test, { type ExecutionContext } from 'ava';
 import type { BillRow } from '../../src/data/repositories/bills.ts';
 import { Client } from '../helpers/client.ts';
-import { reference } from '../helpers/payments.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
-import { mx, notify as notifyAs, withLoan as withLoanOn } from '../helpers/settlement.ts';
+import { reference } from '../helpers/payments.ts';
+import { link, mx, notify as notifyAs, withLoan as withLoanOn } from '../helpers/settlement.ts';
 import { staffClient } from '../helpers/staff.ts';
 
 // The review of issue 13's settlement: links paid in several transfers, out-of-order arrivals,
@@ -18,14 +18,6 @@ test.after.always(() => server?.close());
 
 const notify = (fields: Parameters<typeof notifyAs>[1]) => notifyAs(server, fields);
 const withLoan = (t: ExecutionContext) => withLoanOn(server, t);
-
-/** A payment link (intent) for `next`, and one of its references. */
-async function link(app: Client, oid: string, next?: 'delay', paytype: 1 | 2 = 1) {
-  const res = await app.postApp('/Repay/payData', { oid, ...(next ? { next } : {}) });
-  if (res.status !== 200) throw new Error(`payData: ${res.status} ${res.text}`);
-  const url = res.json().data as string;
-  return { url, ...(await reference(url, paytype)).json().data };
-}
 
 /** What a bill's columns add up to: every centavo received, wherever it went. */
 const booked = (b: BillRow) =>

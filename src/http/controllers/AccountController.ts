@@ -69,9 +69,14 @@ function flowPage(ctx: Context, flow: Flow): void {
   renderPage(ctx, 'index/account.njk', { ...flowModel(ctx, flow), values: {} });
 }
 
-function formFor(ctx: Context, flow: Flow, values: Record<string, unknown>): void {
-  ctx.state.form = { view: 'index/account.njk', page: FLOW_PAGES[flow], values, data: async () => flowModel(ctx, flow) };
-}
+/** The flow a request's `purpose` names (sign-up unless it says reset). */
+const flowOf = (fields: Record<string, unknown>): Flow => (fields.purpose === 'reset' ? 'reset' : 'register');
+
+/** The form page of the flow a request's `purpose` names, and its model, for a refused step. */
+export const purposePage = (fields: Record<string, unknown>) => FLOW_PAGES[flowOf(fields)];
+export const purposeModel = (ctx: Context, fields: Record<string, unknown>) => flowModel(ctx, flowOf(fields));
+export const registerModel = (ctx: Context) => flowModel(ctx, 'register');
+export const resetModel = (ctx: Context) => flowModel(ctx, 'reset');
 
 /** GET /Index/register: open an account (phone, code, password and the terms). */
 export function registerPage(ctx: Context): void {
@@ -90,8 +95,6 @@ export function forgotPage(ctx: Context): void {
  */
 export async function sendCode(ctx: Context): Promise<void> {
   const raw = input(ctx);
-  const flow: Flow = raw.purpose === 'reset' ? 'reset' : 'register';
-  formFor(ctx, flow, { phone: raw.phone });
   const fields = validate(sendSchema, raw);
   fields.phone = marketPhone(ctx, fields.phone);
   const issued = await sendAccountCode(ctx.deps, ctx.sms, { phone: fields.phone, purpose: fields.purpose, address: ctx.ip, lang: ctx.state.lang });
@@ -122,8 +125,6 @@ function flowPhone(ctx: Context, flow: Flow, sent: string | undefined): string {
 /** POST /Index/verifyCode: `code` (and `phone`, `purpose` for the app); a right code moves to the password step. */
 export async function verifyCode(ctx: Context): Promise<void> {
   const raw = input(ctx);
-  const flow: Flow = raw.purpose === 'reset' ? 'reset' : 'register';
-  formFor(ctx, flow, {});
   const fields = validate(verifySchema, raw);
   const phone = flowPhone(ctx, fields.purpose, fields.phone);
   const codeId = await checkCode(ctx.deps.db, ctx.deps.clock, ctx.deps.config, { phone, purpose: fields.purpose, code: fields.code });
@@ -142,7 +143,6 @@ async function verifiedCodeId(ctx: Context, flow: Flow, phone: string, code: str
 /** POST /Index/ajaxRegister: password, confirmation and the terms accepted; the new borrower is signed in. */
 export async function register(ctx: Context): Promise<void> {
   const raw = input(ctx);
-  formFor(ctx, 'register', {});
   const fields = validate(registerSchema, raw);
   const phone = flowPhone(ctx, 'register', fields.phone);
   const codeId = await verifiedCodeId(ctx, 'register', phone, fields.code);
@@ -162,7 +162,6 @@ export async function register(ctx: Context): Promise<void> {
 /** POST /Index/ajaxResetPwd: a new password with a reset code; every session of the borrower ends. */
 export async function resetPassword(ctx: Context): Promise<void> {
   const raw = input(ctx);
-  formFor(ctx, 'reset', {});
   const fields = validate(completeSchema, raw);
   const phone = flowPhone(ctx, 'reset', fields.phone);
   const codeId = await verifiedCodeId(ctx, 'reset', phone, fields.code);
@@ -195,7 +194,6 @@ export function passwordPage(ctx: Context): void {
 /** POST /Index/ajaxChangePwd (auth): current and new password; every other session ends, this one gets a new id. */
 export async function changePassword(ctx: Context): Promise<void> {
   const raw = input(ctx);
-  ctx.state.form = { view: 'index/password.njk', page: '/Index/password', values: {} };
   const fields = validate(changeSchema, raw);
   const borrower = ctx.state.borrower!;
   await setNewPassword(ctx.deps, borrower, {

@@ -16,7 +16,8 @@ const addSchema = z.object({
 });
 const idSchema = z.object({ id: z.coerce.number({ error: 'errors.invalid_input' }).int().positive('errors.invalid_input') });
 
-async function listModel(ctx: Context) {
+/** The accounts page's model (also for the add form re-rendered with an error). */
+export async function listModel(ctx: Context) {
   const { db, config } = ctx.deps;
   const accounts = await bankAccountsOf(db, ctx.state.borrower!.id);
   const rule = marketProfile(config.market).account;
@@ -36,24 +37,28 @@ export async function index(ctx: Context): Promise<void> {
   respond(ctx, { view: 'bank/index.njk', data: { list: model.list }, message: 'messages.successfully', page: () => ({ ...model, values: {} }) });
 }
 
+/** The add form's fields under any of the names the lenders' apps use (the form is re-rendered with them on an error). */
+export function sentAccount(raw: Record<string, unknown>) {
+  return { account: raw.account, ifsc: raw.ifsc ?? raw.ifscCode, bank: raw.bank ?? raw.bankNo ?? raw.bank_code };
+}
+
 /** POST /Bank/add (auth): `account` (Mexico: the CLABE); the holder's name is checked with the bank. */
 export async function add(ctx: Context): Promise<void> {
   const raw = input(ctx);
-  const ifscRaw = raw.ifsc ?? raw.ifscCode;
-  const bankRaw = raw.bank ?? raw.bankNo ?? raw.bank_code;
-  ctx.state.form = { view: 'bank/index.njk', page: '/Bank/index', values: { account: raw.account, ifsc: ifscRaw, bank: bankRaw }, data: async () => listModel(ctx) };
-  const { account, ifsc, bank } = validate(addSchema, { account: raw.account ?? raw.bankAccount, ifsc: ifscRaw, bank: bankRaw });
+  const sent = sentAccount(raw);
+  const { account, ifsc, bank } = validate(addSchema, { account: raw.account ?? raw.bankAccount, ifsc: sent.ifsc, bank: sent.bank });
   const { db, clock, config } = ctx.deps;
   const row = await addBankAccount(db, clock, config, ctx.identityChecks, ctx.state.borrower!.id, { number: account, part: ifsc ?? bank });
   const flash = row.status === 'verified' ? 'identity.account_verified' : row.status === 'pending' ? 'identity.account_pending' : 'identity.account_rejected';
   respond(ctx, { message: 'messages.successful', data: presentAccount(row, config.market, ctx.state.lang, ctx.state.t), redirect: '/Bank/index', flash });
 }
 
+/** The payout page picks an account in place; the borrower comes back to it (one fixed page, never a free URL). */
+export const backPage = (fields: Record<string, unknown>): string => (fields.back === 'payout' ? '/Loan/payout' : '/Bank/index');
+
 /** POST /Bank/default (auth): `id` of one of the borrower's verified accounts. */
 export async function makeDefault(ctx: Context): Promise<void> {
-  // The payout page picks an account in place; the borrower comes back to it (one fixed page, never a free URL).
-  const back = input(ctx).back === 'payout' ? '/Loan/payout' : '/Bank/index';
-  ctx.state.flashBack = { redirect: back };
+  const back = backPage(input(ctx));
   const { id } = validate(idSchema, input(ctx));
   await setDefaultAccount(ctx.deps.db, ctx.state.borrower!.id, id);
   respond(ctx, { message: 'messages.successful', redirect: back, flash: 'identity.default_saved' });

@@ -2,6 +2,7 @@ import type { Context } from 'koa';
 import { z } from 'zod';
 import { presentComplaint, presentComplaintRow } from '../../presenters/protection.ts';
 import { borrowerFollowUp, COMPLAINT_TOPICS, complaintsOf, openComplaint, ownComplaint } from '../../services/complaints.ts';
+import { ownScope } from '../actor.ts';
 import { respond } from '../respond.ts';
 import { input, validate } from '../validate.ts';
 
@@ -20,7 +21,8 @@ function officer(ctx: Context) {
   return { grievance, escalation };
 }
 
-async function listModel(ctx: Context) {
+/** The complaints page's model (also for the form re-rendered with an error). */
+export async function listModel(ctx: Context) {
   const { config, db, clock } = ctx.deps;
   const borrower = ctx.state.borrower;
   const mine = borrower ? await complaintsOf(db, borrower.id) : [];
@@ -40,7 +42,6 @@ export async function index(ctx: Context): Promise<void> {
 /** POST /Complaint/create (auth): opens a complaint; answers its number (a page goes to it). */
 export async function create(ctx: Context): Promise<void> {
   const raw = input(ctx);
-  ctx.state.form = { view: 'complaints/index.njk', page: '/Complaint/index', values: { topic: raw.topic, body: raw.body }, data: () => listModel(ctx) };
   const request = validate(createSchema, raw);
   const { db, clock, config } = ctx.deps;
   const complaint = await openComplaint(db, clock, config, { borrowerId: ctx.state.borrower!.id, topic: request.topic, body: request.body });
@@ -55,7 +56,7 @@ export async function create(ctx: Context): Promise<void> {
 export async function view(ctx: Context): Promise<void> {
   const { no } = validate(z.object({ no: numberSchema }), input(ctx));
   const { config, db, clock } = ctx.deps;
-  const thread = await ownComplaint(db, ctx.state.borrower!.id, no);
+  const thread = await ownComplaint(db, ownScope(ctx, 'read', 'complaint'), no);
   const data = presentComplaint(config, thread, clock.now());
   respond(ctx, { view: 'complaints/view.njk', data, message: 'messages.successfully', page: () => ({ c: data, ...officer(ctx) }) });
 }

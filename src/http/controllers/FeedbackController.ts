@@ -53,7 +53,6 @@ export async function ajaxCreate(ctx: Context): Promise<void> {
   const { db, clock, config } = ctx.deps;
   const borrower = ctx.state.borrower;
   const raw: Record<string, unknown> = { ...(ctx.state.multipart?.fields ?? input(ctx)) };
-  ctx.state.form = { view: 'feedback/index.njk', page: '/Feedback/index', values: { comments: raw.comments, contact: raw.contact } };
   const files = (ctx.state.multipart?.files ?? []).filter((f) => f.bytes > 0);
   const request = validate(feedbackSchema, raw);
   request.attachments = request.attachments.map((a) => String(uploadReference(ctx, a)));

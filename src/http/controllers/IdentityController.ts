@@ -1,14 +1,14 @@
 // The borrower's verification: progress, the personal, address, work and document steps, and what is stored.
 import type { Context } from 'koa';
 import { z } from 'zod';
-import { findIdentity, type IdentityRow, identityUploads } from '../../data/repositories/identities.ts';
+import type { IdentityRow } from '../../data/repositories/identities.ts';
 import { isCalendarDate, maskTail } from '../../domain/kyc.ts';
 import { marketProfile } from '../../domain/markets/index.ts';
 import { AppError, notFound } from '../../errors.ts';
 import { label, presentAccount, presentSteps } from '../../presenters/identity.ts';
 import { accountNumber, bankAccountsOf } from '../../services/bank-accounts.ts';
 import { entries } from '../../data/dictionaries.ts';
-import { assertDocumentsOpen, stepStates, storedIdentity, submitAddress, submitDocuments, submitPersonal, submitWork } from '../../services/identity.ts';
+import { assertDocumentsOpen, identityOf, stepStates, storedIdentity, submitAddress, submitDocuments, submitPersonal, submitWork, uploadsOfIdentity } from '../../services/identity.ts';
 import { countUpload, ownUpload, storeUpload, type UploadRow } from '../../services/uploads.ts';
 import { respond } from '../respond.ts';
 import { input, validate } from '../validate.ts';
@@ -36,7 +36,7 @@ async function basics(ctx: Context) {
   const { db, config } = ctx.deps;
   const borrowerId = ctx.state.borrower!.id;
   const steps = presentSteps(await stepStates(db, config, borrowerId), ctx.state.t);
-  return { steps, identity: await findIdentity(db, borrowerId) };
+  return { steps, identity: await identityOf(db, borrowerId) };
 }
 
 function stepOf(steps: ReturnType<typeof presentSteps>, step: string) {
@@ -53,7 +53,7 @@ function personalValues(identity: IdentityRow | undefined) {
   return { full_name: identity?.full_name ?? '', birth_date: identity?.birth_date ?? '', id_number: '', tax_id: '' };
 }
 
-async function personalModel(ctx: Context) {
+export async function personalModel(ctx: Context) {
   const { steps, identity } = await basics(ctx);
   const market = marketProfile(ctx.deps.config.market);
   return { step: stepOf(steps, 'personal'), idKind: market.nationalId.kind, taxKind: market.taxId?.kind ?? null, taxMax: market.taxId?.maxLength ?? 13, idMax: market.nationalId.maxLength, hasId: Boolean(identity?.id_number_sealed), values: personalValues(identity) };
@@ -68,7 +68,6 @@ export async function personalPage(ctx: Context): Promise<void> {
 /** POST /Identity/personal (auth). */
 export async function personal(ctx: Context): Promise<void> {
   const raw = input(ctx);
-  ctx.state.form = { view: 'identity/personal.njk', page: '/Identity/personal', values: raw, data: async () => personalModel(ctx) };
   const fields = validate(personalSchema, raw);
   const { db, clock, config } = ctx.deps;
   await submitPersonal(db, clock, config, ctx.state.borrower!.id, {
@@ -80,7 +79,7 @@ export async function personal(ctx: Context): Promise<void> {
   respond(ctx, { message: 'messages.successful', redirect: '/Identity/index', flash: 'identity.saved' });
 }
 
-async function addressModel(ctx: Context) {
+export async function addressModel(ctx: Context) {
   const { steps, identity } = await basics(ctx);
   const { market } = ctx.deps.config;
   const lang = ctx.state.lang;
@@ -102,14 +101,13 @@ export async function addressPage(ctx: Context): Promise<void> {
 /** POST /Identity/address (auth). */
 export async function address(ctx: Context): Promise<void> {
   const raw = input(ctx);
-  ctx.state.form = { view: 'identity/address.njk', page: '/Identity/address', values: raw, data: async () => addressModel(ctx) };
   const fields = validate(addressSchema, raw);
   const { db, clock, config } = ctx.deps;
   await submitAddress(db, clock, config, ctx.state.borrower!.id, fields);
   respond(ctx, { message: 'messages.successful', redirect: '/Identity/index', flash: 'identity.saved' });
 }
 
-async function workModel(ctx: Context) {
+export async function workModel(ctx: Context) {
   const { steps, identity } = await basics(ctx);
   const { market } = ctx.deps.config;
   return {
@@ -129,7 +127,6 @@ export async function workPage(ctx: Context): Promise<void> {
 /** POST /Identity/work (auth). */
 export async function work(ctx: Context): Promise<void> {
   const raw = input(ctx);
-  ctx.state.form = { view: 'identity/work.njk', page: '/Identity/work', values: raw, data: async () => workModel(ctx) };
   const fields = validate(workSchema, raw);
   const { db, clock, config } = ctx.deps;
   await submitWork(db, clock, config, ctx.state.borrower!.id, fields);
@@ -139,14 +136,14 @@ export async function work(ctx: Context): Promise<void> {
 /** The borrower's stored document images, each with its own private URL. */
 async function documentImages(ctx: Context, identity: IdentityRow | undefined) {
   const ids = { id_front: identity?.id_front_upload_id, id_back: identity?.id_back_upload_id, selfie: identity?.selfie_upload_id };
-  const rows = identity ? await identityUploads(ctx.deps.db, identity) : [];
+  const rows = identity ? await uploadsOfIdentity(ctx.deps.db, identity) : [];
   return DOCUMENT_FIELDS.map((field) => {
     const row = rows.find((r) => r.id === ids[field]);
     return { field, url: row ? `/Public/Upload/${row.path}` : '', thumb: row ? `/Public/Upload/${row.thumb_path}` : '' };
   });
 }
 
-async function documentsModel(ctx: Context) {
+export async function documentsModel(ctx: Context) {
   const { steps, identity } = await basics(ctx);
   return { step: stepOf(steps, 'documents'), images: await documentImages(ctx, identity) };
 }
@@ -176,7 +173,6 @@ export async function documentsLimit(ctx: Context): Promise<void> {
 export async function documents(ctx: Context): Promise<void> {
   const { db, clock, config } = ctx.deps;
   const borrowerId = ctx.state.borrower!.id;
-  ctx.state.form = { view: 'identity/documents.njk', page: '/Identity/documents', values: {}, data: async () => documentsModel(ctx) };
   const multipart = ctx.state.multipart;
   const fields = (multipart?.fields ?? input(ctx)) as Record<string, unknown>;
   const missing: Record<string, string> = {};

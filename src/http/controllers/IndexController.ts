@@ -3,11 +3,9 @@ import { z } from 'zod';
 import { LANGUAGE_NAMES, LANGUAGES } from '../../i18n.ts';
 import { signInBorrower } from '../../services/auth.ts';
 import { confirmLoan } from '../../services/loans.ts';
-import { confirmModel } from './LoanController.ts';
-import { loanRequestSchema } from './home.ts';
 import { startBorrowerSession } from '../middleware/session.ts';
 import { renderPage, respond } from '../respond.ts';
-import { input, validate } from '../validate.ts';
+import { input, loanRequestSchema, validate } from '../validate.ts';
 import { marketProfile } from '../../domain/markets/index.ts';
 import { badRequest } from '../../errors.ts';
 import { needsBankAccount } from '../../services/payouts/payouts.ts';
@@ -37,7 +35,6 @@ export async function signIn(ctx: Context): Promise<void> {
   // A password in the URL ends up in proxies' logs and browser history: refused, never checked.
   if (Object.keys(ctx.query).some((k) => k.toLowerCase() === 'password')) throw badRequest('errors.credentials_in_url');
   const raw = input(ctx);
-  ctx.state.form = { view: 'index/login.njk', page: '/Index/login', values: { username: raw.username } };
   const fields = validate(signInSchema, raw);
   const { db, clock, config } = ctx.deps;
   const borrower = await signInBorrower(db, clock, config.login, { ...fields, address: ctx.ip }, marketProfile(config.market).phone.normalize);
@@ -71,7 +68,6 @@ export function languages(ctx: Context): void {
 /** GET/POST /Index/ajaxApply (auth): confirms the loan; automatic review decides at once. */
 export async function apply(ctx: Context): Promise<void> {
   const { config, db, clock } = ctx.deps;
-  ctx.state.form = { view: 'loan/confirm.njk', page: '/Loan/confirm', values: {}, data: async () => (await confirmModel(ctx)) ?? {} };
   const acknowledged = String(input(ctx).kfs_ack ?? '') === '1';
   // product_id is optional (the cashgox app never sends it); when sent it must be the loan's product.
   const { product_id } = validate(loanRequestSchema.pick({ product_id: true }), { product_id: input(ctx).product_id });

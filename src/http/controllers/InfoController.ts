@@ -4,12 +4,6 @@ import { countUpload, isUploadPath, ownsUploadPath, readUpload, storeUpload } fr
 import { respond } from '../respond.ts';
 import { parseMultipart } from '../middleware/upload.ts';
 
-/** Marks the two actions that answer `{info, status, url}`, errors included. */
-export async function infoEnvelope(ctx: Context, next: Next): Promise<void> {
-  ctx.state.infoEnvelope = true;
-  await next();
-}
-
 /** A borrower's uploads per hour (UPLOADS_PER_HOUR), counted before the body is read. */
 export async function borrowerUploadLimit(ctx: Context): Promise<void> {
   const { db, clock, config } = ctx.deps;

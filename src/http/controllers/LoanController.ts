@@ -2,52 +2,25 @@ import type { Context } from 'koa';
 import { formatPlain } from '../../domain/money.ts';
 import { formatters } from '../../presenters/format.ts';
 import { z } from 'zod';
-import { billOfLoan } from '../../data/repositories/bills.ts';
-import { findOwnLoanByOid, type LoanRow } from '../../data/repositories/loans.ts';
-import { notFound } from '../../errors.ts';
 import { presentBillForPage, presentQuoteJson } from '../../presenters/loans.ts';
-import { snapshot } from '../../snapshots/loans.ts';
 import { keyFactsJson, presentKeyFacts } from '../../presenters/protection.ts';
-import { currentLoan } from '../../services/loan-reads.ts';
+import { ownLoan } from '../../services/loan-reads.ts';
 import { applyForLoan, priceLoan } from '../../services/loans.ts';
-import { chooseProduct, productsOffered, productVersion } from '../../services/products.ts';
-import { presentProductForPage, presentProductJson, productName } from '../../presenters/products.ts';
+import { chooseProduct, productsOffered } from '../../services/products.ts';
+import { presentProductForPage, presentProductJson } from '../../presenters/products.ts';
+import { ownScope } from '../actor.ts';
 import { respond } from '../respond.ts';
-import { input, oidField, validate } from '../validate.ts';
-import { homeModel, loanRequestSchema } from './home.ts';
+import { input, loanRequestSchema, oidField, validate } from '../validate.ts';
+import { confirmModel, keyFactsWithProduct } from '../../presenters/home.ts';
 
 /** GET/POST /Loan/reLoan (auth): applies for a loan; the page goes on to the confirmation. */
 export async function reLoan(ctx: Context): Promise<void> {
   const raw = input(ctx);
   const { config, db, clock } = ctx.deps;
   const borrower = ctx.state.borrower!;
-  ctx.state.form = {
-    view: 'repay/index.njk',
-    page: '/Repay/index.shtml',
-    values: { money: raw.money, time: raw.time, product_id: raw.product_id },
-    data: async () => {
-      const { data, page } = await homeModel(ctx);
-      return { ...data, ...page() };
-    },
-  };
   const request = validate(loanRequestSchema, raw);
   await applyForLoan(db, clock, config, borrower, { principal: request.money, term: request.time, productId: request.product_id });
   respond(ctx, { message: 'messages.successful', redirect: '/Loan/confirm' });
-}
-
-/** A loan's key facts with the product (and version) it was priced with, when it has one. */
-async function keyFactsWithProduct(ctx: Context, loan: LoanRow, dueDay: number) {
-  const facts = presentKeyFacts(ctx.deps.config, loan, dueDay);
-  const v = loan.product_id !== null && loan.product_version !== null ? await productVersion(ctx.deps.db, loan.product_id, loan.product_version) : undefined;
-  return v ? { ...facts, productId: String(v.productId), productVersion: v.version, productName: productName(v, ctx.state.lang) } : facts;
-}
-
-/** The confirmation page's model: the loan awaiting confirmation and its key facts statement. */
-export async function confirmModel(ctx: Context) {
-  const { config, db, clock } = ctx.deps;
-  const current = await currentLoan(db, clock, config, ctx.state.borrower!.id);
-  if (current?.loan.status !== 'awaiting_confirmation') return undefined;
-  return { ...presentBillForPage(config, current, clock.now()), keyFacts: await keyFactsWithProduct(ctx, current.loan, current.dueDay) };
 }
 
 /**
@@ -64,10 +37,8 @@ export async function confirmPage(ctx: Context): Promise<void> {
 export async function keyFacts(ctx: Context): Promise<void> {
   const { config, db, clock } = ctx.deps;
   const { oid } = validate(z.object({ oid: oidField }), input(ctx));
-  const loan = await findOwnLoanByOid(db, ctx.state.borrower!.id, oid);
-  if (!loan) throw notFound();
-  const current = snapshot(loan, await billOfLoan(db, loan.id), clock.now(), config.timeZone);
-  const facts = await keyFactsWithProduct(ctx, loan, current.dueDay);
+  const current = await ownLoan(db, clock, config, ownScope(ctx, 'read', 'loan'), oid);
+  const facts = await keyFactsWithProduct(ctx, current.loan, current.dueDay);
   respond(ctx, { view: 'loan/key-facts.njk', data: keyFactsJson(facts), message: 'messages.successfully', page: () => ({ keyFacts: facts }) });
 }
 

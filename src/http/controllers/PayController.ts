@@ -2,20 +2,19 @@ import { outcomeLabel } from '../operations.ts';
 import type { Context } from 'koa';
 import bwipjs from 'bwip-js/node';
 import { z } from 'zod';
-import { findReference, newestReference, type ReferenceRow } from '../../data/repositories/payments.ts';
-import { parseMoney } from '../../domain/money.ts';
+import { formatShort, parseMoney } from '../../domain/money.ts';
 import { invalidInput, notFound } from '../../errors.ts';
 import { marketProfile } from '../../domain/markets/index.ts';
 import type { Language } from '../../i18n.ts';
-import { groupClabe, paymentDeadline, presentIntent, presentRazorpayOrder, presentReference, referenceState } from '../../presenters/payments.ts';
+import { groupClabe, paymentDeadline, paymentEnvelope, presentIntent, presentPaymentAnswer, referenceState } from '../../presenters/payments.ts';
 import { findEntry } from '../../data/dictionaries.ts';
 import type { PayType } from '../../services/payments/gateway.ts';
-import { intentByToken, intentClosed, intentToken, referenceFor } from '../../services/payments/intents.ts';
+import { currentReference, intentByToken, intentClosed, referenceByCode, referenceToPay } from '../../services/payments/intents.ts';
 import { handleNotification } from '../../services/payments/notifications.ts';
 import { SandboxGateway, SIGNATURE_HEADER } from '../../services/payments/sandbox.ts';
-import { providerBody } from '../middleware/body.ts';
+import { providerCallback } from '../middleware/body.ts';
 import { respond, wantsJson } from '../respond.ts';
-import { ownBase, publicBase } from '../urls.ts';
+import { ownBase, paymentUrl, publicBase } from '../urls.ts';
 import { input, validate } from '../validate.ts';
 
 const paytypeSchema = z.object({
@@ -27,22 +26,6 @@ async function intentOf(ctx: Context) {
   const intent = await intentByToken(ctx.deps.db, String(ctx.params.token), ctx.deps.config.session.secret);
   if (!intent) throw notFound();
   return intent;
-}
-
-/** The payment URL's own address (absolute), as payData hands it out. */
-export function paymentUrl(ctx: Context, intent: Parameters<typeof intentToken>[0]): string {
-  return `${publicBase(ctx)}/Pay/${intentToken(intent, ctx.deps.config.session.secret)}`;
-}
-
-/** The payment URL's answer for a reference, shared with Repay/payTransf. */
-export async function paymentAnswer(ctx: Context, intent: Awaited<ReturnType<typeof intentOf>>, paytype: PayType) {
-  const { db, clock, config } = ctx.deps;
-  const market = marketProfile(config.market);
-  // A payment type the market does not offer (cash vouchers outside Mexico) is refused like an unknown one.
-  if (!market.payTypes.includes(paytype)) throw invalidInput({ paytype: 'errors.paytype_invalid' });
-  const ref = await referenceFor(db, clock, config, ctx.gateway, intent, paytype, publicBase(ctx));
-  const data = presentReference(ref, paymentUrl(ctx, intent), publicBase(ctx), config.timeZone);
-  return { ref, data: market.gatewayOrder === 'razorpay' && ref.paytype === 1 ? { ...data, order: presentRazorpayOrder(ref, config.currency) } : data };
 }
 
 /**
@@ -64,9 +47,10 @@ export async function show(ctx: Context): Promise<void> {
     });
     return;
   }
-  const { ref, data } = await paymentAnswer(ctx, intent, paytype);
+  const ref = await referenceToPay(ctx.deps.db, clock, config, ctx.gateway, intent, paytype, publicBase(ctx));
+  const data = presentPaymentAnswer(ref, paymentUrl(ctx, intent), publicBase(ctx), config);
   respond(ctx, {
-    json: { code: 200, msg: 'successful', data },
+    json: paymentEnvelope(data),
     view: 'pay/reference.njk',
     data: {
       ...data,
@@ -113,7 +97,7 @@ function deadlineOf(referenceEnds: number, linkEnds: number, now: number) {
 export async function barcode(ctx: Context): Promise<void> {
   const intent = await intentOf(ctx);
   const { paytype } = validate(paytypeSchema.required(), ctx.query);
-  const ref = await newestReference(ctx.deps.db, intent.id, paytype);
+  const ref = await currentReference(ctx.deps.db, intent.id, paytype);
   if (!ref) throw notFound();
   ctx.body = await bwipjs.toBuffer({ bcid: 'code128', text: ref.reference, scale: 3, height: 14, includetext: true, paddingwidth: 8, paddingheight: 8, backgroundcolor: 'FFFFFF' });
   ctx.type = 'image/png';
@@ -122,20 +106,18 @@ export async function barcode(ctx: Context): Promise<void> {
 }
 
 /** POST /Pay/notify: a provider's signed notification; answered with what was done. */
-export async function notify(ctx: Context): Promise<void> {
-  const raw = await providerBody(ctx);
+export const notify = providerCallback((ctx, raw, headers) => {
   const { db, clock, config, logger } = ctx.deps;
-  const headers = { [SIGNATURE_HEADER]: ctx.get(SIGNATURE_HEADER) || undefined };
-  const result = await handleNotification(db, clock, config, ctx.gateway, logger, raw, headers);
-  ctx.metrics.paymentNotifications.inc({ outcome: outcomeLabel(result.outcome) });
-  ctx.status = result.status;
-  ctx.body = { status: result.status, outcome: result.outcome };
-}
+  return handleNotification(db, clock, config, ctx.gateway, logger, raw, headers).then((result) => {
+    ctx.metrics.paymentNotifications.inc({ outcome: outcomeLabel(result.outcome) });
+    return result;
+  });
+});
 
 /** The sandbox's checkout for a reference, after checking the link's signature. */
-async function sandboxReference(ctx: Context): Promise<{ gateway: SandboxGateway; ref: ReferenceRow }> {
+async function sandboxReference(ctx: Context): Promise<{ gateway: SandboxGateway; ref: NonNullable<Awaited<ReturnType<typeof referenceByCode>>> }> {
   const gateway = ctx.gateway;
-  const ref = gateway instanceof SandboxGateway ? await findReference(ctx.deps.db, String(ctx.params.reference)) : undefined;
+  const ref = gateway instanceof SandboxGateway ? await referenceByCode(ctx.deps.db, String(ctx.params.reference)) : undefined;
   const sig = String(input(ctx).sig ?? '');
   if (!ref || !(gateway instanceof SandboxGateway) || sig !== gateway.checkoutSignature(ref.reference)) throw notFound();
   return { gateway, ref };
@@ -149,6 +131,7 @@ export async function sandboxCheckout(ctx: Context): Promise<void> {
     data: {
       reference: ref.reference,
       amount: ref.amount,
+      amountPlain: formatShort(ref.amount),
       method: ref.method,
       state: referenceState(ref, ctx.deps.clock.now().getTime()),
       sig: ctx.query.sig,

@@ -3,20 +3,15 @@ import type { Context } from 'koa';
 import { presentAccount } from '../../presenters/identity.ts';
 import { presentPayout } from '../../presenters/payouts.ts';
 import { bankAccountsOf } from '../../services/bank-accounts.ts';
-import { SIGNATURE_HEADER } from '../../services/payments/sandbox.ts';
 import { borrowerPayouts, handlePayoutCallback, retryPayout } from '../../services/payouts/payouts.ts';
-import { providerBody } from '../middleware/body.ts';
+import { providerCallback } from '../middleware/body.ts';
 import { respond } from '../respond.ts';
 
 /** POST /Payout/notify: a payout provider's signed callback; answered with what was done. */
-export async function notify(ctx: Context): Promise<void> {
-  const raw = await providerBody(ctx);
+export const notify = providerCallback((ctx, raw, headers) => {
   const { db, clock, config, logger } = ctx.deps;
-  const headers = { [SIGNATURE_HEADER]: ctx.get(SIGNATURE_HEADER) || undefined };
-  const result = await handlePayoutCallback(db, clock, config, ctx.payouts, logger, raw, headers);
-  ctx.status = result.status;
-  ctx.body = { status: result.status, outcome: result.outcome };
-}
+  return handlePayoutCallback(db, clock, config, ctx.payouts, logger, raw, headers);
+});
 
 async function payoutModel(ctx: Context) {
   const { db, config } = ctx.deps;
@@ -44,7 +39,6 @@ export async function show(ctx: Context): Promise<void> {
 
 /** POST /Loan/payoutRetry (auth): sends the failed payout again, to the borrower's verified default account. */
 export async function retry(ctx: Context): Promise<void> {
-  ctx.state.flashBack = { redirect: '/Loan/payout' };
   const { db, clock, config, logger } = ctx.deps;
   const loan = await retryPayout(db, clock, config, ctx.payouts, ctx.state.borrower!.id, logger);
   const flash = loan.status === 'disbursed' ? 'messages.loan_disbursed' : loan.status === 'payout_failed' ? 'messages.payout_failed' : 'messages.payout_retried';

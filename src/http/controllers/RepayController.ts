@@ -1,6 +1,5 @@
 import type { Context } from 'koa';
 import { z } from 'zod';
-import { intentsOfBill, referencesOfIntents } from '../../data/repositories/payments.ts';
 import { isoDay } from '../../domain/calendar.ts';
 import { AppError, invalidInput, notFound } from '../../errors.ts';
 import type { LoanSnapshot } from '../../snapshots/loans.ts';
@@ -8,21 +7,22 @@ import { presentBillForPage, presentDelay, presentLoanDelay, presentLoanDetail, 
 import { presentPaymentHistory } from '../../presenters/payments.ts';
 import { presentProofsForBorrower } from '../../presenters/proofs.ts';
 import type { PayType } from '../../services/payments/gateway.ts';
-import { extensionToPay, intentByToken, openIntent, ownBill } from '../../services/payments/intents.ts';
+import { extensionToPay, intentByToken, openIntent, ownBill, paymentsOfBill, referenceToPay } from '../../services/payments/intents.ts';
 import { proofsOfBill, submitProof } from '../../services/proofs.ts';
 import { delayMaxOf, quoteDelay, quoteExit } from '../../services/settlement.ts';
 import { exitJson, presentExit, presentTimeline } from '../../presenters/protection.ts';
 import { storeUpload } from '../../services/uploads.ts';
 import { extendBillOnCredit } from '../../services/extensions.ts';
-import { publicBase, uploadReference } from '../urls.ts';
-import { paymentAnswer, paymentUrl } from './PayController.ts';
+import { loanDetailPath, paymentUrl, publicBase, uploadReference } from '../urls.ts';
+import { PAYMENT_OK, paymentEnvelope, presentPaymentAnswer } from '../../presenters/payments.ts';
 import { presentVisitorLoans } from '../../presenters/product.ts';
 import { asConfigProduct } from '../../presenters/products.ts';
 import { productForVisitors, productsOffered } from '../../services/products.ts';
 import { allLoans, ownLoanDetail } from '../../services/loan-reads.ts';
+import { ownScope } from '../actor.ts';
 import { respond, wantsJson } from '../respond.ts';
 import { input, oidField, validate } from '../validate.ts';
-import { homeModel } from './home.ts';
+import { homeModel } from '../../presenters/home.ts';
 
 /**
  * GET /Repay/loans and the home page /Repay/index.shtml. Visitors get the
@@ -45,7 +45,7 @@ export async function loans(ctx: Context): Promise<void> {
 export async function orders(ctx: Context): Promise<void> {
   const { config, db, clock } = ctx.deps;
   const borrower = ctx.state.borrower!;
-  const snapshots = await allLoans(db, clock, config, borrower.id);
+  const snapshots = await allLoans(db, clock, config, ownScope(ctx, 'read', 'loan'));
   // next_loan_period describes the product the borrower would be offered first.
   const offered = await productsOffered(db, clock, config, borrower.id);
   respond(ctx, {
@@ -65,8 +65,7 @@ const detailSchema = z.object({ oid: oidField, next: z.string().optional() });
 export async function loanDetail(ctx: Context): Promise<void> {
   const { config, db, clock } = ctx.deps;
   const request = validate(detailSchema, input(ctx));
-  const borrowerId = ctx.state.borrower!.id;
-  const { current, settlements, payouts } = await ownLoanDetail(db, clock, config, borrowerId, request.oid);
+  const { current, settlements, payouts } = await ownLoanDetail(db, clock, config, ownScope(ctx, 'read', 'loan'), request.oid);
   const closed = current.bill!.status !== 'open';
   const payments = await paymentHistory(ctx, current.bill!.id, closed);
   const proofs = await proofsOfBill(db, current.bill!.id);
@@ -104,9 +103,8 @@ function refuseDelayForApp(ctx: Context, refusal: string | null): void {
 }
 
 async function paymentHistory(ctx: Context, billId: number, billClosed: boolean) {
-  const intents = await intentsOfBill(ctx.deps.db, billId);
-  const refs = await referencesOfIntents(ctx.deps.db, intents.map((i) => i.id));
-  return presentPaymentHistory(intents, refs, ctx.deps.clock.now().getTime(), billClosed);
+  const { intents, references } = await paymentsOfBill(ctx.deps.db, billId);
+  return presentPaymentHistory(intents, references, ctx.deps.clock.now().getTime(), billClosed);
 }
 
 /**
@@ -117,7 +115,7 @@ async function paymentHistory(ctx: Context, billId: number, billClosed: boolean)
 export async function loanDelay(ctx: Context): Promise<void> {
   const { config, db, clock } = ctx.deps;
   const request = validate(detailSchema, input(ctx));
-  const { current } = await ownLoanDetail(db, clock, config, ctx.state.borrower!.id, request.oid);
+  const { current } = await ownLoanDetail(db, clock, config, ownScope(ctx, 'read', 'loan'), request.oid);
   const q = quoteDelay(current.bill!, current.loan, clock.now(), config);
   refuseDelayForApp(ctx, q.refusal);
   const proofs = await proofsOfBill(db, current.bill!.id);
@@ -157,7 +155,7 @@ export async function payData(ctx: Context): Promise<void> {
 export async function exitOffer(ctx: Context): Promise<void> {
   const { config, db, clock } = ctx.deps;
   const request = validate(detailSchema, input(ctx));
-  const { current } = await ownLoanDetail(db, clock, config, ctx.state.borrower!.id, request.oid);
+  const { current } = await ownLoanDetail(db, clock, config, ownScope(ctx, 'read', 'loan'), request.oid);
   const q = presentExit(await quoteExit(db, current.bill!, current.loan, clock.now(), config));
   respond(ctx, {
     view: 'repay/exit.njk',
@@ -191,7 +189,7 @@ const payTransfSchema = z.object({
  * payment URL of the session's own order only.
  */
 export async function payTransf(ctx: Context): Promise<void> {
-  const { db, config } = ctx.deps;
+  const { db, clock, config } = ctx.deps;
   const request = validate(payTransfSchema, input(ctx));
   let url: URL;
   try {
@@ -202,10 +200,11 @@ export async function payTransf(ctx: Context): Promise<void> {
   const token = /^\/pay\/([^/]+)$/i.exec(url.pathname)?.[1];
   if (url.origin !== new URL(publicBase(ctx)).origin || !token) throw invalidInput({ url: 'errors.pay_url_invalid' });
   const intent = await intentByToken(db, token, config.session.secret);
-  if (!intent || intent.borrower_id !== ctx.state.borrower!.id) throw notFound();
-  const { data } = await paymentAnswer(ctx, intent, request.paytype);
+  if (!intent || intent.borrower_id !== ownScope(ctx, 'read', 'loan')) throw notFound();
+  const ref = await referenceToPay(db, clock, config, ctx.gateway, intent, request.paytype, publicBase(ctx));
+  const data = presentPaymentAnswer(ref, paymentUrl(ctx, intent), publicBase(ctx), config);
   respond(ctx, {
-    json: { status: 200, data: { code: 200, msg: 'successful', data }, message: 'successful' },
+    json: { status: 200, data: paymentEnvelope(data), message: PAYMENT_OK },
     redirect: `${url.pathname}?paytype=${request.paytype}`,
   });
 }
@@ -266,7 +265,6 @@ export async function repayProof(ctx: Context): Promise<void> {
   const { db, clock, config } = ctx.deps;
   const borrower = ctx.state.borrower!;
   const raw = ctx.state.multipart?.fields ?? input(ctx);
-  ctx.state.flashBack = { redirect: typeof raw.oid === 'string' ? `/Repay/loanDetail?oid=${encodeURIComponent(raw.oid)}` : '/Repay/index.shtml' };
   const fields: Record<string, unknown> = { ...raw, utr_image: uploadReference(ctx, raw.utr_image), repay_image: uploadReference(ctx, raw.repay_image) };
   for (const file of ctx.state.multipart?.files ?? []) {
     if ((file.field === 'utr_image' || file.field === 'repay_image') && file.bytes > 0) {
@@ -277,7 +275,7 @@ export async function repayProof(ctx: Context): Promise<void> {
   await submitProof(db, clock, config, borrower.id, request);
   respond(ctx, {
     json: { info: ctx.state.t('messages.proof_successful'), status: 1, url: '' },
-    redirect: ctx.state.flashBack.redirect,
+    redirect: typeof raw.oid === 'string' ? loanDetailPath(raw.oid) : '/Repay/index.shtml',
     flash: 'messages.proof_received',
   });
 }

@@ -3,6 +3,7 @@ import { HttpMethodEnum, koaBody } from 'koa-body';
 import getRawBody from 'raw-body';
 import { payloadTooLarge } from '../../errors.ts';
 import { MAX_CONTACTS } from '../../services/contacts.ts';
+import { SIGNATURE_HEADER } from '../../services/payments/sandbox.ts';
 
 /**
  * Form and JSON bodies with explicit small limits; multipart is refused here
@@ -67,4 +68,24 @@ export async function providerBody(ctx: Context): Promise<string> {
   } catch (err) {
     throw (err as { status?: number }).status === 413 ? payloadTooLarge() : err;
   }
+}
+
+/** What a provider callback's handler answers: the HTTP status the provider sees, and what was done. */
+export interface CallbackResult {
+  status: number;
+  outcome: string;
+}
+
+/**
+ * A provider's signed callback as an action: the raw body and the signature
+ * header go to `handle`; the answer keeps its real HTTP status (a provider
+ * retries on a non-2xx).
+ */
+export function providerCallback(handle: (ctx: Context, raw: string, headers: Record<string, string | undefined>) => Promise<CallbackResult>) {
+  return async function callback(ctx: Context): Promise<void> {
+    const raw = await providerBody(ctx);
+    const result = await handle(ctx, raw, { [SIGNATURE_HEADER]: ctx.get(SIGNATURE_HEADER) || undefined });
+    ctx.status = result.status;
+    ctx.body = { status: result.status, outcome: result.outcome };
+  };
 }

@@ -1,6 +1,8 @@
 import type { Context, Next } from 'koa';
 import { AppError, badRequest, notFound, payloadTooLarge, unavailable, unsupportedMediaType } from '../../errors.ts';
 import { isDatabaseUnavailable } from '../../data/db.ts';
+import { formatters } from '../../presenters/format.ts';
+import { flashRedirect, formValues, sentFields } from '../error-views.ts';
 import { renderPage, wantsJson } from '../respond.ts';
 
 /** Turns whatever a lower layer threw into an AppError; unknown errors become null (500). */
@@ -27,6 +29,14 @@ const INFO_ENVELOPE_ROUTES = /^\/(info\/ajaxupload|repay\/repayproof)(\.s?html)?
 const PROVIDER_ROUTES = /^\/pay\/notify$/i;
 const CONSOLE_ROUTES = /^\/support(\/|$)/i;
 
+/** An error's calendar days: ISO in the envelope (as the app always had them), in the reader's language on a page. */
+function daysFor(ctx: Context, err: AppError, json: boolean): Record<string, string> {
+  const days = err.options.days ?? {};
+  if (json) return days;
+  const fmt = formatters(ctx.state.lang, ctx.deps.config);
+  return Object.fromEntries(Object.entries(days).map(([k, iso]) => [k, fmt.day(iso)]));
+}
+
 /** The envelope's `status` for an error: -100 for a visitor on a borrower's action (as the spec's Repay/loans), else the error's code. */
 function envelopeStatus(err: AppError): number {
   return err.code === 'unauthenticated' ? -100 : err.status;
@@ -34,8 +44,9 @@ function envelopeStatus(err: AppError): number {
 
 /**
  * Every error leaves through here: JSON `{status, message, data: ""}` as HTTP
- * 200 (only a server fault is a 5xx; the envelope carries the refusal), or a page (the form re-rendered, a redirect to sign in, or
- * the error page). Unknown errors are logged with the request id and shown as
+ * 200 (only a server fault is a 5xx; the envelope carries the refusal), or a page: the error view its
+ * route declares (`error-views.ts`: the form re-rendered, or a flash on another page), a redirect to sign in, or
+ * the error page. Unknown errors are logged with the request id and shown as
  * a plain 500.
  */
 export async function handleErrors(ctx: Context, next: Next): Promise<void> {
@@ -52,20 +63,22 @@ export async function handleErrors(ctx: Context, next: Next): Promise<void> {
     ctx.vary('Accept');
     ctx.set('Cache-Control', 'no-store');
     const { t } = ctx.state;
-    const message = t(err.key, err.options.params);
+    const errorView = ctx.state.errorView?.page;
+    const json = wantsJson(ctx) && !CONSOLE_ROUTES.test(ctx.path);
+    const message = t(err.key, { ...err.options.params, ...daysFor(ctx, err, json) });
 
-    if (wantsJson(ctx) && !CONSOLE_ROUTES.test(ctx.path)) {
+    if (json) {
       ctx.status = err.status >= 500 || PROVIDER_ROUTES.test(ctx.path) ? err.status : 200;
-      ctx.body = ctx.state.infoEnvelope || INFO_ENVELOPE_ROUTES.test(ctx.path)
+      ctx.body = ctx.state.errorView?.envelope === 'info' || INFO_ENVELOPE_ROUTES.test(ctx.path)
         ? { info: message, status: err.code === 'unauthenticated' ? -100 : 0, url: '' }
         : { status: envelopeStatus(err), message, data: '' };
       return;
     }
-    if (ctx.state.flashBack && err.status < 500 && err.status !== 401 && ctx.session) {
+    if (errorView?.kind === 'flash' && err.status < 500 && err.status !== 401 && ctx.session) {
       ctx.session.flash = err.key;
       ctx.session.flashError = true;
       ctx.status = 303;
-      ctx.redirect(ctx.state.flashBack.redirect);
+      ctx.redirect(flashRedirect(ctx, errorView));
       return;
     }
     if (err.status === 401 && err.code === 'unauthenticated') {
@@ -73,11 +86,11 @@ export async function handleErrors(ctx: Context, next: Next): Promise<void> {
       ctx.redirect('/Index/login');
       return;
     }
-    const form = ctx.state.form;
-    if (form && [401, 413, 415, 422, 429].includes(err.status)) {
-      const fields = Object.fromEntries(Object.entries(err.options.fields ?? {}).map(([f, k]) => [f, t(k)]));
-      const data = (await form.data?.()) ?? {};
-      renderPage(ctx, form.view, { ...data, values: form.values, errors: fields, formError: message }, err.status);
+    if (errorView?.kind === 'form' && [401, 413, 415, 422, 429].includes(err.status)) {
+      const errors = Object.fromEntries(Object.entries(err.options.fields ?? {}).map(([f, k]) => [f, t(k)]));
+      const sent = sentFields(ctx);
+      const data = (await errorView.model?.(ctx, sent)) ?? {};
+      renderPage(ctx, errorView.view, { ...data, values: formValues(errorView, sent), errors, formError: message }, err.status);
       return;
     }
     renderPage(ctx, 'errors/error.njk', { status: err.status, message }, err.status);

@@ -1,8 +1,8 @@
 import type { Context, Next } from 'koa';
 import { randomToken } from '../tokens.ts';
-import { findStaffById, type StaffRole } from '../../data/repositories/staff.ts';
-import { forbidden } from '../../errors.ts';
-import { DatabaseSessionStore } from './session.ts';
+import { staffById } from '../../services/auth.ts';
+import { authorize, type Subject, type Verb } from '../../policies.ts';
+import { DatabaseSessionStore } from '../../services/sessions.ts';
 
 export const STAFF_COOKIE = 'cuota.staff';
 // Staff cookies are read only where staff work: the console and the private files.
@@ -23,7 +23,7 @@ export async function loadStaff(ctx: Context, next: Next): Promise<void> {
   if (STAFF_PATHS.test(ctx.path)) {
     const key = ctx.cookies.get(STAFF_COOKIE, { signed: true });
     const data = key ? await store(ctx).get(key) : undefined;
-    const staff = typeof data?.staffId === 'number' ? await findStaffById(ctx.deps.db, data.staffId) : undefined;
+    const staff = typeof data?.staffId === 'number' ? await staffById(ctx.deps.db, data.staffId) : undefined;
     if (staff && typeof data?.csrf === 'string') {
       ctx.state.staff = staff;
       ctx.state.staffCsrf = data.csrf;
@@ -55,16 +55,27 @@ export async function endStaffSession(ctx: Context): Promise<void> {
   ctx.cookies.set(STAFF_COOKIE, '', { ...cookieOptions(ctx), expires: new Date(0) });
 }
 
-/** Console pages: a visitor (or a borrower) goes to the staff sign-in; `admin` pages refuse support staff. */
-export function requireStaff(role?: StaffRole) {
-  return async function staffOnly(ctx: Context, next: Next): Promise<void> {
+/** A console route's guard, carrying the grant it checks (the route walker in the tests reads it). */
+export interface StaffGuard {
+  (ctx: Context, next: Next): Promise<void>;
+  policy: { verb: Verb; subject: Subject };
+}
+
+/**
+ * Console pages: a visitor (or a borrower) goes to the staff sign-in; a staff
+ * member whose role the policy table (src/policies.ts) does not grant `verb`
+ * on `subject` is refused (403).
+ */
+export function staffMay(verb: Verb, subject: Subject): StaffGuard {
+  const guard = async function staffMay(ctx: Context, next: Next): Promise<void> {
     const staff = ctx.state.staff;
     if (!staff) {
       ctx.status = ctx.method === 'GET' ? 302 : 303;
       ctx.redirect('/support/login');
       return;
     }
-    if (role === 'admin' && staff.role !== 'admin') throw forbidden();
+    authorize({ kind: 'staff', id: staff.id, role: staff.role }, verb, subject);
     await next();
   };
+  return Object.assign(guard, { policy: { verb, subject } });
 }

@@ -6,17 +6,21 @@ import { billOfLoan, type BillRow, findBillForUpdate, findOwnBill, markDelaysRep
 import { findLoan, findOwnLoanByOid, type LoanRow } from '../../data/repositories/loans.ts';
 import {
   findIntent,
+  findReference,
   findReferenceById,
   insertIntent,
   insertReference,
   type IntentRow,
+  intentsOfBill,
   newestIntent,
   newestReference,
   type Purpose,
   type ReferenceRow,
+  referencesOfIntents,
   supersedeIntents,
 } from '../../data/repositories/payments.ts';
-import { AppError, notFound } from '../../errors.ts';
+import { AppError, invalidInput, notFound } from '../../errors.ts';
+import { marketProfile } from '../../domain/markets/index.ts';
 import { stateOf } from '../../snapshots/loans.ts';
 import { quoteDelay, quoteExit } from '../settlement.ts';
 import type { Gateway, PayType } from './gateway.ts';
@@ -189,4 +193,34 @@ export async function referenceFor(
       if (!isUniqueViolation(err) || attempt >= 4) throw err;
     }
   }
+}
+
+/** Every payment link of a bill with the references issued under each, for the payment history. */
+export async function paymentsOfBill(db: Db, billId: number): Promise<{ intents: readonly IntentRow[]; references: Awaited<ReturnType<typeof referencesOfIntents>> }> {
+  const intents = await intentsOfBill(db, billId);
+  return { intents, references: await referencesOfIntents(db, intents.map((i) => i.id)) };
+}
+
+/** The newest reference of a payment link for one method (the barcode shows it). */
+export function currentReference(db: Db, intentId: number, paytype: PayType): Promise<ReferenceRow | undefined> {
+  return newestReference(db, intentId, paytype);
+}
+
+/** A reference by its code (the sandbox checkout names it). */
+export function referenceByCode(db: Db, reference: string): Promise<ReferenceRow | undefined> {
+  return findReference(db, reference);
+}
+
+/** The reference to pay for a payment type the market offers (a cash voucher outside Mexico is refused like an unknown type). */
+export async function referenceToPay(
+  db: Db,
+  clock: Clock,
+  config: IntentConfig & Pick<Config, 'market'>,
+  gateway: Gateway,
+  intent: IntentRow,
+  paytype: PayType,
+  base: string,
+): Promise<ReferenceRow> {
+  if (!marketProfile(config.market).payTypes.includes(paytype)) throw invalidInput({ paytype: 'errors.paytype_invalid' });
+  return referenceFor(db, clock, config, gateway, intent, paytype, base);
 }

@@ -3,31 +3,26 @@ import type { Context } from 'koa';
 import { z } from 'zod';
 import { REJECT_REASONS } from '../../../domain/kyc.ts';
 import { label } from '../../../presenters/identity.ts';
-import { audit } from '../../../services/audit.ts';
 import { identityForStaff, identityQueue, reviewIdentity } from '../../../services/identity.ts';
-import { renderPage } from '../../respond.ts';
+import { respondConsole } from '../../respond.ts';
 import { validate } from '../../validate.ts';
 
-const page = (ctx: Context, view: string, data: Record<string, unknown> = {}) =>
-  renderPage(ctx, view, { ...data, staff: ctx.state.staff, staffCsrf: ctx.state.staffCsrf });
 
 /** GET /support/identities: identities waiting for a decision, oldest first, with their flags. */
 export async function queue(ctx: Context): Promise<void> {
   const rows = await identityQueue(ctx.deps.db);
-  page(ctx, 'support/identities.njk', {
+  respondConsole(ctx, { view: 'support/identities.njk', data: {
     items: rows.map((r) => ({ id: r.id, phone: r.phone, name: r.full_name, since: r.review_since, flags: JSON.parse(r.flags) as string[], faceScore: r.face_score })),
-  });
+  } });
 }
 
 /** GET /support/identities/<id>: declared against read, the three images side by side, the face score. Audited. */
 export async function show(ctx: Context): Promise<void> {
-  const { db, config } = ctx.deps;
-  const found = await identityForStaff(db, config, Number(ctx.params.id));
+  const { db, clock, config } = ctx.deps;
+  const found = await identityForStaff(db, clock, config, Number(ctx.params.id), { staffId: ctx.state.staff!.id, address: ctx.ip });
   const { row } = found;
-  // Staff see the whole ID number here: who looked is written down, like a borrower lookup.
-  await audit(db, ctx.deps.clock, { staffId: ctx.state.staff!.id, action: 'view_identity', subject: `identity:${row.id}`, address: ctx.ip });
   const img = (u?: { path: string; thumb_path: string }) => (u ? { full: `/Public/Upload/${u.path}`, thumb: `/Public/Upload/${u.thumb_path}` } : null);
-  page(ctx, 'support/identity.njk', {
+  respondConsole(ctx, { view: 'support/identity.njk', data: {
     identity: {
       id: row.id,
       phone: row.phone,
@@ -50,7 +45,7 @@ export async function show(ctx: Context): Promise<void> {
     steps: found.steps,
     reasons: Object.keys(REJECT_REASONS),
     faceMatchMin: config.kyc.faceMatchMin,
-  });
+  } });
 }
 
 const decisionSchema = z.discriminatedUnion(
@@ -69,7 +64,6 @@ const decisionSchema = z.discriminatedUnion(
 /** POST /support/identities/<id>: approve, or reject with a reason the borrower sees (and an optional note). Audited. */
 export async function decide(ctx: Context): Promise<void> {
   const id = Number(ctx.params.id);
-  ctx.state.flashBack = { redirect: `/support/identities/${id}` };
   const input = validate(decisionSchema, ctx.request.body ?? {});
   const { db, clock } = ctx.deps;
   await reviewIdentity(db, clock, {
@@ -78,7 +72,5 @@ export async function decide(ctx: Context): Promise<void> {
     address: ctx.ip,
     decision: input.decision === 'approve' ? { approve: true } : { approve: false, reason: input.reason, note: input.note || undefined },
   });
-  if (ctx.session) ctx.session.flash = input.decision === 'approve' ? 'identity.staff_approved' : 'identity.staff_rejected';
-  ctx.status = 303;
-  ctx.redirect('/support/identities');
+  respondConsole(ctx, { redirect: '/support/identities', flash: input.decision === 'approve' ? 'identity.staff_approved' : 'identity.staff_rejected' });
 }

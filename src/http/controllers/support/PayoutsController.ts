@@ -43,10 +43,12 @@ async function model(ctx: Context, asked: { from?: string; to?: string; status?:
 const page = (ctx: Context, data: Record<string, unknown>) =>
   renderPage(ctx, 'support/payouts.njk', { ...data, staff: ctx.state.staff, staffCsrf: ctx.state.staffCsrf && maskToken(ctx.state.staffCsrf) });
 
+/** The reconciliation page for the default range: what a refused range re-renders around its form (declared in routes.ts). */
+export const rangeFormModel = async (ctx: Context) => ({ ...(await model(ctx, {})), staff: ctx.state.staff, staffCsrf: ctx.state.staffCsrf && maskToken(ctx.state.staffCsrf) });
+
 /** GET /support/payouts?from=&to=&status= (admin): payouts by state, the stuck ones, and per-day totals to hold against the provider's statement. */
 export async function reconciliation(ctx: Context): Promise<void> {
   const values = { from: ctx.query.from, to: ctx.query.to, status: ctx.query.status };
-  ctx.state.form = { view: 'support/payouts.njk', page: '/support/payouts', values, data: async () => ({ ...(await model(ctx, {})), staff: ctx.state.staff, staffCsrf: ctx.state.staffCsrf && maskToken(ctx.state.staffCsrf) }) };
   const asked = validate(rangeSchema, values);
   page(ctx, await model(ctx, asked));
 }
@@ -54,7 +56,6 @@ export async function reconciliation(ctx: Context): Promise<void> {
 /** GET /support/payouts/csv?from=&to= (admin): every payout that moved in the range, as CSV. Audited (it holds phones and accounts, masked). */
 export async function exportCsv(ctx: Context): Promise<void> {
   const values = { from: ctx.query.from, to: ctx.query.to };
-  ctx.state.form = { view: 'support/payouts.njk', page: '/support/payouts', values, data: async () => ({ ...(await model(ctx, {})), staff: ctx.state.staff, staffCsrf: ctx.state.staffCsrf && maskToken(ctx.state.staffCsrf) }) };
   const asked = validate(rangeSchema, values);
   const { db, clock, config } = ctx.deps;
   const r = range(ctx, asked);

@@ -120,8 +120,6 @@ export function newPage(ctx: Context): void {
 
 /** POST /support/products (admin): creates a product at version 1; a bad field re-renders the form (422) and creates nothing. */
 export async function create(ctx: Context): Promise<void> {
-  const staffCsrf = ctx.state.staffCsrf && maskToken(ctx.state.staffCsrf);
-  ctx.state.form = { view: 'support/product.njk', page: '/support/products/new', values: body(ctx), data: async () => ({ staff: ctx.state.staff, staffCsrf }) };
   const f = validate(createSchema, body(ctx));
   const { db, clock, config } = ctx.deps;
   const id = await createProduct(db, clock, config, who(ctx), f.code, termsFrom(f, f.open === '1'));
@@ -147,15 +145,16 @@ export async function show(ctx: Context): Promise<void> {
   page(ctx, 'support/product.njk', { ...m, values: { ...formValues(m.current), version: String(m.current.version) }, errors: {} });
 }
 
-function formFor(ctx: Context, id: number) {
-  const staffCsrf = ctx.state.staffCsrf && maskToken(ctx.state.staffCsrf);
-  return {
-    view: 'support/product.njk',
-    page: `/support/products/${id}`,
-    values: body(ctx),
-    data: async () => ({ ...(await productModel(ctx, id)), staff: ctx.state.staff, staffCsrf }),
-  };
-}
+const staffOf = (ctx: Context) => ({ staff: ctx.state.staff, staffCsrf: ctx.state.staffCsrf && maskToken(ctx.state.staffCsrf) });
+
+/** What a refused new product re-renders around its form (declared in routes.ts). */
+export const newFormModel = (ctx: Context) => staffOf(ctx);
+
+/** What a refused edit re-renders around its form: the product and its history (declared in routes.ts). */
+export const editFormModel = async (ctx: Context) => ({ ...(await productModel(ctx, productId(ctx))), ...staffOf(ctx) });
+
+/** The product page a refused edit belongs to. */
+export const editPage = (_fields: unknown, params: Record<string, string>) => `/support/products/${encodeURIComponent(params.id ?? '')}`;
 
 /**
  * POST /support/products/<id> (admin): saves the form as the next version,
@@ -163,7 +162,6 @@ function formFor(ctx: Context, id: number) {
  */
 export async function edit(ctx: Context): Promise<void> {
   const id = productId(ctx);
-  ctx.state.form = formFor(ctx, id);
   const f = validate(editSchema, body(ctx));
   const { db, clock, config } = ctx.deps;
   await changeProduct(db, clock, config, who(ctx), id, f.version, (before) => termsFrom(f, before.open), 'edit_product');
@@ -175,7 +173,6 @@ export async function edit(ctx: Context): Promise<void> {
 /** POST /support/products/<id>/open (admin): opens (open=1) or closes (open=0) a product, as a new version. */
 export async function setOpen(ctx: Context): Promise<void> {
   const id = productId(ctx);
-  ctx.state.form = formFor(ctx, id);
   const f = validate(openSchema, body(ctx));
   const { db, clock, config } = ctx.deps;
   const open = f.open === '1';

@@ -1,35 +1,30 @@
 import type { Context } from 'koa';
 import { z } from 'zod';
-import { findBorrowerByPhone } from '../../../data/repositories/borrowers.ts';
 import { parseIsoDay } from '../../../domain/calendar.ts';
 import { parseMoney } from '../../../domain/money.ts';
 import { normalizePhone } from '../../../domain/phone.ts';
 import { notFound } from '../../../errors.ts';
 import { presentAccountForStaff } from '../../../presenters/account.ts';
 import { presentAuditLog, presentFeedbackInbox, presentProofForStaff, presentQueue } from '../../../presenters/support.ts';
-import { audit, recentAudit } from '../../../services/audit.ts';
+import { recentAudit } from '../../../services/audit.ts';
 import { answerFeedback, feedbackInbox } from '../../../services/feedback.ts';
 import { complaintForStaff, complaintInbox, staffReply } from '../../../services/complaints.ts';
 import { presentComplaint, presentComplaintRow } from '../../../presenters/protection.ts';
-import { signInStaff } from '../../../services/auth.ts';
+import { signInStaff, signOutStaff } from '../../../services/auth.ts';
 import { decideLoanByHand } from '../../../services/loans.ts';
 import { type ProofDecision, reviewProof } from '../../../services/proofs.ts';
-import { accountForStaff } from '../../../services/account-reads.ts';
 import { consoleFilter, pageOf, splitPage } from '../../../services/console-lists.ts';
-import { borrowerOverview, loansInReview, pendingProofs, proofForStaff } from '../../../services/support.ts';
+import { loansInReview, lookUpBorrower, pendingProofs, proofForStaff } from '../../../services/support.ts';
 import { endStaffSession, startStaffSession } from '../../middleware/staff.ts';
-import { renderPage } from '../../respond.ts';
-import { maskToken } from '../../tokens.ts';
+import { respondConsole } from '../../respond.ts';
 import { validate } from '../../validate.ts';
 
 const body = (ctx: Context) => (ctx.request.body ?? {}) as Record<string, unknown>;
-const page = (ctx: Context, view: string, data: Record<string, unknown> = {}) =>
-  renderPage(ctx, view, { ...data, staff: ctx.state.staff, staffCsrf: ctx.state.staffCsrf && maskToken(ctx.state.staffCsrf) });
 
 /** GET /support/login: the staff sign-in form (a signed-in staff member goes to the queue). */
 export function loginPage(ctx: Context): void {
   if (ctx.state.staff) return ctx.redirect('/support/');
-  page(ctx, 'support/login.njk', { values: {} });
+  respondConsole(ctx, { view: 'support/login.njk', data: { values: {} } });
 }
 
 const loginSchema = z.object({
@@ -39,23 +34,18 @@ const loginSchema = z.object({
 
 /** POST /support/login: e-mail and password, locked out like borrowers after repeated failures. */
 export async function login(ctx: Context): Promise<void> {
-  ctx.state.form = { view: 'support/login.njk', page: '/support/login', values: { email: body(ctx).email } };
   const fields = validate(loginSchema, body(ctx));
   const { db, clock, config } = ctx.deps;
   const staff = await signInStaff(db, clock, config.login, { ...fields, address: ctx.ip });
   await startStaffSession(ctx, staff.id);
-  await audit(db, clock, { staffId: staff.id, action: 'sign_in', subject: `staff:${staff.id}`, address: ctx.ip });
-  ctx.status = 303;
-  ctx.redirect('/support/');
+  respondConsole(ctx, { redirect: '/support/' });
 }
 
 /** POST /support/logout. */
 export async function logout(ctx: Context): Promise<void> {
-  const staff = ctx.state.staff!;
-  await audit(ctx.deps.db, ctx.deps.clock, { staffId: staff.id, action: 'sign_out', subject: `staff:${staff.id}`, address: ctx.ip });
+  await signOutStaff(ctx.deps.db, ctx.deps.clock, ctx.state.staff!.id, ctx.ip);
   await endStaffSession(ctx);
-  ctx.status = 303;
-  ctx.redirect('/support/login');
+  respondConsole(ctx, { redirect: '/support/login' });
 }
 
 // Every console list: a keyset (`after`, the last id of the page shown) and a search (`q`: a phone or an order number).
@@ -76,7 +66,7 @@ export async function queue(ctx: Context): Promise<void> {
   const { page: p, view } = await listParams(ctx);
   const { rows, total } = p ? await pendingProofs(ctx.deps.db, p) : { rows: [], total: 0 };
   const { items, next } = splitPage(rows);
-  page(ctx, 'support/queue.njk', { ...presentQueue(items, total), ...view, next, base: '/support/' });
+  respondConsole(ctx, { view: 'support/queue.njk', data: { ...presentQueue(items, total), ...view, next, base: '/support/' } });
 }
 
 /** GET /support/proofs/<id>: one proof with the bill, the screenshots side by side and any warnings. */
@@ -84,7 +74,7 @@ export async function proof(ctx: Context): Promise<void> {
   const { db, clock, config } = ctx.deps;
   const found = await proofForStaff(db, clock, config, Number(ctx.params.id));
   if (!found) throw notFound();
-  page(ctx, 'support/proof.njk', presentProofForStaff(found, ctx.state.t));
+  respondConsole(ctx, { view: 'support/proof.njk', data: presentProofForStaff(found, ctx.state.t) });
 }
 
 const decisionSchema = z.discriminatedUnion('decision', [
@@ -123,7 +113,6 @@ const decisionSchema = z.discriminatedUnion('decision', [
 /** POST /support/proofs/<id>: approve (settles the amount) or reject (with a reason the borrower sees). */
 export async function decideProof(ctx: Context): Promise<void> {
   const id = Number(ctx.params.id);
-  ctx.state.flashBack = { redirect: `/support/proofs/${id}` };
   const input = validate(decisionSchema, body(ctx));
   const decision: ProofDecision =
     input.decision === 'approve'
@@ -131,21 +120,18 @@ export async function decideProof(ctx: Context): Promise<void> {
       : { approve: false, code: input.reason, note: input.note || undefined };
   const { db, clock, config } = ctx.deps;
   await reviewProof(db, clock, config, { proofId: id, staffId: ctx.state.staff!.id, address: ctx.ip, decision });
-  if (ctx.session) ctx.session.flash = decision.approve ? 'support.approved' : 'support.rejected';
-  ctx.status = 303;
-  ctx.redirect('/support/');
+  respondConsole(ctx, { redirect: '/support/', flash: decision.approve ? 'support.approved' : 'support.rejected' });
 }
 
 /** GET /support/loans (admin): loans waiting for a manual decision. */
 export async function loans(ctx: Context): Promise<void> {
   const { page: p, view } = await listParams(ctx);
   const { items, next } = splitPage(p ? await loansInReview(ctx.deps.db, p) : []);
-  page(ctx, 'support/loans.njk', { loans: items, ...view, next, base: '/support/loans' });
+  respondConsole(ctx, { view: 'support/loans.njk', data: { loans: items, ...view, next, base: '/support/loans' } });
 }
 
 /** POST /support/loans/<id> (admin): approve (disburses) or reject a loan in review. */
 export async function decideLoan(ctx: Context): Promise<void> {
-  ctx.state.flashBack = { redirect: '/support/loans' };
   const { decision, note } = validate(
     z.object({ decision: z.enum(['approve', 'reject'], { error: 'errors.invalid_input' }), note: z.string().trim().max(500).optional() }),
     body(ctx),
@@ -153,9 +139,7 @@ export async function decideLoan(ctx: Context): Promise<void> {
   const { db, clock, config } = ctx.deps;
   const loanId = Number(ctx.params.id);
   await decideLoanByHand(db, clock, config, { loanId, staffId: ctx.state.staff!.id, address: ctx.ip, approve: decision === 'approve', code: 'staff', note }, ctx.payouts);
-  if (ctx.session) ctx.session.flash = decision === 'approve' ? 'support.loan_approved' : 'support.loan_rejected';
-  ctx.status = 303;
-  ctx.redirect('/support/loans');
+  respondConsole(ctx, { redirect: '/support/loans', flash: decision === 'approve' ? 'support.loan_approved' : 'support.loan_rejected' });
 }
 
 /** GET /support/borrowers?phone= (admin): one borrower's loans, bills, payments and proofs. Audited. */
@@ -163,16 +147,13 @@ export async function borrower(ctx: Context): Promise<void> {
   const asked = typeof ctx.query.phone === 'string' ? ctx.query.phone : '';
   const phone = asked ? normalizePhone(asked) : null;
   const { db, clock, config } = ctx.deps;
-  const found = phone ? await findBorrowerByPhone(db, phone) : undefined;
-  if (found) {
-    await audit(db, clock, { staffId: ctx.state.staff!.id, action: 'view_borrower', subject: `borrower:${found.id}`, address: ctx.ip });
-  }
-  page(ctx, 'support/borrower.njk', {
+  const found = phone ? await lookUpBorrower(db, clock, config, { staffId: ctx.state.staff!.id, phone, address: ctx.ip }) : null;
+  respondConsole(ctx, { view: 'support/borrower.njk', data: {
     asked,
     notFound: Boolean(asked) && !found,
-    overview: found ? await borrowerOverview(db, clock, config, found) : null,
-    account: found ? await accountForStaff(db, found).then((a) => presentAccountForStaff(a.borrower, a.acceptances, a.codes)) : null,
-  });
+    overview: found?.overview ?? null,
+    account: found ? presentAccountForStaff(found.account.borrower, found.account.acceptances, found.account.codes) : null,
+  } });
 }
 
 /** GET /support/audit (admin): every staff action, newest first. */
@@ -181,7 +162,7 @@ export async function auditLog(ctx: Context): Promise<void> {
   // A borrower's or a loan's entries: the subjects staff actions name them by.
   const subjects = filter?.loanId !== undefined ? [`loan:${filter.loanId}`, `borrower:${filter.borrowerId}`] : filter?.borrowerId !== undefined ? [`borrower:${filter.borrowerId}`] : undefined;
   const { items, next } = splitPage(p ? await recentAudit(ctx.deps.db, { after: p.after, limit: p.limit, subjects }) : []);
-  page(ctx, 'support/audit.njk', { entries: presentAuditLog(items), ...view, next, base: '/support/audit' });
+  respondConsole(ctx, { view: 'support/audit.njk', data: { entries: presentAuditLog(items), ...view, next, base: '/support/audit' } });
 }
 
 /** GET /support/feedback?status=open|closed: the feedback inbox, newest first, attachments visible. */
@@ -189,20 +170,17 @@ export async function feedback(ctx: Context): Promise<void> {
   const status = ctx.query.status === 'closed' ? 'closed' : 'open';
   const { page: p, view } = await listParams(ctx, false);
   const { items, next } = splitPage(p ? await feedbackInbox(ctx.deps.db, status, p) : []);
-  page(ctx, 'support/feedback.njk', { status, items: presentFeedbackInbox(items), ...view, next, base: '/support/feedback' });
+  respondConsole(ctx, { view: 'support/feedback.njk', data: { status, items: presentFeedbackInbox(items), ...view, next, base: '/support/feedback' } });
 }
 
 /** POST /support/feedback/<id>: a reply note, closing (or reopening) the message. Audited. */
 export async function answer(ctx: Context): Promise<void> {
-  ctx.state.flashBack = { redirect: '/support/feedback' };
   const { note, close } = validate(
     z.object({ note: z.string().trim().max(2000, 'errors.comments_too_long').default(''), close: z.enum(['1', '0']).default('1') }),
     body(ctx),
   );
   await answerFeedback(ctx.deps.db, ctx.deps.clock, { id: Number(ctx.params.id), staffId: ctx.state.staff!.id, address: ctx.ip, note, close: close === '1' });
-  if (ctx.session) ctx.session.flash = 'support.feedback_saved';
-  ctx.status = 303;
-  ctx.redirect('/support/feedback');
+  respondConsole(ctx, { redirect: '/support/feedback', flash: 'support.feedback_saved' });
 }
 
 /** GET /support/complaints: complaints waiting (open), answered or closed, oldest first, with their age. */
@@ -211,12 +189,9 @@ export async function complaints(ctx: Context): Promise<void> {
   const { config, db, clock } = ctx.deps;
   const { page: p, view } = await listParams(ctx, false);
   const { items, next } = splitPage(p ? await complaintInbox(db, status, p) : []);
-  page(ctx, 'support/complaints.njk', {
-    status,
-    items: items.map((r) => ({ ...presentComplaintRow(config, r, clock.now()), id: r.id, phone: r.phone })),
-    ...view,
-    next,
-    base: '/support/complaints',
+  respondConsole(ctx, {
+    view: 'support/complaints.njk',
+    data: { status, items: items.map((r) => ({ ...presentComplaintRow(config, r, clock.now()), id: r.id, phone: r.phone })), ...view, next, base: '/support/complaints' },
   });
 }
 
@@ -224,13 +199,12 @@ export async function complaints(ctx: Context): Promise<void> {
 export async function complaint(ctx: Context): Promise<void> {
   const { config, db, clock } = ctx.deps;
   const thread = await complaintForStaff(db, Number(ctx.params.id));
-  page(ctx, 'support/complaint.njk', { c: { ...presentComplaint(config, thread, clock.now()), id: thread.complaint.id, phone: thread.phone }, values: {} });
+  respondConsole(ctx, { view: 'support/complaint.njk', data: { c: { ...presentComplaint(config, thread, clock.now()), id: thread.complaint.id, phone: thread.phone }, values: {} } });
 }
 
 /** POST /support/complaints/<id>: a staff reply (answered), or a reply that resolves it (closed). Audited. */
 export async function replyComplaint(ctx: Context): Promise<void> {
   const id = Number(ctx.params.id);
-  ctx.state.flashBack = { redirect: `/support/complaints/${id}` };
   const { reply, close } = validate(
     z.object({
       reply: z.string({ error: 'errors.complaint_required' }).trim().min(1, 'errors.complaint_required').max(2000, 'errors.comments_too_long'),
@@ -239,7 +213,5 @@ export async function replyComplaint(ctx: Context): Promise<void> {
     body(ctx),
   );
   await staffReply(ctx.deps.db, ctx.deps.clock, { id, staffId: ctx.state.staff!.id, address: ctx.ip, body: reply, close: close === '1' });
-  if (ctx.session) ctx.session.flash = 'support.complaint_saved';
-  ctx.status = 303;
-  ctx.redirect(`/support/complaints/${id}`);
+  respondConsole(ctx, { redirect: `/support/complaints/${id}`, flash: 'support.complaint_saved' });
 }

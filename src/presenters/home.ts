@@ -1,56 +1,23 @@
-// The signed-in home page: the apply form with its quote, and the current loan.
+// Page models of the loan pages: the signed-in home page (the apply form with
+// its quote, and the current loan) and the confirmation with its key facts.
+// They take the request (its borrower, query and language) and read through services.
 import type { Context } from 'koa';
-import { z } from 'zod';
-import { dayOf, isoDay } from '../../domain/calendar.ts';
-import { OPEN_STATES } from '../../domain/loan-status.ts';
-import { formatPlain, parseMoney } from '../../domain/money.ts';
-import { presentBillForPage, presentBorrowerLoans, presentQuote } from '../../presenters/loans.ts';
-import { currentLoan } from '../../services/loan-reads.ts';
-import { AppError } from '../../errors.ts';
-import { priceLoan } from '../../services/loans.ts';
-import { needsBankAccount } from '../../services/payouts/payouts.ts';
-import { missingStep } from '../../services/identity.ts';
-import { STEP_PAGES } from '../../presenters/identity.ts';
-import { input } from '../validate.ts';
-import { defaultPrincipal, type ProductVersion } from '../../domain/products.ts';
-import { asConfigProduct, presentProductForPage, presentProductJson } from '../../presenters/products.ts';
-import { productsOffered } from '../../services/products.ts';
-
-const blankToUndefined = (v: unknown) => (v === '' || v === null ? undefined : v);
-
-/** `money` (a plain decimal amount) and `time` (days), both optional. */
-export const loanRequestSchema = z.object({
-  money: z.preprocess(
-    blankToUndefined,
-    z
-      .union([z.string(), z.number()], { error: 'errors.amount_invalid' })
-      .optional()
-      .transform((v, ctx) => {
-        if (v === undefined) return undefined;
-        const minor = parseMoney(String(v));
-        if (minor === null || !Number.isSafeInteger(minor)) {
-          ctx.addIssue({ code: 'custom', message: 'errors.amount_invalid' });
-          return z.NEVER;
-        }
-        return minor;
-      }),
-  ),
-  time: z.preprocess(
-    blankToUndefined,
-    z
-      .union([z.string().regex(/^\d{1,3}$/, 'errors.term_invalid'), z.number().int()], { error: 'errors.term_invalid' })
-      .optional()
-      .transform((v) => (v === undefined ? undefined : Number(v))),
-  ),
-  /** The product chosen (several products); without it, the first one offered. */
-  product_id: z.preprocess(
-    blankToUndefined,
-    z
-      .union([z.string().regex(/^[1-9]\d{0,8}$/, 'errors.product_unknown'), z.number().int().positive().max(999_999_999)], { error: 'errors.product_unknown' })
-      .optional()
-      .transform((v) => (v === undefined ? undefined : Number(v))),
-  ),
-});
+import { dayOf, isoDay } from '../domain/calendar.ts';
+import { OPEN_STATES } from '../domain/loan-status.ts';
+import { formatPlain, formatShort } from '../domain/money.ts';
+import { presentBillForPage, presentBorrowerLoans, presentQuote } from './loans.ts';
+import { presentKeyFacts } from './protection.ts';
+import { currentLoan } from '../services/loan-reads.ts';
+import { AppError } from '../errors.ts';
+import { priceLoan } from '../services/loans.ts';
+import { missingStep } from '../services/identity.ts';
+import { STEP_PAGES } from './identity.ts';
+import { input, loanRequestSchema } from '../http/validate.ts';
+import { needsBankAccount } from '../services/payouts/payouts.ts';
+import { defaultPrincipal, type ProductVersion } from '../domain/products.ts';
+import { asConfigProduct, presentProductForPage, presentProductJson, productName } from './products.ts';
+import { productsOffered, productVersion } from '../services/products.ts';
+import type { LoanRow } from '../data/repositories/loans.ts';
 
 /** The product a request names among those offered, else the first offered (undefined when none is). */
 export function chosenProduct(offered: ProductVersion[], query: unknown): ProductVersion | undefined {
@@ -94,6 +61,27 @@ export async function homeModel(ctx: Context) {
   };
 }
 
+/** The home page's variables in one object, for the apply form re-rendered with an error. */
+export async function homePage(ctx: Context) {
+  const { data, page } = await homeModel(ctx);
+  return { ...data, ...page() };
+}
+
+/** A loan's key facts with the product (and version) it was priced with, when it has one. */
+export async function keyFactsWithProduct(ctx: Context, loan: LoanRow, dueDay: number) {
+  const facts = presentKeyFacts(ctx.deps.config, loan, dueDay);
+  const v = loan.product_id !== null && loan.product_version !== null ? await productVersion(ctx.deps.db, loan.product_id, loan.product_version) : undefined;
+  return v ? { ...facts, productId: String(v.productId), productVersion: v.version, productName: productName(v, ctx.state.lang) } : facts;
+}
+
+/** The confirmation page's model: the loan awaiting confirmation and its key facts statement. */
+export async function confirmModel(ctx: Context) {
+  const { config, db, clock } = ctx.deps;
+  const current = await currentLoan(db, clock, config, ctx.state.borrower!.id);
+  if (current?.loan.status !== 'awaiting_confirmation') return undefined;
+  return { ...presentBillForPage(config, current, clock.now()), keyFacts: await keyFactsWithProduct(ctx, current.loan, current.dueDay) };
+}
+
 /** The apply form's values and, when they make a loan the product allows, its quote (else why not). */
 function quoteForm(ctx: Context, quota: number, product: ProductVersion) {
   const { config, clock } = ctx.deps;
@@ -112,9 +100,11 @@ function quoteForm(ctx: Context, quota: number, product: ProductVersion) {
     form: {
       money: formatPlain(principal),
       time: request.term ?? product.defaultTerm,
-      min: product.minAmount / 100,
-      max: defaultPrincipal(quota, product) / 100,
-      step: product.amountStep / 100,
+      min: formatShort(product.minAmount),
+      max: formatShort(defaultPrincipal(quota, product)),
+      step: formatShort(product.amountStep),
+      minAmount: product.minAmount,
+      maxAmount: defaultPrincipal(quota, product),
       productId: product.productId,
     },
     quote,
