@@ -90,3 +90,19 @@ export function groupClabe(clabe: string): string {
 export function paymentDeadline(referenceEnds: number, linkEnds: number): { deadline: number; renewUntil: number | null } {
   return { deadline: Math.min(referenceEnds, linkEnds), renewUntil: linkEnds > referenceEnds ? linkEnds : null };
 }
+
+/**
+ * The method chooser's deadlines, from when each method's reference would
+ * stop being payable: one `deadline` when both agree (a line under the amount),
+ * otherwise one per method (a reference already issued for one of them);
+ * `renewUntil` as on the reference page.
+ */
+export function presentChooserDeadlines(ends: Record<1 | 2, number>, linkEnds: number) {
+  const byMethod = { 1: paymentDeadline(ends[1], linkEnds).deadline, 2: paymentDeadline(ends[2], linkEnds).deadline };
+  const latest = Math.max(byMethod[1], byMethod[2]);
+  return {
+    deadline: byMethod[1] === byMethod[2] ? byMethod[1] : null,
+    methodDeadlines: byMethod,
+    renewUntil: paymentDeadline(latest, linkEnds).renewUntil,
+  };
+}

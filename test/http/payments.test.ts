@@ -276,6 +276,31 @@ test.serial('the payment pages work without a session, in Spanish', async (t) =>
   t.is((await webview.get(`${url}?paytype=7`)).status, 422);
 });
 
+test.serial('the method chooser shows the deadline the reference page shows, never the link\'s', async (t) => {
+  const { url } = await withBill(t);
+  const webview = new Client('');
+  const payBefore = (html: string) => [...html.matchAll(/Pay before ([^<]+)</g)].map((m) => m[1]!.trim());
+  const choose = await webview.get(url);
+  const [deadline] = payBefore(choose.text);
+  t.truthy(deadline, 'one deadline under the amount');
+  t.is(payBefore(choose.text).length, 1);
+  t.regex(choose.text, /Missed it\? Open this page again before/);
+  t.notRegex(choose.text, /link works until/);
+  // Chosen a few seconds later (within the minute), the reference shows that same deadline.
+  server.clock.advance(5_000);
+  const transfer = await webview.get(`${url}?paytype=1`);
+  t.deepEqual(payBefore(transfer.text), [deadline]);
+  // Two hours on, a transfer reference already exists and a voucher would be new: each method says its own.
+  server.clock.advance(2 * HOUR);
+  const again = await webview.get(url);
+  const each = payBefore(again.text);
+  t.is(each.length, 2, again.text);
+  t.is(each[0], deadline, 'the live transfer reference keeps its deadline');
+  const cash = await webview.get(`${url}?paytype=2`);
+  t.deepEqual(payBefore(cash.text), [each[1]]);
+  t.not(each[1], deadline);
+});
+
 test.serial('the detail page lists references and what is left to pay; the extension page explains itself', async (t) => {
   const { app, loan, url } = await withBill(t);
   const ref = (await reference(url, 1)).json().data.reference;

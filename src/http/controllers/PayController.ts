@@ -6,10 +6,10 @@ import { parseMoney } from '../../domain/money.ts';
 import { invalidInput, notFound } from '../../errors.ts';
 import { clabeBankCode } from '../../domain/validators/clabe.ts';
 import type { Language } from '../../i18n.ts';
-import { groupClabe, paymentDeadline, presentIntent, presentReference, referenceState } from '../../presenters/payments.ts';
+import { groupClabe, paymentDeadline, presentChooserDeadlines, presentIntent, presentReference, referenceState } from '../../presenters/payments.ts';
 import { findEntry } from '../../data/dictionaries.ts';
 import type { PayType } from '../../services/payments/gateway.ts';
-import { intentByToken, intentClosed, intentToken, referenceFor } from '../../services/payments/intents.ts';
+import { intentByToken, intentClosed, intentToken, referenceDeadlines, referenceFor } from '../../services/payments/intents.ts';
 import { handleNotification } from '../../services/payments/notifications.ts';
 import { SandboxGateway, SIGNATURE_HEADER } from '../../services/payments/sandbox.ts';
 import { providerBody } from '../middleware/body.ts';
@@ -53,9 +53,11 @@ export async function show(ctx: Context): Promise<void> {
   if (!paytype) {
     // Only a person's browser can choose on a page; a client must say which method it wants.
     if (ctx.method === 'POST' || wantsJson(ctx)) throw invalidInput({ paytype: 'errors.paytype_invalid' });
+    const closed = intentClosed(intent, now);
+    const deadlines = closed ? null : presentChooserDeadlines(await referenceDeadlines(ctx.deps.db, clock, config, intent), intent.expires_at);
     respond(ctx, {
       view: 'pay/choose.njk',
-      data: { ...presentIntent(intent, config), closed: intentClosed(intent, now), token: ctx.params.token },
+      data: { ...presentIntent(intent, config), ...deadlines, closed, token: ctx.params.token },
     });
     return;
   }
