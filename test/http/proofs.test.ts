@@ -247,11 +247,16 @@ test.serial('after full repayment an unused reference and a proof in review read
 
   const { c, token } = await staffClient();
   const id = await proofIdOf(borrower.id);
+  const queue = await c.get('/support');
+  t.regex(queue.text, new RegExp(`href="/support/proofs/${id}"[\\s\\S]*?<span class="badge">Loan already repaid — nothing to approve</span>`), 'marked in the queue');
   const page = await c.get(`/support/proofs/${id}`);
-  t.regex(page.text, /class="badge">No longer needed<\/span>/);
-  t.regex(page.text, /Probably no longer needed: this loan is already repaid/);
+  t.regex(page.text, /class="badge">Loan already repaid — nothing to approve<\/span>/);
+  t.regex(page.text, /This loan is already repaid and nothing is left to pay: reject this proof as a duplicate\./);
   t.regex(page.text, /name="amount" type="number" step="0.01" min="0.01" value="" required/, 'no invitation to approve 0.00');
   t.regex(page.text, /<option value="duplicate" selected>/, 'rejecting as a duplicate is the suggested way off the queue');
+  // Rejecting is the primary action; approving (a separate transfer, booked as excess) is folded away below it.
+  t.regex(page.text, /value="reject">[\s\S]*?<button type="submit" class="primary">Reject<\/button>[\s\S]*?<details class="card approve-anyway"><summary>Approve anyway[^<]*<\/summary>[\s\S]*?value="approve"/);
+  t.notRegex(page.text, /<button type="submit" class="primary">Approve/);
   // The service still refuses approving nothing.
   await c.postForm(`/support/proofs/${id}`, { _csrf: token, decision: 'approve', amount: '0.00', purpose: 'repay' });
   t.is((await server.db('proofs').where({ id }).first()).status, 'pending');

@@ -19,9 +19,10 @@ export interface ProofRow {
   created_at: number;
 }
 
-/** A proof in the review queue, with its borrower's phone. */
+/** A proof in the review queue, with its borrower's phone and its bill's status. */
 export interface QueuedProof extends ProofRow {
   phone: string;
+  bill_status: 'open' | 'repaid' | 'cancelled' | null;
 }
 
 /** Proof images (path, proof, fingerprints), newest first; one indexed join per image column. */
@@ -73,7 +74,8 @@ export function proofsOfBill(db: Executor, billId: number): Promise<ProofRow[]> 
 export function pendingProofs(db: Executor): Promise<QueuedProof[]> {
   return db('proofs')
     .join('borrowers', 'borrowers.id', 'proofs.borrower_id')
+    .leftJoin('bills', 'bills.id', 'proofs.bill_id')
     .where('proofs.status', 'pending')
     .orderBy('proofs.id', 'asc')
-    .select('proofs.*', 'borrowers.phone');
+    .select('proofs.*', 'borrowers.phone', 'bills.status as bill_status');
 }
