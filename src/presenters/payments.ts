@@ -53,6 +53,7 @@ export function presentPaymentHistory(intents: IntentRow[], refs: ReferenceRow[]
       .filter((r) => r.intent_id === intent.id)
       .map((r) => ({
         method: r.method,
+        paytype: r.paytype,
         reference: r.reference,
         amount: r.paid_amount ?? r.amount,
         state: onceClosed(referenceState(r, now), billClosed),

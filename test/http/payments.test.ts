@@ -261,7 +261,7 @@ test.serial('the payment pages work without a session, in Spanish', async (t) =>
   t.regex(cash.text, /<p class="reference" id="reference">\d{18}<\/p>/);
   t.regex(cash.text, /<img class="barcode" src="[^"]+barcode\.png\?paytype=2"/);
   t.regex(cash.text, /Paga antes del/);
-  t.regex(cash.text, /Sandbox: simular este pago/);
+  t.regex(cash.text, /Pago de prueba: simular que se pagó esta referencia/);
   const stp = await webview.get(`${url}?paytype=1`);
   t.regex(stp.text, /Transfiere a esta CLABE/);
   // The CLABE grouped as banks print it (the copy button still copies the 18 digits), with the bank and the beneficiary named.
@@ -274,6 +274,16 @@ test.serial('the payment pages work without a session, in Spanish', async (t) =>
   t.is((stp.text.match(/Paga antes del/g) ?? []).length, 1);
   t.regex(stp.text, /Abre esta página de nuevo antes del [^<]+ y obtén una nueva referencia por el mismo monto/);
   t.is((await webview.get(`${url}?paytype=7`)).status, 422);
+  // The sandbox checkout speaks Spanish too, the method in the borrower's words, the outcome in words.
+  const checkout = /href="([^"]+\/Pay\/sandbox\/[^"]+)"/.exec(cash.text)![1]!.replace(/&amp;/g, '&');
+  const sandbox = await webview.get(checkout);
+  t.regex(sandbox.text, /<dt>Forma de pago<\/dt><dd>Efectivo \(Paycash\)<\/dd>/);
+  t.notRegex(sandbox.text, /Sandbox|Método|stp|Paycash<\/dd>|settled/);
+  const paid = await webview.postForm(checkout, { amount: '', sig: new URL(checkout).searchParams.get('sig')! });
+  t.is(paid.status, 303, paid.text);
+  const after = await webview.get(new URL(paid.headers.get('location')!, checkout).href);
+  t.regex(after.text, /<p class="flash" role="status">El proveedor avisó a Cuota: el préstamo quedó pagado por completo\.<\/p>/);
+  t.notRegex(after.text, />[^<]*settled[^<]*</, 'no code in the text (the query keeps it, for the language switch)');
 });
 
 test.serial('the method chooser shows the deadline the reference page shows, never the link\'s', async (t) => {

@@ -129,6 +129,11 @@ async function sandboxReference(ctx: Context): Promise<{ gateway: SandboxGateway
   return { gateway, ref };
 }
 
+/** What the notification endpoint answers when it booked (or had already booked) the money. */
+const BOOKED_OUTCOMES = new Set([
+  'settled', 'settled_with_excess', 'partial', 'duplicate', 'extended', 'delay_applied_as_repayment', 'cancelled', 'exit_applied_as_repayment',
+]);
+
 /** GET /Pay/sandbox/<reference>: the sandbox checkout, where a tester marks a reference paid. */
 export async function sandboxCheckout(ctx: Context): Promise<void> {
   const { ref } = await sandboxReference(ctx);
@@ -137,10 +142,11 @@ export async function sandboxCheckout(ctx: Context): Promise<void> {
     data: {
       reference: ref.reference,
       amount: ref.amount,
-      method: ref.method,
+      paytype: ref.paytype,
       state: referenceState(ref, ctx.deps.clock.now().getTime()),
       sig: ctx.query.sig,
       outcome: /^[a-z_]{1,40}$/.test(String(ctx.query.outcome)) ? ctx.query.outcome : null,
+      booked: BOOKED_OUTCOMES.has(String(ctx.query.outcome)),
     },
   });
 }
