@@ -161,6 +161,32 @@ test.serial('the plain proof form (no JavaScript) sends the screenshot itself', 
   t.is((await browser.request('POST', '/Repay/repayProof', { body: forged, headers: { 'Content-Type': 'multipart/form-data; boundary=F', Accept: BROWSER_ACCEPT } })).status, 403, 'a page form without its token');
 });
 
+test.serial('a refused proof (a tracking key already sent) comes back as an error banner, never a success note', async (t) => {
+  const { app } = await signedInApp(server);
+  const loan = await borrow(t, app, '3000', '10');
+  const browser = new Client(server.url);
+  for (const [k, v] of app.cookies) browser.cookies.set(k, v);
+  const utr = nextUtr();
+  const send = async () => {
+    const detail = await browser.get(`/Repay/loanDetail?oid=${loan.oid}&lang=es`);
+    const token = /name="_csrf" value="([^"]+)"/.exec(detail.text)![1]!;
+    const body = multipart('F', [
+      ['Content-Disposition: form-data; name="_csrf"', token],
+      ['Content-Disposition: form-data; name="oid"', loan.oid],
+      ['Content-Disposition: form-data; name="utr"', utr],
+    ]);
+    const res = await browser.request('POST', '/Repay/repayProof', { body, headers: { 'Content-Type': 'multipart/form-data; boundary=F', Accept: BROWSER_ACCEPT } });
+    t.is(res.status, 303);
+    return browser.get(res.headers.get('location')!);
+  };
+  const first = await send();
+  t.regex(first.text, /<p class="flash" role="status">/);
+  const again = await send();
+  t.regex(again.text, /<p class="alert" role="alert">[^<]+<\/p>/, 'an error banner');
+  t.notRegex(again.text, /<p class="flash" role="status">/, 'no green note');
+  t.is((await server.db('proofs').where({ utr })).length, 1, 'nothing changed');
+});
+
 test.serial('the console: borrowers cannot enter, support cannot use admin pages, every form needs its token', async (t) => {
   const { app } = await signedInApp(server);
   const asBorrower = await app.get('/support/', { Accept: 'text/html' });
