@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { type Product, termsWhereFeeReachesPrincipal } from './domain/fees.ts';
 import { parseMoney } from './domain/money.ts';
 import { parseRatePpm } from './domain/rates.ts';
+import { MARKET_CODES, type MarketCode, marketProfile } from './domain/markets/index.ts';
+import { LANGUAGES, type Language } from './i18n.ts';
 
 /** The secret used when SESSION_SECRET is unset; production refuses to start with it. */
 export const DEFAULT_SESSION_SECRET = 'cuota-development-secret-change-me';
@@ -86,9 +88,12 @@ const envSchema = z.object({
   LOGIN_MAX_PER_ADDRESS: int(1, 10000).default(20),
   LOGIN_WINDOW_MINUTES: int(1, 24 * 60).default(15),
   // The business calendar's zone (due days), deliberately not TZ: that is the host process's own setting.
-  BUSINESS_TIME_ZONE: timeZone.default('America/Mexico_City'),
-  DEFAULT_LANGUAGE: z.enum(['en', 'es']).default('en'),
-  CURRENCY: z.string().regex(/^[A-Z]{3}$/).default('MXN'),
+  // Unset, the market's zone (Mexico City, Kolkata, Lagos).
+  BUSINESS_TIME_ZONE: timeZone.optional(),
+  // Unset, the market's default; it must be one of the market's languages.
+  DEFAULT_LANGUAGE: z.enum(LANGUAGES).optional(),
+  // Unset, the market's currency.
+  CURRENCY: z.string().regex(/^[A-Z]{3}$/).optional(),
   PRODUCT_QUOTA: money.prefault('5000.00'),
   PRODUCT_TERMS: z
     .string()
@@ -151,8 +156,9 @@ const envSchema = z.object({
   GRIEVANCE_NAME_ES: z.string().min(1).max(80).default('Unidad de Atención a Usuarios, Cuota'),
   GRIEVANCE_HOURS_ES: z.string().min(1).max(40).default('Lun–Vie 09:00–18:00'),
   SUPPORT_HOURS_ES: z.string().min(1).max(40).default('09:00–18:00'),
-  ESCALATION_AUTHORITY: z.string().min(1).max(120).default('CONDUSEF'),
-  ESCALATION_URL: z.url().default('https://www.condusef.gob.mx'),
+  // Unset, the market's regulator (CONDUSEF; RBI Integrated Ombudsman; FCCPC).
+  ESCALATION_AUTHORITY: z.string().min(1).max(120).optional(),
+  ESCALATION_URL: z.url().optional(),
   ESCALATION_AFTER_DAYS: int(1, 365).default(30),
   SMS_SENDER: z.enum(['log', 'http']).default('log'),
   SMS_HTTP_URL: z.url().optional(),
@@ -160,7 +166,7 @@ const envSchema = z.object({
   SMS_FROM: z.string().min(1).max(20).default('Cuota'),
   OTP_PER_PHONE_HOUR: int(1, 100).default(5),
   OTP_PER_ADDRESS_HOUR: int(1, 10000).default(20),
-  MARKET: z.enum(['mx']).default('mx'),
+  MARKET: z.enum(MARKET_CODES).default('mx'),
   DATA_KEY: dataKeys.prefault(DEFAULT_DATA_KEY),
   DATA_HASH_KEY: z.string().min(16, 'must be at least 16 characters').default(DEFAULT_DATA_HASH_KEY),
   KYC_REQUIRED: bool.default(true),
@@ -191,7 +197,9 @@ export interface Config {
   /** Failed sign-ins allowed in the window: per account and address, per account from anywhere, per address. */
   login: { maxPerPhone: number; maxPerAccount: number; maxPerAddress: number; windowMs: number };
   timeZone: string;
-  defaultLanguage: 'en' | 'es';
+  defaultLanguage: Language;
+  /** The languages the market offers (the language switch shows only these). */
+  languages: readonly Language[];
   currency: string;
   product: Product;
   review: {
@@ -234,9 +242,9 @@ export interface Config {
   /** One-time codes: how many a phone (any purpose) and an address may be sent in an hour. */
   otp: { perPhoneHour: number; perAddressHour: number };
   /** Configured names and hours as each language shows them (pages pick by the request's language). */
-  texts: Record<'en' | 'es', { lender: string; grievanceName: string; grievanceHours: string; supportHours: string }>;
+  texts: Record<Language, { lender: string; grievanceName: string; grievanceHours: string; supportHours: string }>;
   /** The market served: its ID and bank-account rules and dictionaries (src/domain/markets/). */
-  market: 'mx';
+  market: MarketCode;
   /** Encryption of ID and account numbers: keys by id (base64, the first current) and the lookup-hash key. */
   dataProtection: { keys: ReadonlyArray<{ id: string; key: string }>; hashKey: string };
   /** Identity checks: required before lending, the provider, automatic approval of clean matches, the face score needed. */
@@ -277,6 +285,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const feeTooHigh = termsWhereFeeReachesPrincipal({ terms: e.PRODUCT_TERMS, loanRatePpm: e.LOAN_RATE });
   if (feeTooHigh.length) {
     throw new ConfigError(`LOAN_RATE x term reaches the whole principal for PRODUCT_TERMS ${feeTooHigh.join(',')}: the borrower would receive nothing`);
+  }
+  const market = marketProfile(e.MARKET);
+  const languages = market.languages as readonly Language[];
+  const defaultLanguage = e.DEFAULT_LANGUAGE ?? (market.defaultLanguage as Language);
+  if (!languages.includes(defaultLanguage)) {
+    throw new ConfigError(`DEFAULT_LANGUAGE: ${defaultLanguage} is not a language of MARKET=${e.MARKET} (${languages.join(', ')})`);
   }
   if (e.CLOCK_AT && e.NODE_ENV === 'production') {
     throw new ConfigError('CLOCK_AT cannot be used in production');
@@ -326,9 +340,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxPerAddress: e.LOGIN_MAX_PER_ADDRESS,
       windowMs: e.LOGIN_WINDOW_MINUTES * 60_000,
     },
-    timeZone: e.BUSINESS_TIME_ZONE,
-    defaultLanguage: e.DEFAULT_LANGUAGE,
-    currency: e.CURRENCY,
+    timeZone: e.BUSINESS_TIME_ZONE ?? market.timeZone,
+    defaultLanguage,
+    languages,
+    currency: e.CURRENCY ?? market.currency,
     product: {
       quota: e.PRODUCT_QUOTA,
       terms: e.PRODUCT_TERMS,
@@ -368,13 +383,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       kfsVersion: e.KFS_VERSION,
       coolingOffDays: e.COOLING_OFF_DAYS,
       grievance: { name: e.GRIEVANCE_NAME, phone: e.GRIEVANCE_PHONE, email: e.GRIEVANCE_EMAIL, hours: e.GRIEVANCE_HOURS },
-      escalation: { authority: e.ESCALATION_AUTHORITY, url: e.ESCALATION_URL, afterDays: e.ESCALATION_AFTER_DAYS },
+      escalation: { authority: e.ESCALATION_AUTHORITY ?? market.regulator.authority, url: e.ESCALATION_URL ?? market.regulator.url, afterDays: e.ESCALATION_AFTER_DAYS },
     },
     sms: { sender: e.SMS_SENDER, httpUrl: e.SMS_HTTP_URL, httpToken: e.SMS_HTTP_TOKEN, from: e.SMS_FROM },
     otp: { perPhoneHour: e.OTP_PER_PHONE_HOUR, perAddressHour: e.OTP_PER_ADDRESS_HOUR },
     texts: {
       en: { lender: e.LENDER_NAME, grievanceName: e.GRIEVANCE_NAME, grievanceHours: e.GRIEVANCE_HOURS, supportHours: e.SUPPORT_HOURS },
       es: { lender: e.LENDER_NAME_ES, grievanceName: e.GRIEVANCE_NAME_ES, grievanceHours: e.GRIEVANCE_HOURS_ES, supportHours: e.SUPPORT_HOURS_ES },
+      // Names of people and offices stay as configured in English; the hours read the same.
+      hi: { lender: e.LENDER_NAME, grievanceName: e.GRIEVANCE_NAME, grievanceHours: e.GRIEVANCE_HOURS, supportHours: e.SUPPORT_HOURS },
     },
     market: e.MARKET,
     dataProtection: { keys: e.DATA_KEY, hashKey: e.DATA_HASH_KEY },

@@ -4,10 +4,10 @@ import { fileURLToPath } from 'node:url';
 import i18next, { type TFunction } from 'i18next';
 
 // In the order the spec's Index/languages answers them.
-export const LANGUAGES = ['es', 'en'] as const;
+export const LANGUAGES = ['es', 'en', 'hi'] as const;
 export type Language = (typeof LANGUAGES)[number];
 /** The names the spec's Index/languages action answers, by code. */
-export const LANGUAGE_NAMES: Record<Language, string> = { en: 'English', es: 'Spanish' };
+export const LANGUAGE_NAMES: Record<Language, string> = { en: 'English', es: 'Spanish', hi: 'Hindi' };
 
 const LOCALES_DIR = fileURLToPath(new URL('../locales', import.meta.url));
 
@@ -31,8 +31,14 @@ export interface I18n {
   t(lang: Language): TFunction;
 }
 
-/** Creates the i18next instance once at boot; `t(lang)` is cheap per request. */
-export async function createI18n(defaultLanguage: Language): Promise<I18n> {
+/**
+ * Creates the i18next instance once at boot; `t(lang)` is cheap per request.
+ * With a market, every key first looks for the market's own wording,
+ * `key@<market>` (an i18next context with "@" as its separator), and falls
+ * back to the key: `pay.method_1@in` says "UPI or bank transfer" where
+ * `pay.method_1` says SPEI. Plurals work the same (`key@in_one`).
+ */
+export async function createI18n(defaultLanguage: Language, market?: string): Promise<I18n> {
   const instance = i18next.createInstance();
   const resources = loadResources();
   await instance.init({
@@ -42,8 +48,9 @@ export async function createI18n(defaultLanguage: Language): Promise<I18n> {
     supportedLngs: [...LANGUAGES],
     interpolation: { escapeValue: false }, // Nunjucks escapes on output
     returnNull: false,
+    contextSeparator: '@',
   });
-  const fixed = new Map(LANGUAGES.map((l) => [l, remembered(instance.getFixedT(l))]));
+  const fixed = new Map(LANGUAGES.map((l) => [l, remembered(instance.getFixedT(l), market)]));
   return { t: (lang) => fixed.get(lang)! };
 }
 
@@ -62,8 +69,14 @@ const isPlainOptions = (o: unknown): o is Record<string, string | number | boole
  * resolved once: plain keys for good, filled-in ones in a bounded map that
  * starts over when full. Anything else goes straight through.
  */
-function remembered(t: TFunction): TFunction {
-  const resolve = t as unknown as (...args: unknown[]) => string;
+function remembered(t: TFunction, context?: string): TFunction {
+  const plainResolve = t as unknown as (...args: unknown[]) => string;
+  const resolve = !context
+    ? plainResolve
+    : (key: unknown, options?: unknown, ...rest: unknown[]) =>
+        options === undefined || (typeof options === 'object' && options !== null && !('context' in options))
+          ? plainResolve(key, { ...(options as object | undefined), context }, ...rest)
+          : plainResolve(key, options, ...rest);
   const plain = new Map<string, string>();
   let filled = new Map<string, string>();
   const lookup = (key: unknown, options?: unknown, ...rest: unknown[]): string => {
@@ -93,8 +106,8 @@ export function isLanguage(value: unknown): value is Language {
   return typeof value === 'string' && (LANGUAGES as readonly string[]).includes(value);
 }
 
-/** The first supported language in an Accept-Language header, by quality. */
-export function fromAcceptLanguage(header: string | undefined): Language | undefined {
+/** The first supported language (of `offered`, by default all) in an Accept-Language header, by quality. */
+export function fromAcceptLanguage(header: string | undefined, offered: readonly Language[] = LANGUAGES): Language | undefined {
   if (!header) return undefined;
   const ranked = header
     .split(',')
@@ -105,5 +118,5 @@ export function fromAcceptLanguage(header: string | undefined): Language | undef
     })
     .filter((x) => x.q > 0 && !Number.isNaN(x.q))
     .sort((a, b) => b.q - a.q || a.index - b.index);
-  return ranked.map((x) => x.base).find(isLanguage);
+  return ranked.map((x) => x.base).find((l): l is Language => isLanguage(l) && offered.includes(l));
 }

@@ -8,7 +8,7 @@ import { createI18n } from './i18n.ts';
 import { RuntimeError, nodeProblem } from './runtime.ts';
 import { pruneExpired } from './services/housekeeping.ts';
 import { removeLeftoverTempFiles } from './services/uploads.ts';
-import { DEMO_BORROWER, DEMO_STAFF, seedDemoAccounts } from './services/seed.ts';
+import { DEMO_STAFF, demoBorrower, seedDemoAccounts } from './services/seed.ts';
 
 const HOUSEKEEPING_EVERY_MS = 10 * 60_000;
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -43,14 +43,14 @@ async function main(): Promise<void> {
   if (config.clockAt) logger.warn({ clockAt: config.clockAt.toISOString() }, 'CLOCK_AT: running at a moved clock');
   if (await seedDemoAccounts(db, clock, config)) {
     logger.info(
-      { borrower: DEMO_BORROWER.phone, staff: DEMO_STAFF.email },
-      `seeded demo accounts: borrower ${DEMO_BORROWER.phone} / ${DEMO_BORROWER.password}, staff ${DEMO_STAFF.email} / ${DEMO_STAFF.password}`,
+      { borrower: demoBorrower(config.market).phone, staff: DEMO_STAFF.email },
+      `seeded demo accounts: borrower ${demoBorrower(config.market).phone} / ${demoBorrower(config.market).password}, staff ${DEMO_STAFF.email} / ${DEMO_STAFF.password}`,
     );
   }
   // Half-written files a crash left behind (writeAtomically's *.tmp); nothing is writing yet.
   const leftovers = await removeLeftoverTempFiles(config);
   if (leftovers) logger.warn({ removed: leftovers }, 'removed unfinished upload files left by an earlier run');
-  const i18n = await createI18n(config.defaultLanguage);
+  const i18n = await createI18n(config.defaultLanguage, config.market);
   const app = createApp({ config, db, clock, i18n, logger });
 
   const server: Server = app.listen(config.port, config.host, () => {

@@ -103,3 +103,24 @@ test('Secure cookies need a trusted TLS proxy', (t) => {
   t.throws(() => loadConfig({ COOKIE_SECURE: 'true' }), { message: /TRUST_PROXY/ });
   t.true(loadConfig({ COOKIE_SECURE: 'true', TRUST_PROXY: 'true' }).session.secureCookie);
 });
+
+test('MARKET picks the currency, languages, zone and regulator; each can still be set apart; a language outside the market is refused', (t) => {
+  const mx = loadConfig({});
+  t.like(mx, { market: 'mx', currency: 'MXN', defaultLanguage: 'en', timeZone: 'America/Mexico_City' });
+  t.deepEqual([...mx.languages], ['es', 'en']);
+  t.is(mx.protection.escalation.authority, 'CONDUSEF');
+  const india = loadConfig({ MARKET: 'in' });
+  t.like(india, { market: 'in', currency: 'INR', defaultLanguage: 'hi', timeZone: 'Asia/Kolkata' });
+  t.deepEqual([...india.languages], ['hi', 'en']);
+  t.regex(india.protection.escalation.authority, /RBI Integrated Ombudsman/);
+  t.is(india.protection.escalation.url, 'https://cms.rbi.org.in');
+  const nigeria = loadConfig({ MARKET: 'ng' });
+  t.like(nigeria, { market: 'ng', currency: 'NGN', defaultLanguage: 'en', timeZone: 'Africa/Lagos' });
+  t.deepEqual([...nigeria.languages], ['en']);
+  t.regex(nigeria.protection.escalation.authority, /FCCPC/);
+  t.is(loadConfig({ MARKET: 'in', DEFAULT_LANGUAGE: 'en', CURRENCY: 'USD' }).currency, 'USD');
+  t.is(loadConfig({ MARKET: 'in', DEFAULT_LANGUAGE: 'en' }).defaultLanguage, 'en');
+  t.throws(() => loadConfig({ MARKET: 'id' }), { instanceOf: ConfigError, message: /MARKET/ });
+  t.throws(() => loadConfig({ MARKET: 'ng', DEFAULT_LANGUAGE: 'es' }), { instanceOf: ConfigError, message: /DEFAULT_LANGUAGE: es is not a language of MARKET=ng/ });
+  t.throws(() => loadConfig({ DEFAULT_LANGUAGE: 'hi' }), { instanceOf: ConfigError, message: /DEFAULT_LANGUAGE/ });
+});

@@ -20,12 +20,13 @@ export interface Dictionary {
 const DIR = fileURLToPath(new URL('../domain/markets/dictionaries', import.meta.url));
 const loaded = new Map<string, Dictionary>();
 
-/** The dictionary of a market in a language (read once, then kept). */
+/** The dictionary of a market in a language (read once, then kept); English when the market has none in that language. */
 export function dictionary(market: string, lang: Language): Dictionary {
   const key = `${market}/${lang}`;
   let dict = loaded.get(key);
   if (!dict) {
-    dict = JSON.parse(fs.readFileSync(`${DIR}/${market}/${lang}.json`, 'utf8')) as Dictionary;
+    const file = fs.existsSync(`${DIR}/${market}/${lang}.json`) ? `${DIR}/${market}/${lang}.json` : `${DIR}/${market}/en.json`;
+    dict = JSON.parse(fs.readFileSync(file, 'utf8')) as Dictionary;
     loaded.set(key, dict);
   }
   return dict;

@@ -47,7 +47,7 @@ export function createViews(options: { watch: boolean; assets: Assets }): Views 
         flashError,
         configured: ctx.deps.config.texts[lang as Language],
         features: { contacts: ctx.deps.config.contacts.enabled },
-        languages: LANGUAGES.map((code: Language) => ({
+        languages: ctx.deps.config.languages.map((code: Language) => ({
           code,
           name: LANGUAGE_NAMES[code],
           href: switchHref(code),

@@ -3,7 +3,15 @@ import { parseMoney, type Minor } from '../domain/money.ts';
 import { parseRatePpm } from '../domain/rates.ts';
 import type { Language } from '../i18n.ts';
 
-const LOCALE_TAGS: Record<Language, string> = { en: 'en-US', es: 'es-MX' };
+import { marketProfile } from '../domain/markets/index.ts';
+
+// Without a market (tools, tests of the formatter): Mexico's tags, as before markets.
+const LOCALE_TAGS: Record<Language, string> = { en: 'en-US', es: 'es-MX', hi: 'hi-IN' };
+
+/** The BCP 47 tag for numbers and dates: the market's own for the language (en-IN, hi-IN, en-NG), else the default. */
+export function localeTag(lang: Language, market?: string): string {
+  return (market && marketProfile(market).localeTags[lang]) || LOCALE_TAGS[lang];
+}
 
 export interface Formatters {
   /** The language these formatters write in (picks configured names too). */
@@ -33,16 +41,17 @@ export const RATE_SHOWN_MAX = 10_000;
 const cache = new Map<string, Formatters>();
 
 /** Formatting for people in one language; built once per language and currency. */
-export function formatters(lang: Language, config: Pick<Config, 'currency' | 'timeZone'>): Formatters {
-  const key = `${lang}/${config.currency}/${config.timeZone}`;
+export function formatters(lang: Language, config: Pick<Config, 'currency' | 'timeZone'> & { market?: string }): Formatters {
+  const key = `${lang}/${config.market ?? ''}/${config.currency}/${config.timeZone}`;
+  const tag = localeTag(lang, config.market);
   let f = cache.get(key);
   if (!f) {
-    const moneyFormat = new Intl.NumberFormat(LOCALE_TAGS[lang], { style: 'currency', currency: config.currency });
-    const percentFormat = new Intl.NumberFormat(LOCALE_TAGS[lang], { style: 'percent', maximumFractionDigits: 4 });
-    const shareFormat = new Intl.NumberFormat(LOCALE_TAGS[lang], { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 });
-    const wholeShareFormat = new Intl.NumberFormat(LOCALE_TAGS[lang], { style: 'percent', maximumFractionDigits: 0 });
-    const dayFormat = new Intl.DateTimeFormat(LOCALE_TAGS[lang], { dateStyle: 'medium', timeZone: 'UTC' });
-    const dateTimeFormat = new Intl.DateTimeFormat(LOCALE_TAGS[lang], {
+    const moneyFormat = new Intl.NumberFormat(tag, { style: 'currency', currency: config.currency });
+    const percentFormat = new Intl.NumberFormat(tag, { style: 'percent', maximumFractionDigits: 4 });
+    const shareFormat = new Intl.NumberFormat(tag, { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 });
+    const wholeShareFormat = new Intl.NumberFormat(tag, { style: 'percent', maximumFractionDigits: 0 });
+    const dayFormat = new Intl.DateTimeFormat(tag, { dateStyle: 'medium', timeZone: 'UTC' });
+    const dateTimeFormat = new Intl.DateTimeFormat(tag, {
       dateStyle: 'medium',
       timeStyle: 'short',
       timeZone: config.timeZone,

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import type { Config } from '../config.ts';
 import type { IntentRow, ReferenceRow } from '../data/repositories/payments.ts';
 import { onceClosed } from '../domain/bill.ts';
@@ -105,5 +106,28 @@ export function presentChooserDeadlines(ends: Record<1 | 2, number>, linkEnds: n
     deadline: byMethod[1] === byMethod[2] ? byMethod[1] : null,
     methodDeadlines: byMethod,
     renewUntil: paymentDeadline(latest, linkEnds).renewUntil,
+  };
+}
+
+/**
+ * The sandbox's Razorpay-shaped order for a transfer reference (India): the
+ * fields of Razorpay's Orders API, the amount in paise, the reference as the
+ * receipt. The id is derived from the reference, so asking again answers the
+ * same order.
+ */
+export function presentRazorpayOrder(ref: ReferenceRow, currency: string) {
+  const paid = ref.status === 'paid' ? (ref.paid_amount ?? ref.amount) : 0;
+  return {
+    id: `order_${crypto.createHash('sha256').update(ref.reference).digest('base64url').replace(/[^A-Za-z0-9]/g, '').slice(0, 14)}`,
+    entity: 'order',
+    amount: ref.amount,
+    amount_paid: paid,
+    amount_due: Math.max(0, ref.amount - paid),
+    currency,
+    receipt: ref.reference,
+    status: ref.status === 'paid' ? 'paid' : 'created',
+    attempts: 0,
+    notes: { reference: ref.reference },
+    created_at: Math.floor(ref.created_at / 1000),
   };
 }

@@ -23,9 +23,10 @@ export async function createBorrower(
   db: Executor,
   clock: Clock,
   input: { phone: string; password: string; quota: string | number },
+  normalize: (text: string) => string | null = normalizePhone,
 ): Promise<number> {
-  const phone = normalizePhone(input.phone);
-  if (!phone) throw new AccountError('phone: 6 to 15 digits, optionally with a leading +');
+  const phone = normalize(input.phone);
+  if (!phone) throw new AccountError(normalize === normalizePhone ? 'phone: 6 to 15 digits, optionally with a leading +' : 'phone: not a mobile number of this market (MARKET)');
   check(password, input.password);
   const quota = typeof input.quota === 'number' ? input.quota : parseMoney(input.quota);
   if (quota === null || !Number.isSafeInteger(quota) || quota <= 0) {

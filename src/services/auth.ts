@@ -70,8 +70,14 @@ async function checkPassword<T extends { password_hash: string }>(
 }
 
 /** A borrower's phone and password. */
-export function signInBorrower(db: Db, clock: Clock, limits: Config['login'], attempt: SignInAttempt): Promise<BorrowerRow> {
-  const key = normalizePhone(attempt.username) ?? attempt.username.trim().slice(0, 64);
+export function signInBorrower(
+  db: Db,
+  clock: Clock,
+  limits: Config['login'],
+  attempt: SignInAttempt,
+  normalize: (text: string) => string | null = normalizePhone,
+): Promise<BorrowerRow> {
+  const key = normalize(attempt.username) ?? attempt.username.trim().slice(0, 64);
   return checkPassword(db, clock, limits, { scope: 'borrower', key, password: attempt.password, address: attempt.address }, () =>
     findBorrowerByPhone(db, key),
   );

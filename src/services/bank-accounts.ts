@@ -9,6 +9,7 @@ import { marketProfile } from '../domain/markets/index.ts';
 import { AppError, invalidInput, notFound } from '../errors.ts';
 import { lookupHash, seal, unseal } from './data-protection.ts';
 import { findEntry } from '../data/dictionaries.ts';
+import { isValidIfsc } from '../domain/validators/ifsc.ts';
 import type { IdentityChecks } from './identity-checks/provider.ts';
 import { ProviderUnavailable } from './identity-checks/provider.ts';
 
@@ -31,10 +32,15 @@ export async function addBankAccount(
   config: BankConfig,
   checks: IdentityChecks,
   borrowerId: number,
-  input: { number: string },
+  input: { number: string; part?: string },
 ): Promise<BankAccountRow> {
   const rule = marketProfile(config.market).account;
-  const number = rule.normalize(input.number);
+  // India's IFSC, Nigeria's bank code: asked apart, stored in front of the number.
+  const part = input.part?.trim() ?? '';
+  if (rule.part && !part) throw invalidInput({ [rule.part.kind]: `errors.account_part_${rule.part.kind}` });
+  if (rule.part?.kind === 'ifsc' && !isValidIfsc(part)) throw invalidInput({ ifsc: 'errors.ifsc_invalid' });
+  if (rule.part?.kind === 'bank' && !findEntry(config.market, 'en', 'BANK', part)) throw invalidInput({ bank: 'errors.bank_unknown' });
+  const number = rule.normalize(rule.compose(part, input.number));
   if (!rule.isValid(number)) throw invalidInput({ account: 'errors.account_invalid' });
   const bankCode = rule.bankCode(number);
   if (bankCode === null || !findEntry(config.market, 'en', 'BANK', bankCode)) throw invalidInput({ account: 'errors.bank_unknown' });

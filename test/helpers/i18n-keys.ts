@@ -8,13 +8,28 @@ export function flattenKeys(tree: Record<string, unknown>, prefix = ''): string[
   );
 }
 
-/** Keys present in one language and missing in another, as "lang: key" lines. */
-export function parityProblems(resources: Record<string, Record<string, unknown>>): string[] {
+/** The market a key's wording belongs to: "pay.method_1@in" -> "in" (i18next context after "@"), else null. */
+export function keyMarket(key: string): string | null {
+  const m = /@([a-z]+)(?:_(?:zero|one|two|few|many|other))?$/.exec(key);
+  return m ? m[1]! : null;
+}
+
+/**
+ * Keys present in one language and missing in another, as "lang: key" lines.
+ * A market's own wording (`key@in`) must exist in exactly the languages that
+ * market offers (`marketLanguages`), and nowhere else; every other key in every language.
+ */
+export function parityProblems(resources: Record<string, Record<string, unknown>>, marketLanguages: Record<string, readonly string[]> = {}): string[] {
   const sets = Object.fromEntries(Object.entries(resources).map(([l, tree]) => [l, new Set(flattenKeys(tree))]));
   const all = new Set(Object.values(sets).flatMap((s) => [...s]));
-  return Object.entries(sets).flatMap(([lang, keys]) =>
-    [...all].filter((k) => !keys.has(k)).map((k) => `${lang}: ${k}`),
-  );
+  const wanted = (lang: string, key: string) => {
+    const market = keyMarket(key);
+    return market === null || (marketLanguages[market] ?? []).includes(lang);
+  };
+  return Object.entries(sets).flatMap(([lang, keys]) => [
+    ...[...all].filter((k) => wanted(lang, k) && !keys.has(k)).map((k) => `${lang}: ${k}`),
+    ...[...keys].filter((k) => !wanted(lang, k)).map((k) => `${lang}: ${k} (not a language of that market)`),
+  ]);
 }
 
 const PLURAL_SUFFIXES = ['_zero', '_one', '_two', '_few', '_many', '_other'];

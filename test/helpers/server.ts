@@ -84,7 +84,7 @@ export async function startServer(
   });
   const logger = pino({ level: 'info', base: undefined }, sink);
   const clock = new MovableClock(new Date('2026-03-02T16:00:00Z'));
-  const i18n = await createI18n(config.defaultLanguage);
+  const i18n = await createI18n(config.defaultLanguage, config.market);
   const app = createApp({ config, db: database.db, clock, i18n, logger });
   const server = app.listen(0, '127.0.0.1');
   // As src/main.ts: idle keep-alive sockets outlive the client's, so fetch never reuses one
@@ -107,4 +107,9 @@ export async function startServer(
       if (uploads) fs.rmSync(uploads, { recursive: true, force: true });
     },
   };
+}
+
+/** The app started for a market (MARKET=mx|in|ng), with the market's own defaults (currency, languages, zone, regulator). */
+export function startMarketServer(market: 'mx' | 'in' | 'ng', env: Record<string, string> = {}): Promise<TestServer> {
+  return startServer({ MARKET: market, ...env });
 }

@@ -1,5 +1,6 @@
 import type { Context } from 'koa';
 import { z } from 'zod';
+import { marketProfile } from '../../domain/markets/index.ts';
 import { normalizePhone } from '../../domain/phone.ts';
 import { invalidInput } from '../../errors.ts';
 import { presentProfile } from '../../presenters/account.ts';
@@ -92,6 +93,7 @@ export async function sendCode(ctx: Context): Promise<void> {
   const flow: Flow = raw.purpose === 'reset' ? 'reset' : 'register';
   formFor(ctx, flow, { phone: raw.phone });
   const fields = validate(sendSchema, raw);
+  fields.phone = marketPhone(ctx, fields.phone);
   const issued = await sendAccountCode(ctx.deps, ctx.sms, { phone: fields.phone, purpose: fields.purpose, address: ctx.ip, lang: ctx.state.lang });
   ctx.deps.logger.info({ event: 'code_requested', purpose: fields.purpose, codeId: issued.id, address: ctx.ip }, 'one-time code requested');
   if (ctx.session) ctx.session.otp = { purpose: fields.purpose, phone: fields.phone };
@@ -103,9 +105,16 @@ export async function sendCode(ctx: Context): Promise<void> {
   });
 }
 
+/** A phone as the market's rule stores it (India: 10 digits from 6; Nigeria: 0 and 10 digits); a 422 otherwise. */
+function marketPhone(ctx: Context, phone: string): string {
+  const stored = marketProfile(ctx.deps.config.market).phone.normalize(phone);
+  if (!stored) throw invalidInput({ phone: 'errors.phone_invalid' });
+  return stored;
+}
+
 /** The phone of this request: the one sent, else the one this session's flow sent a code to. */
 function flowPhone(ctx: Context, flow: Flow, sent: string | undefined): string {
-  const phone = sent ?? (ctx.session?.otp?.purpose === flow ? ctx.session.otp.phone : undefined);
+  const phone = (sent === undefined ? undefined : marketPhone(ctx, sent)) ?? (ctx.session?.otp?.purpose === flow ? ctx.session.otp.phone : undefined);
   if (!phone) throw invalidInput({ phone: 'errors.phone_required' });
   return phone;
 }

@@ -56,7 +56,7 @@ function personalValues(identity: IdentityRow | undefined) {
 async function personalModel(ctx: Context) {
   const { steps, identity } = await basics(ctx);
   const market = marketProfile(ctx.deps.config.market);
-  return { step: stepOf(steps, 'personal'), idKind: market.nationalId.kind, taxKind: market.taxId?.kind ?? null, idMax: market.nationalId.maxLength, hasId: Boolean(identity?.id_number_sealed), values: personalValues(identity) };
+  return { step: stepOf(steps, 'personal'), idKind: market.nationalId.kind, taxKind: market.taxId?.kind ?? null, taxMax: market.taxId?.maxLength ?? 13, idMax: market.nationalId.maxLength, hasId: Boolean(identity?.id_number_sealed), values: personalValues(identity) };
 }
 
 /** GET /Identity/personal (auth): name, date of birth, national ID (and optional tax ID). */

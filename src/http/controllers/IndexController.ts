@@ -7,6 +7,7 @@ import { confirmModel } from './LoanController.ts';
 import { startBorrowerSession } from '../middleware/session.ts';
 import { renderPage, respond } from '../respond.ts';
 import { input, validate } from '../validate.ts';
+import { marketProfile } from '../../domain/markets/index.ts';
 import { badRequest } from '../../errors.ts';
 
 const HOME = '/Repay/index.shtml';
@@ -37,7 +38,7 @@ export async function signIn(ctx: Context): Promise<void> {
   ctx.state.form = { view: 'index/login.njk', page: '/Index/login', values: { username: raw.username } };
   const fields = validate(signInSchema, raw);
   const { db, clock, config } = ctx.deps;
-  const borrower = await signInBorrower(db, clock, config.login, { ...fields, address: ctx.ip });
+  const borrower = await signInBorrower(db, clock, config.login, { ...fields, address: ctx.ip }, marketProfile(config.market).phone.normalize);
   await startBorrowerSession(ctx, borrower.id);
   respond(ctx, { message: 'messages.login_successful', data: HOME, redirect: HOME, flash: 'messages.signed_in' });
 }
@@ -58,7 +59,7 @@ export function logOut(ctx: Context): void {
 export function languages(ctx: Context): void {
   const json = {
     status: 200,
-    languages: LANGUAGES.map((l) => LANGUAGE_NAMES[l]),
+    languages: ctx.deps.config.languages.map((l) => LANGUAGE_NAMES[l]),
     default: LANGUAGE_NAMES[ctx.deps.config.defaultLanguage],
     target: 'web',
   };

@@ -4,9 +4,9 @@ import { z } from 'zod';
 import { findReference, newestReference, type ReferenceRow } from '../../data/repositories/payments.ts';
 import { parseMoney } from '../../domain/money.ts';
 import { invalidInput, notFound } from '../../errors.ts';
-import { clabeBankCode } from '../../domain/validators/clabe.ts';
+import { marketProfile } from '../../domain/markets/index.ts';
 import type { Language } from '../../i18n.ts';
-import { groupClabe, paymentDeadline, presentChooserDeadlines, presentIntent, presentReference, referenceState } from '../../presenters/payments.ts';
+import { groupClabe, paymentDeadline, presentChooserDeadlines, presentIntent, presentRazorpayOrder, presentReference, referenceState } from '../../presenters/payments.ts';
 import { findEntry } from '../../data/dictionaries.ts';
 import type { PayType } from '../../services/payments/gateway.ts';
 import { intentByToken, intentClosed, intentToken, referenceDeadlines, referenceFor } from '../../services/payments/intents.ts';
@@ -36,8 +36,12 @@ export function paymentUrl(ctx: Context, intent: Parameters<typeof intentToken>[
 /** The payment URL's answer for a reference, shared with Repay/payTransf. */
 export async function paymentAnswer(ctx: Context, intent: Awaited<ReturnType<typeof intentOf>>, paytype: PayType) {
   const { db, clock, config } = ctx.deps;
+  const market = marketProfile(config.market);
+  // A payment type the market does not offer (cash vouchers outside Mexico) is refused like an unknown one.
+  if (!market.payTypes.includes(paytype)) throw invalidInput({ paytype: 'errors.paytype_invalid' });
   const ref = await referenceFor(db, clock, config, ctx.gateway, intent, paytype, publicBase(ctx));
-  return { ref, data: presentReference(ref, paymentUrl(ctx, intent), publicBase(ctx), config.timeZone) };
+  const data = presentReference(ref, paymentUrl(ctx, intent), publicBase(ctx), config.timeZone);
+  return { ref, data: market.gatewayOrder === 'razorpay' && ref.paytype === 1 ? { ...data, order: presentRazorpayOrder(ref, config.currency) } : data };
 }
 
 /**
@@ -57,7 +61,7 @@ export async function show(ctx: Context): Promise<void> {
     const deadlines = closed ? null : presentChooserDeadlines(await referenceDeadlines(ctx.deps.db, clock, config, intent), intent.expires_at);
     respond(ctx, {
       view: 'pay/choose.njk',
-      data: { ...presentIntent(intent, config), ...deadlines, closed, token: ctx.params.token },
+      data: { ...presentIntent(intent, config), ...deadlines, closed, token: ctx.params.token, payTypes: marketProfile(config.market).payTypes },
     });
     return;
   }
@@ -80,14 +84,22 @@ export async function show(ctx: Context): Promise<void> {
   });
 }
 
-/** A transfer's payee as the bank app asks for it: the CLABE grouped, the bank it belongs to, the beneficiary. */
-function payee(ctx: Context, clabe: string, paytype: PayType) {
+/**
+ * A transfer's payee as the bank app asks for it: the account (a CLABE
+ * grouped), the bank it belongs to, the beneficiary; in India also the IFSC
+ * and the UPI ID that pay into it.
+ */
+function payee(ctx: Context, account: string, paytype: PayType) {
   if (paytype !== 1) return {};
   const { config } = ctx.deps;
   const lang = ctx.state.lang as Language;
+  const collection = marketProfile(config.market).collection;
+  const grouped = groupClabe(account);
   return {
-    clabeGrouped: groupClabe(clabe),
-    bankName: findEntry(config.market, lang, 'BANK', clabeBankCode(clabe))?.value ?? null,
+    clabeGrouped: grouped === account ? null : grouped,
+    bankName: findEntry(config.market, lang, 'BANK', collection.bankCode)?.value ?? null,
+    ifsc: collection.ifsc ?? null,
+    upiId: collection.upiId?.(account) ?? null,
     beneficiary: config.texts[lang]?.lender ?? config.texts.en.lender,
   };
 }

@@ -66,7 +66,7 @@ export function securityHeaders(secure: boolean, styleHashes: readonly string[] 
 export function httpsOnly(required: boolean): Middleware {
   return async (ctx, next) => {
     if (!required || ctx.secure) return next();
-    const lang = fromAcceptLanguage(ctx.get('Accept-Language')) ?? ctx.deps.config.defaultLanguage;
+    const lang = fromAcceptLanguage(ctx.get('Accept-Language'), ctx.deps.config.languages) ?? ctx.deps.config.defaultLanguage;
     const message = ctx.deps.i18n.t(lang)('errors.https_required');
     ctx.status = 400;
     ctx.set('Cache-Control', 'no-store');

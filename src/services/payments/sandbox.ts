@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import type { Clock } from '../../clock.ts';
 import type { Db } from '../../data/db.ts';
 import { findReference } from '../../data/repositories/payments.ts';
-import { makeClabe } from '../../domain/references.ts';
+import { type Collection, marketProfile } from '../../domain/markets/index.ts';
 import { formatPlain, parseMoney } from '../../domain/money.ts';
 import {
   type Gateway,
@@ -37,11 +37,14 @@ export class SandboxGateway implements Gateway {
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly secret: string,
+    // The market's collection account shape; Mexico's STP CLABE when none is given.
+    private readonly collection: Collection = marketProfile('mx').collection,
   ) {}
 
   async issueReference(request: ReferenceRequest): Promise<IssuedReference> {
     if (request.paytype === 1) {
-      return { reference: makeClabe('646', '180', digits(11)), barcode: digits(7), methodName: 'stp' };
+      const c = this.collection;
+      return { reference: c.reference(digits(c.serialDigits)), barcode: digits(7), methodName: c.methodName };
     }
     const voucher = `7${digits(17)}`;
     return {
