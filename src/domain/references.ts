@@ -21,3 +21,16 @@ export function makeClabe(bank: string, plaza: string, account: string): string 
   const first17 = `${bank}${plaza}${account.padStart(11, '0')}`;
   return `${first17}${clabeCheckDigit(first17)}`;
 }
+
+const MINUTE = 60_000;
+
+/**
+ * When a reference issued at `now` stops being payable: `referenceMs` later,
+ * never past its payment link, and cut to the whole minute. Pages show
+ * minutes, so the method chooser (which shows this before the reference
+ * exists) and the reference page show the same deadline when chosen within
+ * the minute.
+ */
+export function referenceExpiry(now: number, referenceMs: number, linkEnds: number): number {
+  return Math.min(Math.floor((now + referenceMs) / MINUTE) * MINUTE, linkEnds);
+}

@@ -55,6 +55,7 @@ export function presentPaymentHistory(intents: readonly IntentRow[], refs: Refer
       .filter((r) => r.intent_id === intent.id)
       .map((r) => ({
         method: r.method,
+        paytype: r.paytype,
         reference: r.reference,
         amount: r.paid_amount ?? r.amount,
         state: onceClosed(referenceState(r, now), billClosed),
@@ -103,6 +104,22 @@ export const PAYMENT_OK = 'successful';
 /** The payment URL's JSON answer for a reference (also inside Repay/payTransf's `data`). */
 export function paymentEnvelope(data: ReturnType<typeof presentPaymentAnswer>) {
   return { code: 200, msg: PAYMENT_OK, data };
+}
+
+/**
+ * The method chooser's deadlines, from when each method's reference would
+ * stop being payable: one `deadline` when both agree (a line under the amount),
+ * otherwise one per method (a reference already issued for one of them);
+ * `renewUntil` as on the reference page.
+ */
+export function presentChooserDeadlines(ends: Record<1 | 2, number>, linkEnds: number) {
+  const byMethod = { 1: paymentDeadline(ends[1], linkEnds).deadline, 2: paymentDeadline(ends[2], linkEnds).deadline };
+  const latest = Math.max(byMethod[1], byMethod[2]);
+  return {
+    deadline: byMethod[1] === byMethod[2] ? byMethod[1] : null,
+    methodDeadlines: byMethod,
+    renewUntil: paymentDeadline(latest, linkEnds).renewUntil,
+  };
 }
 
 /**

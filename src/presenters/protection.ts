@@ -180,7 +180,7 @@ export interface PrintedDocument {
 }
 
 const methodName = (t: TFunction, f: ReceiptFacts) =>
-  f.reference ? t(`pay.via_${f.reference.method}`, { defaultValue: f.reference.method.toUpperCase() }) : t(`receipt.source_${f.settlement.source === 'proof' ? 'proof' : 'other'}`);
+  f.reference ? t(`pay.via_${f.reference.paytype}`) : t(`receipt.source_${f.settlement.source === 'proof' ? 'proof' : 'other'}`);
 
 /** A settled payment's receipt: the page, the PDF and the JSON from the same facts. */
 export function presentReceipt(config: ProtectionConfig, t: TFunction, fmt: Formatters, f: ReceiptFacts) {

@@ -17,6 +17,8 @@ export function presentQueue(proofs: QueuedProof[], total: number) {
       utr: p.utr,
       images: [p.utr_image, p.repay_image].filter(Boolean).length,
       flagged: JSON.parse(p.flags).length > 0,
+      /** The bill was paid off (or returned) since: nothing is left to approve. */
+      moot: onceClosed(p.status, p.bill_status !== null && p.bill_status !== 'open') === 'not_needed',
       createdAt: p.created_at,
     })),
   };

@@ -32,15 +32,18 @@ async function busyBorrower() {
   const first = await borrow(fake, app, '3000', '10');
   await payInFull(server, (await app.postApp('/Repay/payData', { oid: first.oid })).json().data);
   const second = await borrow(fake, app, '3000', '10');
-  const payUrl: string = (await app.postApp('/Repay/payData', { oid: second.oid })).json().data;
-  const transfer = (await reference(payUrl, 1)).json().data;
+  const partUrl: string = (await app.postApp('/Repay/payData', { oid: second.oid })).json().data;
+  const transfer = (await reference(partUrl, 1)).json().data;
   await notify(server, { reference: transfer.reference, amount: '1000.00' });
-  await reference(payUrl, 2);
+  // The rest is a new link (a new amount): its chooser, a voucher and the sandbox checkout for it.
+  const payUrl: string = (await app.postApp('/Repay/payData', { oid: second.oid })).json().data;
+  const voucher = (await reference(payUrl, 2)).json().data;
   await app.postApp('/Repay/repayProof', { oid: second.oid, utr: '123456789012' });
   const complaint = await app.postApp('/Complaint/create', { topic: 'charges', body: 'The fee was higher than I expected.' });
   const number: string = complaint.json().data.number;
   const settlement = await server.db('settlements').where({ borrower_id: borrower.id }).orderBy('id', 'desc').first();
-  return { borrower, first, second, payUrl, number, receiptId: settlement.id as number };
+  const checkout = new URL(voucher.checkout);
+  return { borrower, first, second, payUrl, number, receiptId: settlement.id as number, checkout: checkout.pathname + checkout.search };
 }
 
 // In the page as plain source: tsx would wrap named functions in a helper the page lacks.
@@ -83,7 +86,7 @@ async function inspect(page: Page, label: string, lang: 'es' | 'en'): Promise<Fi
 
   if (lang === 'es') {
     const text = await page.locator('body').innerText();
-    const english = /\b(UTR|Grievance|Mon|Fri|Lender|settled|stp|You|Your|view_borrower)\b/.exec(text);
+    const english = /\b(UTR|Grievance|Mon|Fri|Lender|settled|stp|Sandbox|You|Your|view_borrower)\b/.exec(text);
     if (english) add(`English or code on a Spanish page: "${english[0]}"`);
   }
   return found;
@@ -133,6 +136,11 @@ for (const lang of ['es', 'en'] as const) {
       ['/Feedback/index', 'feedback'],
       ['/Complaint/index', 'complaints-visitor'],
       ['/Index/languages', 'languages'],
+      ['/Index/register', 'sign-up'],
+      ['/Index/forgot', 'forgot-password'],
+      ['/Index/terms', 'terms'],
+      ['/Index/privacy', 'privacy'],
+      ['/Index/documents', 'documents'],
     ] as const) {
       findings.push(...(await visit(visitor.page, server.url, path, lang, name)));
     }
@@ -155,6 +163,13 @@ for (const lang of ['es', 'en'] as const) {
       ['/Loan/payout', 'payout'],
       [payPath, 'pay'],
       [`${payPath}?paytype=1`, 'pay-transfer'],
+      [`${payPath}?paytype=2`, 'pay-cash'],
+      [data.checkout, 'pay-sandbox'],
+      ['/Loan/payout', 'payout'],
+      ['/Bank/index', 'bank-accounts'],
+      ['/Identity/index', 'identity-done'],
+      ['/Index/profile', 'profile'],
+      ['/Index/password', 'password'],
       ['/Complaint/index', 'complaints'],
       [`/Complaint/view?no=${data.number}`, 'complaint'],
       ['/Contact/index', 'contacts'],
@@ -167,6 +182,24 @@ for (const lang of ['es', 'en'] as const) {
     await signInPage(other.page, server.url, waiting.phone, waiting.password, lang);
     findings.push(...(await visit(other.page, server.url, '/Repay/index.shtml', lang, 'home-awaiting')));
     findings.push(...(await visit(other.page, server.url, '/Loan/confirm', lang, 'confirm')));
+
+    // A new borrower before verification: every identity step and the bank account form.
+    const fresh = await makeBorrower(server.db, { verified: false });
+    const newcomer = await openPhoneBrowser();
+    t.teardown(newcomer.close);
+    await signInPage(newcomer.page, server.url, fresh.phone, fresh.password, lang);
+    for (const [path, name] of [
+      ['/Repay/index.shtml', 'home-unverified'],
+      ['/Identity/index', 'identity'],
+      ['/Identity/personal', 'identity-personal'],
+      ['/Identity/address', 'identity-address'],
+      ['/Identity/work', 'identity-work'],
+      ['/Identity/documents', 'identity-documents'],
+      ['/Bank/index', 'bank-accounts-none'],
+      ['/Loan/payout', 'payout-none'],
+    ] as const) {
+      findings.push(...(await visit(newcomer.page, server.url, path, lang, name)));
+    }
 
     t.deepEqual(findings, []);
   });

@@ -41,7 +41,7 @@ test('pay by cash voucher in Spanish at 360x740: barcode, sandbox payment, loan 
   t.regex((await page.locator('.countdown').textContent())!, /^\(\d+:\d{2}:\d{2}\)$/);
   await page.screenshot({ path: `${shots}/cuota-pay-cash-es.png`, fullPage: true });
 
-  await page.getByRole('link', { name: 'Sandbox: simular este pago' }).click();
+  await page.getByRole('link', { name: 'Pago de prueba: simular que se pagó esta referencia' }).click();
   await page.getByRole('button', { name: 'Marcar como pagado' }).click();
   await page.waitForURL(/outcome=settled/);
   t.regex((await page.locator('.flash').textContent())!, /pagado por completo/);

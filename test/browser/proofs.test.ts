@@ -21,7 +21,7 @@ test.after.always(async () => {
 
 const shots = process.env.SCREENSHOT_DIR ?? '/tmp';
 
-test('a borrower sends a screenshot and UTR in Spanish; staff approve it in English; the loan shows repaid', async (t) => {
+test.serial('a borrower sends a screenshot and UTR in Spanish; staff approve it in English; the loan shows repaid', async (t) => {
   const { app, borrower } = await signedInApp(server);
   const loan = await borrow(t, app, '3000', '10');
   const screenshot = path.join(dir, 'transferencia.png');
@@ -65,4 +65,34 @@ test('a borrower sends a screenshot and UTR in Spanish; staff approve it in Engl
 
   await page.goto(`${server.url}/Repay/index.shtml`);
   t.regex((await page.locator('main').textContent())!, /Pagado por completo/);
+});
+
+test.serial('with JavaScript, a refused proof shows an error and keeps the typed key and the chosen file', async (t) => {
+  const { app, borrower } = await signedInApp(server);
+  const loan = await borrow(t, app, '3000', '10');
+  // A first proof with this key is already in review.
+  t.is((await app.postApp('/Repay/repayProof', { oid: loan.oid, utr: '573920184466' })).json().status, 1);
+  const screenshot = path.join(dir, 'otra.png');
+  fs.writeFileSync(screenshot, await screenshotPng('SPEI 573920184466'));
+
+  const phone = await openPhoneBrowser({ locale: 'es-MX' });
+  t.teardown(phone.close);
+  const page = phone.page;
+  await page.goto(`${server.url}/Index/login`);
+  await page.getByLabel('Número de teléfono').fill(borrower.phone);
+  await page.getByLabel('Contraseña').fill(borrower.password);
+  await page.getByRole('button', { name: 'Entrar' }).click();
+  await page.goto(`${server.url}/Repay/loanDetail?oid=${loan.oid}`);
+  await page.getByLabel('Clave de rastreo de la transferencia').fill('573920184466');
+  await page.getByLabel('Captura de la transferencia').setInputFiles(screenshot);
+  await page.getByRole('button', { name: 'Enviar comprobante' }).click();
+  const error = page.locator('#proof-error');
+  await error.waitFor({ state: 'visible' });
+  t.regex((await error.textContent())!, /\S/, 'the reason, in words');
+  t.is(await error.getAttribute('class'), 'alert');
+  t.is(await page.locator('main .flash').count(), 0, 'no green note');
+  t.is(await page.getByLabel('Clave de rastreo de la transferencia').inputValue(), '573920184466');
+  t.is(await page.getByLabel('Captura de la transferencia').evaluate((i: HTMLInputElement) => i.files?.[0]?.name), 'otra.png');
+  t.true(await page.getByRole('button', { name: 'Enviar comprobante' }).isEnabled());
+  t.is((await server.db('proofs').where({ borrower_id: borrower.id })).length, 1, 'nothing changed');
 });

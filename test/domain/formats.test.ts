@@ -1,6 +1,7 @@
 import test from 'ava';
 import { formatters, RATE_SHOWN_MAX } from '../../src/presenters/format.ts';
-import { groupClabe, paymentDeadline } from '../../src/presenters/payments.ts';
+import { groupClabe, paymentDeadline, presentChooserDeadlines } from '../../src/presenters/payments.ts';
+import { referenceExpiry } from '../../src/domain/references.ts';
 import { onceClosed } from '../../src/domain/bill.ts';
 
 const config = { currency: 'MXN', timeZone: 'America/Mexico_City' };
@@ -22,6 +23,14 @@ test('a CLABE reads 3-3-11-1; the payment page has one deadline, the earlier one
   t.is(groupClabe('1234'), '1234');
   t.deepEqual(paymentDeadline(1_000, 5_000), { deadline: 1_000, renewUntil: 5_000 });
   t.deepEqual(paymentDeadline(5_000, 1_000), { deadline: 1_000, renewUntil: null });
+});
+
+test('a reference ends on a whole minute, never past its link; the chooser shows one deadline when both methods agree', (t) => {
+  const H = 3_600_000;
+  t.is(referenceExpiry(1_000_059_999, 24 * H, 1_000 * H), 1_000_020_000 + 24 * H);
+  t.is(referenceExpiry(1_000_000_000, 24 * H, 1_000_000_000 + H), 1_000_000_000 + H);
+  t.deepEqual(presentChooserDeadlines({ 1: 60_000, 2: 60_000 }, 120_000), { deadline: 60_000, methodDeadlines: { 1: 60_000, 2: 60_000 }, renewUntil: 120_000 });
+  t.deepEqual(presentChooserDeadlines({ 1: 60_000, 2: 180_000 }, 120_000), { deadline: null, methodDeadlines: { 1: 60_000, 2: 120_000 }, renewUntil: null });
 });
 
 test('a closed bill turns what still waited to pay it into "no longer needed", and nothing else', (t) => {

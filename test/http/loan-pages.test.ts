@@ -75,6 +75,9 @@ test.serial('the detail page shows the full breakdown in Spanish, and the orders
   t.regex(detail.text, /\$3,216\.00/);
   t.regex(detail.text, /12 mar 2026/);
   t.regex(detail.text, /Vence en 10 días/);
+  // Due in 10 days: nothing says it must be paid today, the breakdown's total included.
+  t.notRegex(detail.text, /A pagar hoy/);
+  t.regex(detail.text, /<dt class="total">Monto a pagar<\/dt><dd class="total">\$3,216\.00<\/dd>/);
   const orders = await browser.get('/Repay/orders');
   t.regex(orders.text, new RegExp(`Orden ${oid}`));
   t.regex(orders.text, /href="\/Repay\/loanDetail\?oid=\d{22}"/);
@@ -111,4 +114,6 @@ test.serial('an overdue loan says so on the home page, with the late fee, in bot
   const es = await browser.get('/Repay/index.shtml?lang=es');
   t.regex(es.text, /2 días de atraso/);
   t.regex(es.text, /Cargo por atraso hasta hoy: \$120\.00/);
+  const detail = await browser.get(`/Repay/loanDetail?oid=${(await browser.getJson('/Repay/loans')).json().data.bill.oid}&lang=es`);
+  t.regex(detail.text, /<dt class="total">A pagar hoy<\/dt><dd class="total">\$3,271\.20<\/dd>/, 'overdue: what it takes today');
 });

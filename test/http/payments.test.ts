@@ -261,7 +261,7 @@ test.serial('the payment pages work without a session, in Spanish', async (t) =>
   t.regex(cash.text, /<p class="reference" id="reference">\d{18}<\/p>/);
   t.regex(cash.text, /<img class="barcode" src="[^"]+barcode\.png\?paytype=2"/);
   t.regex(cash.text, /Paga antes del/);
-  t.regex(cash.text, /Sandbox: simular este pago/);
+  t.regex(cash.text, /Pago de prueba: simular que se pagó esta referencia/);
   const stp = await webview.get(`${url}?paytype=1`);
   t.regex(stp.text, /Transfiere a esta CLABE/);
   // The CLABE grouped as banks print it (the copy button still copies the 18 digits), with the bank and the beneficiary named.
@@ -274,6 +274,41 @@ test.serial('the payment pages work without a session, in Spanish', async (t) =>
   t.is((stp.text.match(/Paga antes del/g) ?? []).length, 1);
   t.regex(stp.text, /Abre esta página de nuevo antes del [^<]+ y obtén una nueva referencia por el mismo monto/);
   t.is((await webview.get(`${url}?paytype=7`)).status, 422);
+  // The sandbox checkout speaks Spanish too, the method in the borrower's words, the outcome in words.
+  const checkout = /href="([^"]+\/Pay\/sandbox\/[^"]+)"/.exec(cash.text)![1]!.replace(/&amp;/g, '&');
+  const sandbox = await webview.get(checkout);
+  t.regex(sandbox.text, /<dt>Forma de pago<\/dt><dd>Efectivo \(Paycash\)<\/dd>/);
+  t.notRegex(sandbox.text, /Sandbox|Método|stp|Paycash<\/dd>|settled/);
+  const paid = await webview.postForm(checkout, { amount: '', sig: new URL(checkout).searchParams.get('sig')! });
+  t.is(paid.status, 303, paid.text);
+  const after = await webview.get(new URL(paid.headers.get('location')!, checkout).href);
+  t.regex(after.text, /<p class="flash" role="status">El proveedor avisó a Cuota: el préstamo quedó pagado por completo\.<\/p>/);
+  t.notRegex(after.text, />[^<]*settled[^<]*</, 'no code in the text (the query keeps it, for the language switch)');
+});
+
+test.serial('the method chooser shows the deadline the reference page shows, never the link\'s', async (t) => {
+  const { url } = await withBill(t);
+  const webview = new Client('');
+  const payBefore = (html: string) => [...html.matchAll(/Pay before ([^<]+)</g)].map((m) => m[1]!.trim());
+  const choose = await webview.get(url);
+  const [deadline] = payBefore(choose.text);
+  t.truthy(deadline, 'one deadline under the amount');
+  t.is(payBefore(choose.text).length, 1);
+  t.regex(choose.text, /Missed it\? Open this page again before/);
+  t.notRegex(choose.text, /link works until/);
+  // Chosen a few seconds later (within the minute), the reference shows that same deadline.
+  server.clock.advance(5_000);
+  const transfer = await webview.get(`${url}?paytype=1`);
+  t.deepEqual(payBefore(transfer.text), [deadline]);
+  // Two hours on, a transfer reference already exists and a voucher would be new: each method says its own.
+  server.clock.advance(2 * HOUR);
+  const again = await webview.get(url);
+  const each = payBefore(again.text);
+  t.is(each.length, 2, again.text);
+  t.is(each[0], deadline, 'the live transfer reference keeps its deadline');
+  const cash = await webview.get(`${url}?paytype=2`);
+  t.deepEqual(payBefore(cash.text), [each[1]]);
+  t.not(each[1], deadline);
 });
 
 test.serial('the detail page lists references and what is left to pay; the extension page explains itself', async (t) => {

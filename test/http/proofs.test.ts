@@ -161,6 +161,32 @@ test.serial('the plain proof form (no JavaScript) sends the screenshot itself', 
   t.is((await browser.request('POST', '/Repay/repayProof', { body: forged, headers: { 'Content-Type': 'multipart/form-data; boundary=F', Accept: BROWSER_ACCEPT } })).status, 403, 'a page form without its token');
 });
 
+test.serial('a refused proof (a tracking key already sent) comes back as an error banner, never a success note', async (t) => {
+  const { app } = await signedInApp(server);
+  const loan = await borrow(t, app, '3000', '10');
+  const browser = new Client(server.url);
+  for (const [k, v] of app.cookies) browser.cookies.set(k, v);
+  const utr = nextUtr();
+  const send = async () => {
+    const detail = await browser.get(`/Repay/loanDetail?oid=${loan.oid}&lang=es`);
+    const token = /name="_csrf" value="([^"]+)"/.exec(detail.text)![1]!;
+    const body = multipart('F', [
+      ['Content-Disposition: form-data; name="_csrf"', token],
+      ['Content-Disposition: form-data; name="oid"', loan.oid],
+      ['Content-Disposition: form-data; name="utr"', utr],
+    ]);
+    const res = await browser.request('POST', '/Repay/repayProof', { body, headers: { 'Content-Type': 'multipart/form-data; boundary=F', Accept: BROWSER_ACCEPT } });
+    t.is(res.status, 303);
+    return browser.get(res.headers.get('location')!);
+  };
+  const first = await send();
+  t.regex(first.text, /<p class="flash" role="status">/);
+  const again = await send();
+  t.regex(again.text, /<p class="alert" role="alert">[^<]+<\/p>/, 'an error banner');
+  t.notRegex(again.text, /<p class="flash" role="status">/, 'no green note');
+  t.is((await server.db('proofs').where({ utr })).length, 1, 'nothing changed');
+});
+
 test.serial('the console: borrowers cannot enter, support cannot use admin pages, every form needs its token', async (t) => {
   const { app } = await signedInApp(server);
   const asBorrower = await app.get('/support/', { Accept: 'text/html' });
@@ -247,11 +273,16 @@ test.serial('after full repayment an unused reference and a proof in review read
 
   const { c, token } = await staffClient();
   const id = await proofIdOf(borrower.id);
+  const queue = await c.get('/support');
+  t.regex(queue.text, new RegExp(`href="/support/proofs/${id}"[\\s\\S]*?<span class="badge">Loan already repaid — nothing to approve</span>`), 'marked in the queue');
   const page = await c.get(`/support/proofs/${id}`);
-  t.regex(page.text, /class="badge">No longer needed<\/span>/);
-  t.regex(page.text, /Probably no longer needed: this loan is already repaid/);
+  t.regex(page.text, /class="badge">Loan already repaid — nothing to approve<\/span>/);
+  t.regex(page.text, /This loan is already repaid and nothing is left to pay: reject this proof as a duplicate\./);
   t.regex(page.text, /name="amount" type="number" step="0.01" min="0.01" value="" required/, 'no invitation to approve 0.00');
   t.regex(page.text, /<option value="duplicate" selected>/, 'rejecting as a duplicate is the suggested way off the queue');
+  // Rejecting is the primary action; approving (a separate transfer, booked as excess) is folded away below it.
+  t.regex(page.text, /value="reject">[\s\S]*?<button type="submit" class="primary">Reject<\/button>[\s\S]*?<details class="card approve-anyway"><summary>Approve anyway[^<]*<\/summary>[\s\S]*?value="approve"/);
+  t.notRegex(page.text, /<button type="submit" class="primary">Approve/);
   // The service still refuses approving nothing.
   await c.postForm(`/support/proofs/${id}`, { _csrf: token, decision: 'approve', amount: '0.00', purpose: 'repay' });
   t.is((await server.db('proofs').where({ id }).first()).status, 'pending');

@@ -20,9 +20,10 @@ export interface ProofRow {
   created_at: number;
 }
 
-/** A proof in the review queue, with its borrower's phone. */
+/** A proof in the review queue, with its borrower's phone and its bill's status. */
 export interface QueuedProof extends ProofRow {
   phone: string;
+  bill_status: 'open' | 'repaid' | 'cancelled' | null;
 }
 
 /** Proof images (path, proof, fingerprints), newest first; one indexed join per image column. */
@@ -65,7 +66,6 @@ export async function decidePendingProof(
   return (await db('proofs').where({ id, status: 'pending' }).update(decision)) === 1;
 }
 
-/** The proofs of a bill, newest first. */
 /** A bill's proofs, newest first: read on its detail page. (Exported for the query-plan test.) */
 export const PROOFS_OF_BILL = 'select * from proofs where bill_id = ? order by id desc';
 
@@ -75,11 +75,14 @@ export function proofsOfBill(db: Executor, billId: number): Promise<readonly Pro
 
 /** Proofs waiting for review, oldest first, with the borrower's phone. */
 export function pendingProofs(db: Executor, page: ConsolePage = { after: null, limit: 1000 }) {
-  const q = db('proofs').join('borrowers', 'borrowers.id', 'proofs.borrower_id').where('proofs.status', 'pending');
+  const q = db('proofs')
+    .join('borrowers', 'borrowers.id', 'proofs.borrower_id')
+    .leftJoin('bills', 'bills.id', 'proofs.bill_id')
+    .where('proofs.status', 'pending');
   if (page.after !== null) q.where('proofs.id', '>', page.after);
   if (page.borrowerId !== undefined) q.where('proofs.borrower_id', page.borrowerId);
   if (page.loanId !== undefined) q.where('proofs.bill_id', db('bills').where('loan_id', page.loanId).select('id'));
-  return q.orderBy('proofs.id', 'asc').limit(page.limit).select<QueuedProof[]>('proofs.*', 'borrowers.phone');
+  return q.orderBy('proofs.id', 'asc').limit(page.limit).select<QueuedProof[]>('proofs.*', 'borrowers.phone', 'bills.status as bill_status');
 }
 
 /** How many proofs wait for review (read from the status index). */

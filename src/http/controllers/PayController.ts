@@ -6,10 +6,10 @@ import { formatShort, parseMoney } from '../../domain/money.ts';
 import { invalidInput, notFound } from '../../errors.ts';
 import { marketProfile } from '../../domain/markets/index.ts';
 import type { Language } from '../../i18n.ts';
-import { groupClabe, paymentDeadline, paymentEnvelope, presentIntent, presentPaymentAnswer, referenceState } from '../../presenters/payments.ts';
+import { groupClabe, paymentDeadline, paymentEnvelope, presentChooserDeadlines, presentIntent, presentPaymentAnswer, referenceState } from '../../presenters/payments.ts';
 import { findEntry } from '../../data/dictionaries.ts';
 import type { PayType } from '../../services/payments/gateway.ts';
-import { currentReference, intentByToken, intentClosed, referenceByCode, referenceToPay } from '../../services/payments/intents.ts';
+import { currentReference, intentByToken, intentClosed, referenceByCode, referenceDeadlines, referenceToPay } from '../../services/payments/intents.ts';
 import { handleNotification } from '../../services/payments/notifications.ts';
 import { SandboxGateway, SIGNATURE_HEADER } from '../../services/payments/sandbox.ts';
 import { providerCallback } from '../middleware/body.ts';
@@ -41,9 +41,11 @@ export async function show(ctx: Context): Promise<void> {
   if (!paytype) {
     // Only a person's browser can choose on a page; a client must say which method it wants.
     if (ctx.method === 'POST' || wantsJson(ctx)) throw invalidInput({ paytype: 'errors.paytype_invalid' });
+    const closed = intentClosed(intent, now);
+    const deadlines = closed ? null : presentChooserDeadlines(await referenceDeadlines(ctx.deps.db, clock, config, intent), intent.expires_at);
     respond(ctx, {
       view: 'pay/choose.njk',
-      data: { ...presentIntent(intent, config), closed: intentClosed(intent, now), token: ctx.params.token, payTypes: marketProfile(config.market).payTypes },
+      data: { ...presentIntent(intent, config), ...deadlines, closed, token: ctx.params.token, payTypes: marketProfile(config.market).payTypes },
     });
     return;
   }
@@ -123,6 +125,11 @@ async function sandboxReference(ctx: Context): Promise<{ gateway: SandboxGateway
   return { gateway, ref };
 }
 
+/** What the notification endpoint answers when it booked (or had already booked) the money. */
+const BOOKED_OUTCOMES = new Set([
+  'settled', 'settled_with_excess', 'partial', 'duplicate', 'extended', 'delay_applied_as_repayment', 'cancelled', 'exit_applied_as_repayment',
+]);
+
 /** GET /Pay/sandbox/<reference>: the sandbox checkout, where a tester marks a reference paid. */
 export async function sandboxCheckout(ctx: Context): Promise<void> {
   const { ref } = await sandboxReference(ctx);
@@ -132,10 +139,11 @@ export async function sandboxCheckout(ctx: Context): Promise<void> {
       reference: ref.reference,
       amount: ref.amount,
       amountPlain: formatShort(ref.amount),
-      method: ref.method,
+      paytype: ref.paytype,
       state: referenceState(ref, ctx.deps.clock.now().getTime()),
       sig: ctx.query.sig,
       outcome: /^[a-z_]{1,40}$/.test(String(ctx.query.outcome)) ? ctx.query.outcome : null,
+      booked: BOOKED_OUTCOMES.has(String(ctx.query.outcome)),
     },
   });
 }

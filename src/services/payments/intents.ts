@@ -21,6 +21,7 @@ import {
 } from '../../data/repositories/payments.ts';
 import { AppError, invalidInput, notFound } from '../../errors.ts';
 import { marketProfile } from '../../domain/markets/index.ts';
+import { referenceExpiry } from '../../domain/references.ts';
 import { stateOf } from '../../snapshots/loans.ts';
 import { quoteDelay, quoteExit } from '../settlement.ts';
 import type { Gateway, PayType } from './gateway.ts';
@@ -151,6 +152,26 @@ export function intentClosed(intent: IntentRow, now: number): string | null {
 }
 
 /**
+ * For each payment type, when the reference the borrower gets on choosing it
+ * now stops being payable: the live one's end, or a new one's. The method
+ * chooser shows these, so its deadline is the one the reference page shows.
+ */
+export async function referenceDeadlines(
+  db: Db,
+  clock: Clock,
+  config: IntentConfig,
+  intent: IntentRow,
+): Promise<Record<PayType, number>> {
+  const now = clock.now().getTime();
+  const fresh = referenceExpiry(now, config.payments.referenceMs, intent.expires_at);
+  const endOf = async (paytype: PayType) => {
+    const latest = await newestReference(db, intent.id, paytype);
+    return latest && latest.status !== 'paid' && latest.expires_at > now ? latest.expires_at : fresh;
+  };
+  return { 1: await endOf(1), 2: await endOf(2) };
+}
+
+/**
  * The live reference of an intent for a payment type, or a new one from the
  * gateway when there is none or it expired. Paid intents show their paid
  * reference; closed intents cannot get new ones.
@@ -169,7 +190,7 @@ export async function referenceFor(
   if (latest && (latest.status === 'paid' || latest.expires_at > now)) return latest;
   const closed = intentClosed(intent, now);
   if (closed) throw new AppError(410, 'intent_closed', closed);
-  const expiresAt = Math.min(now + config.payments.referenceMs, intent.expires_at);
+  const expiresAt = referenceExpiry(now, config.payments.referenceMs, intent.expires_at);
   for (let attempt = 0; ; attempt++) {
     const issued = await gateway.issueReference({ paytype, amount: intent.amount, expiresAt, baseUrl });
     try {
