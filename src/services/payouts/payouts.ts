@@ -53,7 +53,7 @@ export async function createPayout(trx: Executor, clock: Clock, gateway: PayoutG
     bank_account_id: account.id,
     amount: loan.received,
     attempt,
-    idempotency_key: payoutKey(loan.id, attempt),
+    idempotency_key: payoutKey(loan.oid, attempt),
     provider: gateway.name,
     status: 'pending',
     created_at: now,
@@ -116,8 +116,9 @@ async function applyReport(trx: Executor, clock: Clock, config: PayoutConfig, pa
   const payout = (await findPayout(trx, payoutId))!;
   const { from, to } = reportMove(report.status);
   const now = clock.now().getTime();
-  // Never in the future: a provider's clock ahead of ours must not push the due day.
-  const at = Math.min(report.at, now);
+  // Never in the future (a provider's clock ahead of ours must not push the due day), nor before
+  // the payout was requested (a stale or misread stamp must not start the term in the past).
+  const at = Math.max(payout.created_at, Math.min(report.at, now));
   if (report.status === 'paid') {
     if (!(await movePayout(trx, payout.id, from, to, { paid_at: at, provider_ref: report.providerRef ?? payout.provider_ref }))) return ignored(trx, payout.id);
     const loan = (await findLoan(trx, payout.loan_id))!;
