@@ -26,9 +26,14 @@ export function reportMove(report: PayoutReport): { from: PayoutState; to: Payou
   return { from: 'paid', to: 'returned' };
 }
 
-/** The idempotency key of a loan's n-th payout attempt: the same attempt is never sent as two transfers. */
-export function payoutKey(loanId: number, attempt: number): string {
-  return `loan-${loanId}-payout-${attempt}`;
+/**
+ * The idempotency key of a loan's n-th payout attempt: the same attempt is never sent as two transfers.
+ * Named by the loan's public order number (time and random digits), not its row id: a row id comes
+ * again in another database (a restored backup, staging on the same provider account), and the
+ * provider would answer that loan's payout with the earlier transfer instead of sending one.
+ */
+export function payoutKey(loanOid: string, attempt: number): string {
+  return `loan-${loanOid}-payout-${attempt}`;
 }
 
 interface PaidParts {

@@ -21,7 +21,7 @@ test('payout states: pending -> paid | failed; paid -> returned; nothing else', 
   t.deepEqual(reportMove('paid'), { from: 'pending', to: 'paid' });
   t.deepEqual(reportMove('failed'), { from: 'pending', to: 'failed' });
   t.deepEqual(reportMove('returned'), { from: 'paid', to: 'returned' });
-  t.is(payoutKey(7, 2), 'loan-7-payout-2');
+  t.is(payoutKey('2026112312000012345678', 2), 'loan-2026112312000012345678-payout-2');
 });
 
 test('a returned payout cancels the bill; what was paid is owed back', (t) => {

@@ -63,7 +63,7 @@ test.serial('approval pays out at once by default: money arrives, then the loan 
   const approved = await approve(loan.id);
   t.is(approved.status, 'disbursed');
   const [p] = await payouts(loan.id);
-  t.like(p, { status: 'paid', attempt: 1, amount: loan.received, idempotency_key: `loan-${loan.id}-payout-1` });
+  t.like(p, { status: 'paid', attempt: 1, amount: loan.received, idempotency_key: `loan-${loan.oid}-payout-1` });
   t.truthy(p.paid_at);
   t.like(await billOf(loan.id), { status: 'open' });
   const view = (await app.getJson('/Loan/payout')).json();

@@ -53,7 +53,7 @@ export async function createPayout(trx: Executor, clock: Clock, gateway: PayoutG
     bank_account_id: account.id,
     amount: loan.received,
     attempt,
-    idempotency_key: payoutKey(loan.id, attempt),
+    idempotency_key: payoutKey(loan.oid, attempt),
     provider: gateway.name,
     status: 'pending',
     created_at: now,
@@ -116,8 +116,9 @@ async function applyReport(trx: Executor, clock: Clock, config: PayoutConfig, pa
   const payout = (await findPayout(trx, payoutId))!;
   const { from, to } = reportMove(report.status);
   const now = clock.now().getTime();
-  // Never in the future: a provider's clock ahead of ours must not push the due day.
-  const at = Math.min(report.at, now);
+  // Never in the future (a provider's clock ahead of ours must not push the due day), nor before
+  // the payout was requested (a stale or misread stamp must not start the term in the past).
+  const at = Math.max(payout.created_at, Math.min(report.at, now));
   if (report.status === 'paid') {
     if (!(await movePayout(trx, payout.id, from, to, { paid_at: at, provider_ref: report.providerRef ?? payout.provider_ref }))) return ignored(trx, payout.id);
     const loan = (await findLoan(trx, payout.loan_id))!;
@@ -134,7 +135,13 @@ async function applyReport(trx: Executor, clock: Clock, config: PayoutConfig, pa
   }
   const bill = await billOfLoan(trx, payout.loan_id);
   const rule = afterReturn(bill ?? { overdue_paid: 0, interest_paid: 0, delay_paid: 0, principal_paid: 0, excess_paid: 0 });
-  if (!(await movePayout(trx, payout.id, from, to, { returned_at: at, reason: report.reason ?? 'returned', refund_due: rule.refundDue }))) return ignored(trx, payout.id);
+  if (!(await movePayout(trx, payout.id, from, to, { returned_at: at, reason: report.reason ?? 'returned', refund_due: rule.refundDue }))) {
+    const outcome = await ignored(trx, payout.id);
+    // "Returned" overtook "paid" (providers do not promise order): refuse it unrecorded, so its
+    // redelivery applies once "paid" did; ignoring it would leave a debt for money that came back.
+    if (outcome === 'ignored_pending') throw new NotificationError(409, 'returned_before_paid');
+    return outcome;
+  }
   // A repaid or cooled-off loan stays as it is; what was paid on it is owed back (refund_due, in the console).
   if (await moveLoan(trx, payout.loan_id, 'disbursed', transition('disbursed', 'payout_failed'))) {
     if (bill && !(await updateBill(trx, bill.id, bill.version, { status: rule.billStatus }))) throw billChanged();
