@@ -89,7 +89,15 @@ export async function handleErrors(ctx: Context, next: Next): Promise<void> {
     if (errorView?.kind === 'form' && [401, 413, 415, 422, 429].includes(err.status)) {
       const errors = Object.fromEntries(Object.entries(err.options.fields ?? {}).map(([f, k]) => [f, t(k)]));
       const sent = sentFields(ctx);
-      const data = (await errorView.model?.(ctx, sent)) ?? {};
+      let data: object;
+      try {
+        data = (await errorView.model?.(ctx, sent)) ?? {};
+      } catch (inner) {
+        // The form's page itself cannot be shown (a product that does not exist): that refusal is the answer.
+        if (!(inner instanceof AppError) || inner.status >= 500) throw inner;
+        renderPage(ctx, 'errors/error.njk', { status: inner.status, message: t(inner.key, inner.options.params) }, inner.status);
+        return;
+      }
       renderPage(ctx, errorView.view, { ...data, values: formValues(errorView, sent), errors, formError: message }, err.status);
       return;
     }
