@@ -24,7 +24,10 @@ const databaseUrl = process.env.DATABASE_URL && /^postgres(ql)?:\/\//.test(proce
 const log = (line: string) => console.log(`cluster: ${line}`);
 const cluster = await startCluster({ processes, port, databaseUrl, log });
 log(`ready: open ${cluster.url} (Ctrl-C stops everything)`);
-log(`metrics: ${cluster.portals.map((p) => `${p.url}/metrics`).join(' ')}`);
+log(`metrics (from this machine only, METRICS_ALLOW): ${cluster.portals.map((p) => `${p.url}/metrics`).join(' ')}`);
+// The portals run in production mode: no demo accounts, no outbox. A first borrower and staff member:
+log(`accounts: DATABASE_URL='${cluster.databaseUrl}' npm run user:create -- --phone 5512345678 --password 'a long passphrase'`);
+log(`          DATABASE_URL='${cluster.databaseUrl}' npm run staff:create -- --email lead@example.com --password 'a long passphrase' --role admin`);
 
 let stopping = false;
 const stop = async (signal: string) => {

@@ -56,6 +56,12 @@ const parsedBy = (parse: (text: string) => number | null, expected: string) =>
 
 const money = parsedBy(parseMoney, 'an amount like 5000 or 5000.00');
 const phone = z.string().regex(/^\+?[0-9 ()-]{6,20}$/, 'expected a phone number');
+/** The demo contact numbers of each market, used when SUPPORT_PHONE / GRIEVANCE_PHONE are unset (production sets its own). */
+const DEMO_PHONES: Record<MarketCode, { support: string; grievance: string }> = {
+  mx: { support: '+52 55 5000 1234', grievance: '+52 55 5000 4321' },
+  in: { support: '+91 22 4000 1234', grievance: '+91 22 4000 4321' },
+  ng: { support: '+234 1 400 1234', grievance: '+234 1 400 4321' },
+};
 const rate = parsedBy(parseRatePpm, 'a decimal rate like 0.043');
 
 const timeZone = z.string().refine((tz) => {
@@ -154,8 +160,9 @@ const envSchema = z.object({
   FEEDBACK_PER_HOUR: int(1, 1000).default(5),
   CONTACTS_ENABLED: bool.default(false),
   CONTACTS_CONSENT_VERSION: z.string().min(1).max(32).default('2026-11'),
-  SUPPORT_PHONE: phone.default('+52 55 5000 1234'),
-  SUPPORT_WHATSAPP: phone.default('+52 55 5000 1234'),
+  // Unset, the phones are the market's demo numbers (DEMO_PHONES).
+  SUPPORT_PHONE: phone.optional(),
+  SUPPORT_WHATSAPP: phone.optional(),
   SUPPORT_HOURS: z.string().min(1).max(40).default('09:00–18:00'),
   UPLOAD_MAX_MEGAPIXELS: int(1, 200).default(40),
   UTR_PATTERN: z
@@ -173,7 +180,7 @@ const envSchema = z.object({
   KFS_VERSION: z.string().min(1).max(32).default('2026-11'),
   COOLING_OFF_DAYS: int(0, 30).default(3),
   GRIEVANCE_NAME: z.string().min(1).max(80).default('Grievance Officer, Cuota'),
-  GRIEVANCE_PHONE: phone.default('+52 55 5000 4321'),
+  GRIEVANCE_PHONE: phone.optional(),
   GRIEVANCE_EMAIL: z.email().default('grievance@cuota.test'),
   GRIEVANCE_HOURS: z.string().min(1).max(40).default('Mon–Fri 09:00–18:00'),
   // The Spanish form of the configured names and hours (the ones above are English).
@@ -181,6 +188,11 @@ const envSchema = z.object({
   GRIEVANCE_NAME_ES: z.string().min(1).max(80).default('Unidad de Atención a Usuarios, Cuota'),
   GRIEVANCE_HOURS_ES: z.string().min(1).max(40).default('Lun–Vie 09:00–18:00'),
   SUPPORT_HOURS_ES: z.string().min(1).max(40).default('09:00–18:00'),
+  // Hindi forms of the configured names and hours (India).
+  LENDER_NAME_HI: z.string().min(1).max(80).default('कुओटा डेमो ऋणदाता'),
+  GRIEVANCE_NAME_HI: z.string().min(1).max(80).default('शिकायत निवारण अधिकारी, कुओटा'),
+  GRIEVANCE_HOURS_HI: z.string().min(1).max(40).default('सोम–शुक्र 09:00–18:00'),
+  SUPPORT_HOURS_HI: z.string().min(1).max(40).default('09:00–18:00'),
   // Unset, the market's regulator (CONDUSEF; RBI Integrated Ombudsman; FCCPC).
   ESCALATION_AUTHORITY: z.string().min(1).max(120).optional(),
   ESCALATION_URL: z.url().optional(),
@@ -320,6 +332,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`LOAN_RATE x term reaches the whole principal for PRODUCT_TERMS ${feeTooHigh.join(',')}: the borrower would receive nothing`);
   }
   const market = marketProfile(e.MARKET);
+  const demoPhones = DEMO_PHONES[e.MARKET];
   const languages = market.languages as readonly Language[];
   const defaultLanguage = e.DEFAULT_LANGUAGE ?? (market.defaultLanguage as Language);
   if (!languages.includes(defaultLanguage)) {
@@ -407,7 +420,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     utrPattern: new RegExp(e.UTR_PATTERN),
     feedbackPerHour: e.FEEDBACK_PER_HOUR,
     contacts: { enabled: e.CONTACTS_ENABLED, consentVersion: e.CONTACTS_CONSENT_VERSION },
-    support: { phone: e.SUPPORT_PHONE, whatsapp: e.SUPPORT_WHATSAPP, hours: e.SUPPORT_HOURS },
+    support: { phone: e.SUPPORT_PHONE ?? demoPhones.support, whatsapp: e.SUPPORT_WHATSAPP ?? demoPhones.support, hours: e.SUPPORT_HOURS },
     payments: {
       gateway: e.PAYMENT_GATEWAY ?? 'sandbox',
       webhookSecret: e.PAYMENT_WEBHOOK_SECRET,
@@ -420,7 +433,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       lender: e.LENDER_NAME,
       kfsVersion: e.KFS_VERSION,
       coolingOffDays: e.COOLING_OFF_DAYS,
-      grievance: { name: e.GRIEVANCE_NAME, phone: e.GRIEVANCE_PHONE, email: e.GRIEVANCE_EMAIL, hours: e.GRIEVANCE_HOURS },
+      grievance: { name: e.GRIEVANCE_NAME, phone: e.GRIEVANCE_PHONE ?? demoPhones.grievance, email: e.GRIEVANCE_EMAIL, hours: e.GRIEVANCE_HOURS },
       escalation: { authority: e.ESCALATION_AUTHORITY ?? market.regulator.authority, url: e.ESCALATION_URL ?? market.regulator.url, afterDays: e.ESCALATION_AFTER_DAYS },
     },
     sms: { sender: e.SMS_SENDER, httpUrl: e.SMS_HTTP_URL, httpToken: e.SMS_HTTP_TOKEN, from: e.SMS_FROM },
@@ -428,8 +441,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     texts: {
       en: { lender: e.LENDER_NAME, grievanceName: e.GRIEVANCE_NAME, grievanceHours: e.GRIEVANCE_HOURS, supportHours: e.SUPPORT_HOURS },
       es: { lender: e.LENDER_NAME_ES, grievanceName: e.GRIEVANCE_NAME_ES, grievanceHours: e.GRIEVANCE_HOURS_ES, supportHours: e.SUPPORT_HOURS_ES },
-      // Names of people and offices stay as configured in English; the hours read the same.
-      hi: { lender: e.LENDER_NAME, grievanceName: e.GRIEVANCE_NAME, grievanceHours: e.GRIEVANCE_HOURS, supportHours: e.SUPPORT_HOURS },
+      hi: { lender: e.LENDER_NAME_HI, grievanceName: e.GRIEVANCE_NAME_HI, grievanceHours: e.GRIEVANCE_HOURS_HI, supportHours: e.SUPPORT_HOURS_HI },
     },
     market: e.MARKET,
     dataProtection: { keys: e.DATA_KEY, hashKey: e.DATA_HASH_KEY },

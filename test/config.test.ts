@@ -132,3 +132,14 @@ test('PAYOUT_STUCK_MINUTES: 60 by default, a whole number of minutes up to a wee
     t.throws(() => loadConfig({ PAYOUT_STUCK_MINUTES: bad }), { instanceOf: ConfigError, message: /PAYOUT_STUCK_MINUTES/ }, bad);
   }
 });
+
+test('contact numbers default to the market\'s, and Hindi has its own configured names', (t) => {
+  t.is(loadConfig({}).protection.grievance.phone, '+52 55 5000 4321');
+  const india = loadConfig({ MARKET: 'in' });
+  t.regex(india.protection.grievance.phone, /^\+91 /);
+  t.regex(india.support.phone, /^\+91 /);
+  t.regex(india.texts.hi.grievanceName, /[\u0900-\u097F]/);
+  t.regex(loadConfig({ MARKET: 'ng' }).support.whatsapp, /^\+234 /);
+  t.is(loadConfig({ MARKET: 'in', GRIEVANCE_PHONE: '+91 80 1234 5678' }).protection.grievance.phone, '+91 80 1234 5678');
+});
+

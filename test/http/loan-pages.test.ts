@@ -1,4 +1,5 @@
 import test from 'ava';
+import { payInFull } from '../helpers/payments.ts';
 import { Client } from '../helpers/client.ts';
 import { makeBorrower } from '../helpers/factories.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
@@ -80,7 +81,11 @@ test.serial('the detail page shows the full breakdown in Spanish, and the orders
   t.regex(detail.text, /<dt class="total">Monto a pagar<\/dt><dd class="total">\$3,216\.00<\/dd>/);
   const orders = await browser.get('/Repay/orders');
   t.regex(orders.text, new RegExp(`Orden ${oid}`));
-  t.regex(orders.text, /href="\/Repay\/loanDetail\?oid=\d{22}"/);
+  t.regex(orders.text, /href="\/Repay\/loanDetail\?oid=\d{22}">Ver detalle y pagar</);
+  // Once repaid, the link no longer invites a payment.
+  await payInFull(server, (await app.postRaw('/Repay/payData', { oid })).json().data);
+  t.regex((await browser.get('/Repay/orders')).text, /href="\/Repay\/loanDetail\?oid=\d{22}">Ver detalle</);
+  t.notRegex((await browser.get('/Repay/orders')).text, /Ver detalle y pagar/);
 });
 
 test.serial('the live quote action answers JSON for the apply form script', async (t) => {
