@@ -1,7 +1,7 @@
 import test from 'ava';
 import { dayOf } from '../../src/domain/calendar.ts';
 import { makeStaff } from '../helpers/factories.ts';
-import { approveLoan, loanInReview, payoutCallback, payoutsOfLoan } from '../helpers/payouts.ts';
+import { approveLoan, loanInReview, payoutCallback, payoutsOfLoan, startManualReview } from '../helpers/payouts.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
 
 // Provider callbacks that arrive out of order (review of issue 19).
@@ -9,8 +9,7 @@ import { startServer, type TestServer } from '../helpers/server.ts';
 let server: TestServer;
 let staffId: number;
 test.before(async () => {
-  server = await startServer({ REVIEW_MODE: 'manual' });
-  staffId = (await makeStaff(server.db, 'admin')).id;
+  ({ server, staffId } = await startManualReview());
 });
 test.after.always(() => server?.close());
 
