@@ -12,9 +12,7 @@ import { staffClient } from '../helpers/staff.ts';
 
 let server: TestServer;
 let staffId: number;
-test.before(async () => {
-  ({ server, staffId } = await startManualReview());
-});
+test.before(async () => ({ server, staffId } = await startManualReview()));
 test.after.always(() => server?.close());
 
 const DAY = 86_400_000;

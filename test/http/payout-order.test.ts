@@ -8,9 +8,7 @@ import { startServer, type TestServer } from '../helpers/server.ts';
 
 let server: TestServer;
 let staffId: number;
-test.before(async () => {
-  ({ server, staffId } = await startManualReview());
-});
+test.before(async () => ({ server, staffId } = await startManualReview()));
 test.after.always(() => server?.close());
 
 const DAY = 86_400_000;

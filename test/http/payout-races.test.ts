@@ -9,9 +9,7 @@ import { staffClient } from '../helpers/staff.ts';
 
 let server: TestServer;
 let staffId: number;
-test.before(async () => {
-  ({ server, staffId } = await startManualReview());
-});
+test.before(async () => ({ server, staffId } = await startManualReview()));
 test.after.always(() => server?.close());
 
 const bills = (loanId: number) => server.db('bills').where({ loan_id: loanId });

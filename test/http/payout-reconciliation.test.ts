@@ -9,9 +9,7 @@ import { staffClient } from '../helpers/staff.ts';
 
 let server: TestServer;
 let staffId: number;
-test.before(async () => {
-  ({ server, staffId } = await startManualReview({ PAYOUT_STUCK_MINUTES: '60' }));
-});
+test.before(async () => ({ server, staffId } = await startManualReview({ PAYOUT_STUCK_MINUTES: '60' })));
 test.after.always(() => server?.close());
 
 const HOUR = 3_600_000;

@@ -14,9 +14,7 @@ import type { TestServer } from '../helpers/server.ts';
 let server: TestServer;
 let staffId: number;
 let accounts = 0;
-test.before(async () => {
-  ({ server, staffId } = await startManualReview());
-});
+test.before(async () => ({ server, staffId } = await startManualReview()));
 test.after.always(() => server?.close());
 
 const DAY = 86_400_000;
