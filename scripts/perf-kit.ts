@@ -3,10 +3,10 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
+import { freePort } from '../deploy/cluster-kit.ts';
 import { systemClock } from '../src/clock.ts';
 import { loadConfig } from '../src/config.ts';
 import { migrate, openDatabase } from '../src/data/db.ts';
@@ -27,17 +27,6 @@ export const JEMALLOC = '/usr/lib/x86_64-linux-gnu/libjemalloc.so.2';
 export function pinned(core: number | null, cmd: string, args: string[]): [string, string[]] {
   if (!HAS_TASKSET) return [cmd, args];
   return ['taskset', ['-c', core === null ? `0-${os.cpus().length - 1}` : String(core), cmd, ...args]];
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 async function waitFor(url: string, child: ChildProcess, log: string): Promise<void> {

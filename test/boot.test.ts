@@ -1,12 +1,11 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import test from 'ava';
+import { bootPortal, exited, ROOT } from './helpers/process.ts';
 import { freshDatabase } from './helpers/server.ts';
-
-const ROOT = path.resolve(import.meta.dirname, '..');
 
 function tempDir(t: { teardown(fn: () => void): void }): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cuota-boot-'));
@@ -14,32 +13,10 @@ function tempDir(t: { teardown(fn: () => void): void }): string {
   return dir;
 }
 
-/** Starts src/main.ts as a real process; resolves with its URL once it listens. */
-function boot(env: Record<string, string>): Promise<{ child: ChildProcess; url: string; output: () => string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH, PORT: '0', HOST: '127.0.0.1', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  return new Promise((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      out += chunk;
-      const m = /Cuota is listening on (http:\/\/[^"\s]+)/.exec(out);
-      if (m) resolve({ child, url: m[1]!, output: () => out });
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`exited with ${code} before listening:\n${out}`)));
-  });
-}
-
-const exited = (child: ChildProcess) => new Promise<number | null>((resolve) => child.once('exit', resolve));
-
 test('first start migrates and seeds the demo accounts; SIGTERM finishes in-flight requests and closes', async (t) => {
   const database = await freshDatabase();
   t.teardown(() => database.drop());
-  const { child, url, output } = await boot({ DATABASE_URL: database.url });
+  const { child, url, output } = await bootPortal({ DATABASE_URL: database.url });
   t.teardown(() => child.kill('SIGKILL'));
   t.regex(output(), /seeded demo accounts/);
 
@@ -89,7 +66,7 @@ test('a second start does not seed again, and production never seeds', async (t)
   const first = await freshDatabase();
   t.teardown(() => first.drop());
   const startAndStop = async (env: Record<string, string>) => {
-    const { child, output } = await boot({ DATABASE_URL: first.url, ...env });
+    const { child, output } = await bootPortal({ DATABASE_URL: first.url, ...env });
     child.kill('SIGTERM');
     t.is(await exited(child), 0);
     return output();
@@ -99,7 +76,7 @@ test('a second start does not seed again, and production never seeds', async (t)
 
   const prod = await freshDatabase();
   t.teardown(() => prod.drop());
-  const { child, url, output } = await boot({ DATABASE_URL: prod.url, NODE_ENV: 'production', SESSION_SECRET: 'y'.repeat(40), PAYMENT_WEBHOOK_SECRET: 'p'.repeat(40), PAYMENT_GATEWAY: 'sandbox', DATA_KEY: 'p1:' + Buffer.alloc(32, 7).toString('base64'), DATA_HASH_KEY: 'h'.repeat(32), KYC_PROVIDER: 'sandbox' });
+  const { child, url, output } = await bootPortal({ DATABASE_URL: prod.url, NODE_ENV: 'production', SESSION_SECRET: 'y'.repeat(40), PAYMENT_WEBHOOK_SECRET: 'p'.repeat(40), PAYMENT_GATEWAY: 'sandbox', DATA_KEY: 'p1:' + Buffer.alloc(32, 7).toString('base64'), DATA_HASH_KEY: 'h'.repeat(32), KYC_PROVIDER: 'sandbox' });
   t.is((await fetch(`${url}/Index/languages`)).status, 200);
   child.kill('SIGTERM');
   t.is(await exited(child), 0);
@@ -131,7 +108,7 @@ test('CLOCK_AT runs the portal at a given time: restarting past the due day show
     return { ...headers, Cookie: res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ') };
   };
 
-  const first = await boot({ DATABASE_URL: database.url, CLOCK_AT: '2026-03-02T10:00:00-06:00' });
+  const first = await bootPortal({ DATABASE_URL: database.url, CLOCK_AT: '2026-03-02T10:00:00-06:00' });
   t.teardown(() => first.child.kill('SIGKILL'));
   const h1 = await session(first.url);
   await fetch(`${first.url}/Loan/reLoan`, { method: 'POST', headers: h1, body: 'money=3000&time=10' });
@@ -141,7 +118,7 @@ test('CLOCK_AT runs the portal at a given time: restarting past the due day show
   first.child.kill('SIGTERM');
   await exited(first.child);
 
-  const second = await boot({ DATABASE_URL: database.url, CLOCK_AT: '2026-03-14T09:00:00-06:00' });
+  const second = await bootPortal({ DATABASE_URL: database.url, CLOCK_AT: '2026-03-14T09:00:00-06:00' });
   t.teardown(() => second.child.kill('SIGKILL'));
   const h2 = await session(second.url);
   const after = await (await fetch(`${second.url}/Repay/loans`, { headers: h2 })).json();
@@ -155,7 +132,7 @@ test('CLOCK_AT runs the portal at a given time: restarting past the due day show
 test('outside production the start-up log says where the text-message outbox is', async (t) => {
   const database = await freshDatabase();
   t.teardown(() => database.drop());
-  const { child, url, output } = await boot({ DATABASE_URL: database.url });
+  const { child, url, output } = await bootPortal({ DATABASE_URL: database.url });
   t.teardown(() => child.kill('SIGKILL'));
   // The line follows the "listening" one; the outbox answers once it is there.
   const outbox = `${url}/dev/outbox`;

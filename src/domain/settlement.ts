@@ -1,6 +1,6 @@
 import { allocate, type Allocation, type BillFacts, billState } from './bill.ts';
 import { type Day, dayOf, startOfDay } from './calendar.ts';
-import { delayQuote } from './delay.ts';
+import { type BillExtension, delayQuote } from './delay.ts';
 import { exitQuote } from './exit.ts';
 import type { Minor } from './money.ts';
 
@@ -10,15 +10,9 @@ export const SHORT_OF_PRICE: readonly string[] = ['errors.delay_short', 'errors.
 /** What money can be sent for. */
 export type Purpose = 'repay' | 'delay' | 'exit';
 
-/** The columns of a bill that a settlement may change. */
-export interface Ledger {
+/** The columns of a bill that a settlement may change: those an extension changes, its status and what was paid. */
+export interface Ledger extends BillExtension {
   status: 'open' | 'repaid' | 'cancelled';
-  dueDay: Day;
-  delayCount: number;
-  delayDays: number;
-  delayUnpaid: Minor;
-  overduePaid: Minor;
-  overdueCleared: Minor;
   interestPaid: Minor;
   delayPaid: Minor;
   principalPaid: Minor;

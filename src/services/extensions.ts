@@ -5,6 +5,7 @@ import { findBillForUpdate, updateBill } from '../data/repositories/bills.ts';
 import { findLoan } from '../data/repositories/loans.ts';
 import { extendOnBill } from '../domain/delay.ts';
 import { AppError, notFound } from '../errors.ts';
+import { billExtension } from '../snapshots/loans.ts';
 import { quoteDelay } from './settlement.ts';
 
 /**
@@ -26,20 +27,7 @@ export async function extendBillOnCredit(
     const loan = bill && (await findLoan(trx, bill.loan_id));
     if (!bill || !loan) throw notFound();
     const q = quoteDelay(bill, loan, now, config);
-    const outcome = extendOnBill(
-      {
-        dueDay: bill.due_day,
-        delayCount: bill.delay_count,
-        delayDays: bill.delay_days,
-        delayUnpaid: bill.delay_unpaid,
-        overduePaid: bill.overdue_paid,
-        overdueCleared: bill.overdue_cleared,
-        delayedAt: bill.delayed_at,
-      },
-      q,
-      loan.term_days,
-      now.getTime(),
-    );
+    const outcome = extendOnBill({ ...billExtension(bill), delayedAt: bill.delayed_at }, q, loan.term_days, now.getTime());
     if ('refusal' in outcome) throw new AppError(409, 'delay_refused', outcome.refusal);
     if ('repeat' in outcome) return { extended: false };
     const c = outcome.change;

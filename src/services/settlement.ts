@@ -16,7 +16,7 @@ import {
   type SettlementRow,
   settlementsOfIntent,
 } from '../data/repositories/settlements.ts';
-import { billFacts, stateOf } from '../snapshots/loans.ts';
+import { billExtension, billFacts, stateOf } from '../snapshots/loans.ts';
 import { dayOf } from '../domain/calendar.ts';
 import { type DelayQuote, delayQuote } from '../domain/delay.ts';
 import { type ExitQuote, exitQuote } from '../domain/exit.ts';
@@ -203,13 +203,8 @@ export async function settleOnce(
 
 function settlingBill(bill: BillRow, paidBefore: boolean): SettlingBill {
   return {
+    ...billExtension(bill),
     status: bill.status,
-    dueDay: bill.due_day,
-    delayCount: bill.delay_count,
-    delayDays: bill.delay_days,
-    delayUnpaid: bill.delay_unpaid,
-    overduePaid: bill.overdue_paid,
-    overdueCleared: bill.overdue_cleared,
     interestPaid: bill.interest_paid,
     delayPaid: bill.delay_paid,
     principalPaid: bill.principal_paid,

@@ -3,6 +3,7 @@ import type { BillRow } from '../data/repositories/bills.ts';
 import type { LoanRow } from '../data/repositories/loans.ts';
 import { type BillFacts, billState, type BillState } from '../domain/bill.ts';
 import { dayOf } from '../domain/calendar.ts';
+import type { BillExtension } from '../domain/delay.ts';
 import { PAYOUT_STATES } from '../domain/loan-status.ts';
 
 /** The facts of a bill the domain needs, with the overdue terms frozen on its loan. */
@@ -19,6 +20,18 @@ export function billFacts(bill: BillRow): BillFacts {
     principalPaid: bill.principal_paid,
     // A returned (cancelled) bill asks for nothing more, like a repaid one.
     repaid: bill.status !== 'open',
+  };
+}
+
+/** The columns of a bill an extension put on it changes (DELAY_MODE=on_bill). */
+export function billExtension(bill: BillRow): BillExtension {
+  return {
+    dueDay: bill.due_day,
+    delayCount: bill.delay_count,
+    delayDays: bill.delay_days,
+    delayUnpaid: bill.delay_unpaid,
+    overduePaid: bill.overdue_paid,
+    overdueCleared: bill.overdue_cleared,
   };
 }
 

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import test from 'ava';
-import { openPhoneBrowser, signInPage } from '../helpers/browser.ts';
+import { openPhoneBrowser, shots, signInPage } from '../helpers/browser.ts';
 import { screenshotPng } from '../helpers/images.ts';
 import { signedInApp } from '../helpers/loans.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
@@ -60,7 +60,7 @@ test('add two emergency contacts in English at 360x740', async (t) => {
   t.regex(text, /Rosa Pérez · 5511110000 · Parent/);
   t.regex(text, /Luis Gómez · \+525522223333 · Friend/);
   t.true(await page.evaluate(() => document.documentElement.scrollWidth <= 360));
-  await page.screenshot({ path: `${process.env.SCREENSHOT_DIR ?? '/tmp'}/cuota-contacts-en.png`, fullPage: true });
+  await page.screenshot({ path: `${shots}/cuota-contacts-en.png`, fullPage: true });
   await page.getByRole('button', { name: /Withdraw my consent/ }).click();
   await page.waitForSelector('.flash');
   t.is((await server.db('contacts').where({ borrower_id: borrower.id })).length, 0);

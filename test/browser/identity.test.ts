@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import test from 'ava';
-import { openPhoneBrowser, signInPage } from '../helpers/browser.ts';
+import { openPhoneBrowser, shots, signInPage } from '../helpers/browser.ts';
 import { clabeFor, makeBorrower } from '../helpers/factories.ts';
 import { personWith, photo } from '../helpers/identity.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
@@ -12,8 +12,6 @@ test.before(async () => {
   server = await startServer();
 });
 test.after.always(() => server?.close());
-
-const shots = process.env.SCREENSHOT_DIR ?? '/tmp';
 
 test('a new borrower completes every verification step in Spanish at 360 px, then takes a loan', async (t) => {
   const borrower = await makeBorrower(server.db, { verified: false });

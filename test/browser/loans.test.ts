@@ -1,5 +1,5 @@
 import test from 'ava';
-import { openPhoneBrowser } from '../helpers/browser.ts';
+import { openPhoneBrowser, shots } from '../helpers/browser.ts';
 import { makeBorrower } from '../helpers/factories.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
 
@@ -8,8 +8,6 @@ test.before(async () => {
   server = await startServer();
 });
 test.after.always(() => server?.close());
-
-const shots = process.env.SCREENSHOT_DIR ?? '/tmp';
 
 test('apply with the live quote and confirm in English, then read the detail page in Spanish, at 360x740', async (t) => {
   const b = await makeBorrower(server.db);

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import test from 'ava';
 import type { Page } from 'playwright-core';
-import { openPhoneBrowser, signInPage } from '../helpers/browser.ts';
+import { openPhoneBrowser, shots, signInPage } from '../helpers/browser.ts';
 import { Client } from '../helpers/client.ts';
 import { makeBorrower, makeStaff } from '../helpers/factories.ts';
 import { borrow } from '../helpers/loans.ts';
@@ -15,8 +15,6 @@ import { startServer, type TestServer } from '../helpers/server.ts';
 
 const require = createRequire(import.meta.url);
 const AXE_SOURCE: string = require('axe-core').source;
-const shots = process.env.SCREENSHOT_DIR ?? '/tmp';
-
 let server: TestServer;
 test.before(async () => {
   server = await startServer({ CONTACTS_ENABLED: 'true' });

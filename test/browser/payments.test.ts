@@ -1,5 +1,5 @@
 import test from 'ava';
-import { openPhoneBrowser } from '../helpers/browser.ts';
+import { openPhoneBrowser, shots } from '../helpers/browser.ts';
 import { borrow, signedInApp } from '../helpers/loans.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
 
@@ -8,8 +8,6 @@ test.before(async () => {
   server = await startServer();
 });
 test.after.always(() => server?.close());
-
-const shots = process.env.SCREENSHOT_DIR ?? '/tmp';
 
 test('pay by cash voucher in Spanish at 360x740: barcode, sandbox payment, loan repaid', async (t) => {
   const { app, borrower } = await signedInApp(server);

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import test from 'ava';
-import { openPhoneBrowser } from '../helpers/browser.ts';
+import test, { type ExecutionContext } from 'ava';
+import { openPhoneBrowser, shots } from '../helpers/browser.ts';
 import { makeStaff } from '../helpers/factories.ts';
 import { screenshotPng } from '../helpers/images.ts';
 import { borrow, signedInApp } from '../helpers/loans.ts';
@@ -19,14 +19,8 @@ test.after.always(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-const shots = process.env.SCREENSHOT_DIR ?? '/tmp';
-
-test.serial('a borrower sends a screenshot and UTR in Spanish; staff approve it in English; the loan shows repaid', async (t) => {
-  const { app, borrower } = await signedInApp(server);
-  const loan = await borrow(t, app, '3000', '10');
-  const screenshot = path.join(dir, 'transferencia.png');
-  fs.writeFileSync(screenshot, await screenshotPng('SPEI 482910375516'));
-
+/** A Spanish phone browser signed in as the borrower, on the loan's page, with the proof form filled in (not sent). */
+async function proofForm(t: ExecutionContext, borrower: { phone: string; password: string }, oid: string, utr: string, screenshot: string) {
   const phone = await openPhoneBrowser({ locale: 'es-MX' });
   t.teardown(phone.close);
   const page = phone.page;
@@ -34,9 +28,19 @@ test.serial('a borrower sends a screenshot and UTR in Spanish; staff approve it 
   await page.getByLabel('Número de teléfono').fill(borrower.phone);
   await page.getByLabel('Contraseña').fill(borrower.password);
   await page.getByRole('button', { name: 'Entrar' }).click();
-  await page.goto(`${server.url}/Repay/loanDetail?oid=${loan.oid}`);
-  await page.getByLabel('Clave de rastreo de la transferencia').fill('482910375516');
+  await page.goto(`${server.url}/Repay/loanDetail?oid=${oid}`);
+  await page.getByLabel('Clave de rastreo de la transferencia').fill(utr);
   await page.getByLabel('Captura de la transferencia').setInputFiles(screenshot);
+  return page;
+}
+
+test.serial('a borrower sends a screenshot and UTR in Spanish; staff approve it in English; the loan shows repaid', async (t) => {
+  const { app, borrower } = await signedInApp(server);
+  const loan = await borrow(t, app, '3000', '10');
+  const screenshot = path.join(dir, 'transferencia.png');
+  fs.writeFileSync(screenshot, await screenshotPng('SPEI 482910375516'));
+
+  const page = await proofForm(t, borrower, loan.oid, '482910375516', screenshot);
   const uploaded = page.waitForResponse((r) => r.url().endsWith('/Info/ajaxUpload') && r.status() === 200);
   await page.getByRole('button', { name: 'Enviar comprobante' }).click();
   await uploaded; // the script sent the image first, with progress
@@ -75,16 +79,7 @@ test.serial('with JavaScript, a refused proof shows an error and keeps the typed
   const screenshot = path.join(dir, 'otra.png');
   fs.writeFileSync(screenshot, await screenshotPng('SPEI 573920184466'));
 
-  const phone = await openPhoneBrowser({ locale: 'es-MX' });
-  t.teardown(phone.close);
-  const page = phone.page;
-  await page.goto(`${server.url}/Index/login`);
-  await page.getByLabel('Número de teléfono').fill(borrower.phone);
-  await page.getByLabel('Contraseña').fill(borrower.password);
-  await page.getByRole('button', { name: 'Entrar' }).click();
-  await page.goto(`${server.url}/Repay/loanDetail?oid=${loan.oid}`);
-  await page.getByLabel('Clave de rastreo de la transferencia').fill('573920184466');
-  await page.getByLabel('Captura de la transferencia').setInputFiles(screenshot);
+  const page = await proofForm(t, borrower, loan.oid, '573920184466', screenshot);
   await page.getByRole('button', { name: 'Enviar comprobante' }).click();
   const error = page.locator('#proof-error');
   await error.waitFor({ state: 'visible' });

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import test from 'ava';
-import { openPhoneBrowser, signInPage } from '../helpers/browser.ts';
+import { openPhoneBrowser, shots, signInPage } from '../helpers/browser.ts';
 import { makeBorrower } from '../helpers/factories.ts';
 import { notify, reference } from '../helpers/payments.ts';
 import { staffClient } from '../helpers/staff.ts';
@@ -11,8 +11,6 @@ test.before(async () => {
   server = await startServer();
 });
 test.after.always(() => server?.close());
-
-const shots = process.env.SCREENSHOT_DIR ?? '/tmp';
 
 const signIn = (page: import('playwright-core').Page, phone: string, password: string, lang: 'es' | 'en') =>
   signInPage(page, server.url, phone, password, lang);

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { openPhoneBrowser } from '../helpers/browser.ts';
+import { openPhoneBrowser, shots } from '../helpers/browser.ts';
 import { makeBorrower } from '../helpers/factories.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
 
@@ -34,7 +34,7 @@ test('a borrower switches to Spanish, signs in through the form at 360x740, and 
   // Usable at 360 px: nothing wider than the screen, the stylesheet applied.
   t.true(await page.evaluate(() => document.documentElement.scrollWidth <= 360));
   t.not(await page.locator('.top').evaluate((el) => getComputedStyle(el).backgroundColor), 'rgba(0, 0, 0, 0)');
-  await page.screenshot({ path: `${process.env.SCREENSHOT_DIR ?? '/tmp'}/cuota-home-es.png`, fullPage: true });
+  await page.screenshot({ path: `${shots}/cuota-home-es.png`, fullPage: true });
 
   await page.getByRole('button', { name: 'Cerrar sesión' }).click();
   await page.waitForURL(/signedOut=1/);

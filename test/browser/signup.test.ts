@@ -1,5 +1,5 @@
 import test from 'ava';
-import { openPhoneBrowser } from '../helpers/browser.ts';
+import { openPhoneBrowser, shots } from '../helpers/browser.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
 import { freshPhone } from '../helpers/signup.ts';
 
@@ -9,8 +9,6 @@ test.before(async () => {
   server = await startServer({ LENDER_NAME: 'Presta Fácil', KYC_REQUIRED: 'false' });
 });
 test.after.always(() => server?.close());
-
-const shots = process.env.SCREENSHOT_DIR ?? '/tmp';
 
 test('someone new signs up in Spanish at 360 px with the code from the outbox, takes a loan, then resets the password', async (t) => {
   const phone = freshPhone();

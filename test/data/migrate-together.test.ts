@@ -1,47 +1,20 @@
 import type { ChildProcess } from 'node:child_process';
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import test from 'ava';
-import knexFactory from 'knex';
 import { bootPortal, exited } from '../helpers/process.ts';
-import { PG_ADMIN_URL } from '../helpers/server.ts';
-import { openDatabase, type Db } from '../../src/data/db.ts';
+import { emptyDatabase } from '../helpers/server.ts';
 
 // Migrations run once when several processes start together on an empty database
 // (issue 21): four real portal processes start at once; one set of migrations is
 // applied, none twice or half, and every process becomes ready.
 
-async function emptyDatabase(t: { teardown(fn: () => Promise<void> | void): void }): Promise<{ url: string; db: Db }> {
-  if (PG_ADMIN_URL) {
-    const name = `cuota_migrate_${process.pid}_${crypto.randomBytes(4).toString('hex')}`;
-    const admin = knexFactory({ client: 'pg', connection: PG_ADMIN_URL });
-    await admin.raw(`create database ${name}`);
-    const url = new URL(PG_ADMIN_URL);
-    url.pathname = `/${name}`;
-    const db = openDatabase({ client: 'pg', url: url.toString() });
-    t.teardown(async () => {
-      await db.destroy();
-      await admin.raw(`drop database if exists ${name} with (force)`);
-      await admin.destroy();
-    });
-    return { url: url.toString(), db };
-  }
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cuota-migrate-'));
-  const filename = path.join(dir, 'together.sqlite');
-  const db = openDatabase({ client: 'better-sqlite3', filename });
-  t.teardown(async () => {
-    await db.destroy();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
-  return { url: filename, db };
-}
-
 test('four processes starting at once on an empty database apply each migration once and all become ready', async (t) => {
   // Four Node processes booting on a loaded machine: slow, not stuck.
   t.timeout(240_000);
-  const { url, db } = await emptyDatabase(t);
+  const { url, db, drop } = await emptyDatabase();
+  t.teardown(drop);
   const uploads = fs.mkdtempSync(path.join(os.tmpdir(), 'cuota-migrate-uploads-'));
   t.teardown(() => fs.rmSync(uploads, { recursive: true, force: true }));
   const children: ChildProcess[] = [];

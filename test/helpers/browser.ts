@@ -5,6 +5,9 @@ import { type BrowserContext, chromium, type Page } from 'playwright-core';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
+/** Where the browser tests leave their screenshots. */
+export const shots = process.env.SCREENSHOT_DIR ?? '/tmp';
+
 /**
  * Debian's Chromium through playwright-core, phone-sized (360x740), with a
  * fresh profile directory that is removed on close. The flags keep it from

@@ -4,11 +4,17 @@ import { recordVerifiedAccount } from '../../src/services/bank-accounts.ts';
 import { decideLoanByHand } from '../../src/services/loans.ts';
 import { SIGNATURE_HEADER, signNotification } from '../../src/services/payments/sandbox.ts';
 import { Client } from './client.ts';
-import { clabeFor } from './factories.ts';
+import { clabeFor, makeStaff } from './factories.ts';
 import { signedInApp } from './loans.ts';
-import type { TestServer } from './server.ts';
+import { startServer, type TestServer } from './server.ts';
 
 let accounts = 0;
+
+/** A portal where confirmed loans wait for staff review, and an admin (`staffId`) to decide them. */
+export async function startManualReview(env: Record<string, string> = {}): Promise<{ server: TestServer; staffId: number }> {
+  const server = await startServer({ REVIEW_MODE: 'manual', ...env });
+  return { server, staffId: (await makeStaff(server.db, 'admin')).id };
+}
 
 /** A valid CLABE whose account part ends in `tail` (1111: the sandbox refuses it; 2222: it answers late). */
 export function clabeEnding(tail: string): string {

@@ -30,6 +30,13 @@ export interface TestServer {
 
 /** A fresh, migrated database; `drop` removes it. */
 export async function freshDatabase(): Promise<{ url: string; db: Db; drop(): Promise<void> }> {
+  const database = await emptyDatabase();
+  await migrate(database.db);
+  return database;
+}
+
+/** A fresh database with no tables yet (PostgreSQL when TEST_DATABASE_URL is set, else a SQLite file); `drop` removes it. */
+export async function emptyDatabase(): Promise<{ url: string; db: Db; drop(): Promise<void> }> {
   if (PG_ADMIN_URL) {
     const name = `cuota_test_${process.pid}_${crypto.randomBytes(4).toString('hex')}`;
     const admin = knexFactory({ client: 'pg', connection: PG_ADMIN_URL });
@@ -37,7 +44,6 @@ export async function freshDatabase(): Promise<{ url: string; db: Db; drop(): Pr
     const url = new URL(PG_ADMIN_URL);
     url.pathname = `/${name}`;
     const db = openDatabase({ client: 'pg', url: url.toString() });
-    await migrate(db);
     return {
       url: url.toString(),
       db,
@@ -51,7 +57,6 @@ export async function freshDatabase(): Promise<{ url: string; db: Db; drop(): Pr
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cuota-test-'));
   const filename = path.join(dir, 'test.sqlite');
   const db = openDatabase({ client: 'better-sqlite3', filename });
-  await migrate(db);
   return {
     url: filename,
     db,

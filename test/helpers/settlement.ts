@@ -38,6 +38,14 @@ export async function withLoan(server: TestServer, t: ExecutionContext) {
   return { app, borrower, loan, at, bill, settlements };
 }
 
+/** `notify` and `withLoan` for a test file's server, read when called (once test.before started it). */
+export function settlementOn(server: () => TestServer) {
+  return {
+    notify: (fields: Parameters<typeof notify>[1]) => notify(server(), fields),
+    withLoan: (t: ExecutionContext) => withLoan(server(), t),
+  };
+}
+
 /** A payment link (intent) for `next`, and one of its references. */
 export async function link(app: Client, oid: string, next?: 'delay', paytype: 1 | 2 = 1) {
   const res = await app.postApp('/Repay/payData', { oid, ...(next ? { next } : {}) });

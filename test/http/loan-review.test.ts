@@ -1,15 +1,12 @@
 import test from 'ava';
 import { decideLoanByHand } from '../../src/services/loans.ts';
-import { makeStaff } from '../helpers/factories.ts';
 import { borrow, signedInApp } from '../helpers/loans.ts';
-import { startServer, type TestServer } from '../helpers/server.ts';
+import { startManualReview } from '../helpers/payouts.ts';
+import type { TestServer } from '../helpers/server.ts';
 
 let server: TestServer;
 let staffId: number;
-test.before(async () => {
-  server = await startServer({ REVIEW_MODE: 'manual' });
-  staffId = (await makeStaff(server.db, 'admin')).id;
-});
+test.before(async () => ({ server, staffId } = await startManualReview()));
 test.after.always(() => server?.close());
 
 const DAY = 86_400_000;

@@ -1,21 +1,12 @@
 // One portal, three markets: the main journey once per market, over HTTP, with each market's
 // currency, identity numbers, accounts, payment methods, regulator and languages.
 import test from 'ava';
-import { PDFParse } from 'pdf-parse';
 import { seedDemoAccounts, DEMO_BY_MARKET } from '../../src/services/seed.ts';
 import { Client } from '../helpers/client.ts';
+import { pdfText } from '../helpers/pdf.ts';
 import { notify, reference } from '../helpers/payments.ts';
 import { expectOutcome, signUpByApp } from '../helpers/signup.ts';
 import { startMarketServer } from '../helpers/server.ts';
-
-async function pdfText(bytes: Buffer): Promise<string> {
-  const parser = new PDFParse({ data: new Uint8Array(bytes) });
-  try {
-    return (await parser.getText()).text;
-  } finally {
-    await parser.destroy();
-  }
-}
 
 interface Expect {
   /** The quota as the home page shows it in the market's default language. */

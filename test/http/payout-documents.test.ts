@@ -1,33 +1,21 @@
 import test from 'ava';
-import { PDFParse } from 'pdf-parse';
 import { makeDefault } from '../../src/data/repositories/bank-accounts.ts';
 import { dayOf, isoDay } from '../../src/domain/calendar.ts';
 import { formatPlain } from '../../src/domain/money.ts';
 import { Client } from '../helpers/client.ts';
-import { makeBorrower, makeStaff } from '../helpers/factories.ts';
+import { pdfText } from '../helpers/pdf.ts';
+import { makeBorrower } from '../helpers/factories.ts';
 import { signedInApp } from '../helpers/loans.ts';
-import { approveLoan, clabeEnding, loanInReview, payoutCallback, payoutsOfLoan, useAccount } from '../helpers/payouts.ts';
+import { approveLoan, clabeEnding, loanInReview, payoutCallback, payoutsOfLoan, startManualReview, useAccount } from '../helpers/payouts.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
 import { staffClient } from '../helpers/staff.ts';
 
 let server: TestServer;
 let staffId: number;
-test.before(async () => {
-  server = await startServer({ REVIEW_MODE: 'manual' });
-  staffId = (await makeStaff(server.db, 'admin')).id;
-});
+test.before(async () => ({ server, staffId } = await startManualReview()));
 test.after.always(() => server?.close());
 
 const DAY = 86_400_000;
-
-async function pdfText(bytes: Buffer): Promise<string> {
-  const parser = new PDFParse({ data: new Uint8Array(bytes) });
-  try {
-    return (await parser.getText()).text;
-  } finally {
-    await parser.destroy();
-  }
-}
 
 /** The timeline's event kinds on the loan detail page, in order. */
 const timelineKinds = (html: string) => [...html.matchAll(/<li class="tl-([a-z_]+)"/g)].map((m) => m[1]);

@@ -1,17 +1,14 @@
 import test from 'ava';
 import { dayOf } from '../../src/domain/calendar.ts';
 import { makeStaff } from '../helpers/factories.ts';
-import { approveLoan, loanInReview, payoutCallback, payoutsOfLoan } from '../helpers/payouts.ts';
+import { approveLoan, loanInReview, payoutCallback, payoutsOfLoan, startManualReview } from '../helpers/payouts.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
 
 // Provider callbacks that arrive out of order (review of issue 19).
 
 let server: TestServer;
 let staffId: number;
-test.before(async () => {
-  server = await startServer({ REVIEW_MODE: 'manual' });
-  staffId = (await makeStaff(server.db, 'admin')).id;
-});
+test.before(async () => ({ server, staffId } = await startManualReview()));
 test.after.always(() => server?.close());
 
 const DAY = 86_400_000;

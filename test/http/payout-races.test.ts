@@ -1,19 +1,15 @@
 import crypto from 'node:crypto';
 import test from 'ava';
 import { makeDefault } from '../../src/data/repositories/bank-accounts.ts';
-import { makeStaff } from '../helpers/factories.ts';
-import { approveLoan, loanInReview, payoutCallback, payoutsOfLoan } from '../helpers/payouts.ts';
-import { startServer, type TestServer } from '../helpers/server.ts';
+import { approveLoan, loanInReview, payoutCallback, payoutsOfLoan, startManualReview } from '../helpers/payouts.ts';
+import type { TestServer } from '../helpers/server.ts';
 import { staffClient } from '../helpers/staff.ts';
 
 // "Nothing is paid twice": each race is a real burst of parallel HTTP requests against one database.
 
 let server: TestServer;
 let staffId: number;
-test.before(async () => {
-  server = await startServer({ REVIEW_MODE: 'manual' });
-  staffId = (await makeStaff(server.db, 'admin')).id;
-});
+test.before(async () => ({ server, staffId } = await startManualReview()));
 test.after.always(() => server?.close());
 
 const bills = (loanId: number) => server.db('bills').where({ loan_id: loanId });

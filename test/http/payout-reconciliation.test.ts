@@ -2,18 +2,14 @@ import test from 'ava';
 import { dayOf, isoDay } from '../../src/domain/calendar.ts';
 import { formatPlain } from '../../src/domain/money.ts';
 import { formatters } from '../../src/presenters/format.ts';
-import { makeStaff } from '../helpers/factories.ts';
-import { approveLoan, clabeEnding, loanInReview, payoutCallback, payoutsOfLoan, useAccount } from '../helpers/payouts.ts';
+import { approveLoan, clabeEnding, loanInReview, payoutCallback, payoutsOfLoan, startManualReview, useAccount } from '../helpers/payouts.ts';
 import { notify, reference } from '../helpers/payments.ts';
-import { startServer, type TestServer } from '../helpers/server.ts';
+import type { TestServer } from '../helpers/server.ts';
 import { staffClient } from '../helpers/staff.ts';
 
 let server: TestServer;
 let staffId: number;
-test.before(async () => {
-  server = await startServer({ REVIEW_MODE: 'manual', PAYOUT_STUCK_MINUTES: '60' });
-  staffId = (await makeStaff(server.db, 'admin')).id;
-});
+test.before(async () => ({ server, staffId } = await startManualReview({ PAYOUT_STUCK_MINUTES: '60' })));
 test.after.always(() => server?.close());
 
 const HOUR = 3_600_000;

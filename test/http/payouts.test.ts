@@ -6,17 +6,15 @@ import { recordVerifiedAccount } from '../../src/services/bank-accounts.ts';
 import { decideLoanByHand } from '../../src/services/loans.ts';
 import { SIGNATURE_HEADER, signNotification } from '../../src/services/payments/sandbox.ts';
 import { Client } from '../helpers/client.ts';
-import { clabeFor, makeStaff } from '../helpers/factories.ts';
+import { clabeFor } from '../helpers/factories.ts';
 import { signedInApp } from '../helpers/loans.ts';
-import { startServer, type TestServer } from '../helpers/server.ts';
+import { startManualReview } from '../helpers/payouts.ts';
+import type { TestServer } from '../helpers/server.ts';
 
 let server: TestServer;
 let staffId: number;
 let accounts = 0;
-test.before(async () => {
-  server = await startServer({ REVIEW_MODE: 'manual' });
-  staffId = (await makeStaff(server.db, 'admin')).id;
-});
+test.before(async () => ({ server, staffId } = await startManualReview()));
 test.after.always(() => server?.close());
 
 const DAY = 86_400_000;

@@ -1,6 +1,6 @@
 import test from 'ava';
-import { PDFParse } from 'pdf-parse';
 import { Client } from '../helpers/client.ts';
+import { pdfText } from '../helpers/pdf.ts';
 import { borrow, signedInApp } from '../helpers/loans.ts';
 import { notify, payInFull, reference } from '../helpers/payments.ts';
 import { staffClient } from '../helpers/staff.ts';
@@ -15,15 +15,6 @@ test.after.always(() => server?.close());
 
 const DAY = 86_400_000;
 const tokenOf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)![1]!;
-
-async function pdfText(bytes: Buffer): Promise<string> {
-  const parser = new PDFParse({ data: new Uint8Array(bytes) });
-  try {
-    return (await parser.getText()).text;
-  } finally {
-    await parser.destroy();
-  }
-}
 
 test.serial('confirming needs the key facts acknowledged; the acknowledgement is stored with its time and version', async (t) => {
   const { app, borrower } = await signedInApp(server);

@@ -1,8 +1,8 @@
-import test, { type ExecutionContext } from 'ava';
+import test from 'ava';
 import { Client } from '../helpers/client.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
 import { reference } from '../helpers/payments.ts';
-import { link, mx, notify as notifyAs, withLoan as withLoanOn } from '../helpers/settlement.ts';
+import { link, mx, settlementOn } from '../helpers/settlement.ts';
 import { staffClient } from '../helpers/staff.ts';
 
 // Issue 13: money is priced at the moment the borrower paid, and every peso that arrives is booked.
@@ -14,8 +14,7 @@ test.before(async () => {
 });
 test.after.always(() => server?.close());
 
-const notify = (fields: Parameters<typeof notifyAs>[1]) => notifyAs(server, fields);
-const withLoan = (t: ExecutionContext) => withLoanOn(server, t);
+const { notify, withLoan } = settlementOn(() => server);
 
 test.serial('case 1: a repay link made at 23:50 on the due day and paid in full at 00:10 settles the loan, on time', async (t) => {
   const { app, borrower, loan, at, bill } = await withLoan(t);

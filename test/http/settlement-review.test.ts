@@ -1,9 +1,9 @@
-import test, { type ExecutionContext } from 'ava';
+import test from 'ava';
 import type { BillRow } from '../../src/data/repositories/bills.ts';
 import { Client } from '../helpers/client.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
 import { reference } from '../helpers/payments.ts';
-import { link, mx, notify as notifyAs, withLoan as withLoanOn } from '../helpers/settlement.ts';
+import { link, mx, settlementOn } from '../helpers/settlement.ts';
 import { staffClient } from '../helpers/staff.ts';
 
 // The review of issue 13's settlement: links paid in several transfers, out-of-order arrivals,
@@ -16,8 +16,7 @@ test.before(async () => {
 });
 test.after.always(() => server?.close());
 
-const notify = (fields: Parameters<typeof notifyAs>[1]) => notifyAs(server, fields);
-const withLoan = (t: ExecutionContext) => withLoanOn(server, t);
+const { notify, withLoan } = settlementOn(() => server);
 
 /** What a bill's columns add up to: every centavo received, wherever it went. */
 const booked = (b: BillRow) =>

@@ -1,4 +1,4 @@
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import { loadConfig } from '../../src/config.ts';
 import { imageQueue, MAX_ASPECT_RATIO } from '../../src/services/uploads.ts';
 import { Client } from '../helpers/client.ts';
@@ -27,6 +27,25 @@ const multipartHeaders = (length: number, extra: Record<string, string> = {}) =>
   'Content-Length': String(length),
   ...extra,
 });
+
+/**
+ * Starts a 10 MB upload as this borrower and holds it open (headers and the file part's
+ * head sent, body never finished) until the test ends; resolves once it has been counted
+ * (its rate event is in), which is when it has reserved its memory. Destroy it to let go earlier.
+ */
+async function holdLargestUpload(t: ExecutionContext, app: Client, borrowerId: number) {
+  const held = await openUpload(
+    server.url,
+    '/Info/ajaxUpload',
+    multipartHeaders(10 * MB, { ...APP, Cookie: app.cookieHeader() }),
+    Buffer.from(`--${B}\r\nContent-Disposition: form-data; name="file"; filename="a.png"\r\n\r\n`),
+  );
+  t.teardown(() => held.destroy());
+  while (!(await server.db('rate_events').where({ kind: 'upload', subject: String(borrowerId) }).first())) {
+    await new Promise((r) => setImmediate(r));
+  }
+  return held;
+}
 
 test('an anonymous 29 MB upload is refused before a byte of its body is read', async (t) => {
   // No session, no token: only the headers are ever sent.
@@ -73,17 +92,8 @@ test('a borrower gets 429 with Retry-After past UPLOADS_PER_HOUR, before the bod
 test('the process holds at most UPLOAD_MEMORY_MB of uploads: past it, 503 and Retry-After', async (t) => {
   const { app: one, borrower } = await signedInApp(server);
   const { app: two } = await signedInApp(server);
-  const held = await openUpload(
-    server.url,
-    '/Info/ajaxUpload',
-    multipartHeaders(10 * MB, { ...APP, Cookie: one.cookieHeader() }),
-    Buffer.from(`--${B}\r\nContent-Disposition: form-data; name="file"; filename="a.png"\r\n\r\n`),
-  );
-  t.teardown(() => held.destroy());
-  // The first upload has been counted (and so has reserved its memory) once its rate event is in.
-  while (!(await server.db('rate_events').where({ kind: 'upload', subject: String(borrower.id) }).first())) {
-    await new Promise((r) => setImmediate(r));
-  }
+  // The first upload is counted (and so has reserved its memory) and held open.
+  const held = await holdLargestUpload(t, one, borrower.id);
   const busy = await rawRequest(server.url, '/Info/ajaxUpload', multipartHeaders(10 * MB, { ...APP, Cookie: two.cookieHeader() }));
   t.is(busy.status, 503);
   t.is(busy.headers['retry-after'], '5');
@@ -128,17 +138,7 @@ test('image jobs must leave libuv threads for sign-in', (t) => {
 test.serial('one borrower holds at most one largest upload in memory; others still get in', async (t) => {
   const { app: one, borrower } = await signedInApp(server);
   const { app: two } = await signedInApp(server);
-  const held = await openUpload(
-    server.url,
-    '/Info/ajaxUpload',
-    multipartHeaders(10 * MB, { ...APP, Cookie: one.cookieHeader() }),
-    Buffer.from(`--${B}\r\nContent-Disposition: form-data; name="file"; filename="a.png"\r\n\r\n`),
-  );
-  t.teardown(() => held.destroy());
-  // The held upload has reserved its memory once its rate event is in.
-  while (!(await server.db('rate_events').where({ kind: 'upload', subject: String(borrower.id) }).first())) {
-    await new Promise((r) => setImmediate(r));
-  }
+  await holdLargestUpload(t, one, borrower.id);
   const second = await rawRequest(server.url, '/Info/ajaxUpload', multipartHeaders(MB, { ...APP, Cookie: one.cookieHeader() }));
   t.is(second.status, 503, 'the same borrower cannot hold a second upload');
   const png = await screenshotPng('someone else');
