@@ -5,7 +5,7 @@ import type { Clock } from '../../clock.ts';
 import type { Config } from '../../config.ts';
 import { type Db, type Executor, isUniqueViolation } from '../../data/db.ts';
 import { accountsOf, defaultAccount, findOwnAccount } from '../../data/repositories/bank-accounts.ts';
-import { billOfLoan, insertBill, updateBill } from '../../data/repositories/bills.ts';
+import { billOfLoan, findBillForUpdate, insertBill, updateBill } from '../../data/repositories/bills.ts';
 import { findLoan, type LoanRow, moveLoan, newestLoan } from '../../data/repositories/loans.ts';
 import {
   findPayout,
@@ -133,7 +133,9 @@ async function applyReport(trx: Executor, clock: Clock, config: PayoutConfig, pa
     await moveLoan(trx, payout.loan_id, 'paying_out', transition('paying_out', 'payout_failed'));
     return 'failed';
   }
-  const bill = await billOfLoan(trx, payout.loan_id);
+  // Locked (PostgreSQL) before the refund is worked out: a payment settling this bill right now lands first, and is counted.
+  const unlocked = await billOfLoan(trx, payout.loan_id);
+  const bill = unlocked && (await findBillForUpdate(trx, unlocked.id));
   const rule = afterReturn(bill ?? { overdue_paid: 0, interest_paid: 0, delay_paid: 0, principal_paid: 0, excess_paid: 0 });
   if (!(await movePayout(trx, payout.id, from, to, { returned_at: at, reason: report.reason ?? 'returned', refund_due: rule.refundDue }))) {
     const outcome = await ignored(trx, payout.id);
