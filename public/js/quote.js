@@ -44,10 +44,13 @@
         facts(true);
         if (apply) apply.querySelector('button').disabled = true;
       })
-      .catch(function () { /* the button still works */ });
+      // Offline or failed: show the form's own "See my quote" button again (a page load prices it).
+      .catch(function () { document.documentElement.classList.remove('js'); });
   }
 
   form.addEventListener('input', function () {
+    // Until the new quote is back, "apply" would send the old figures: it waits too.
+    if (apply) apply.querySelector('button').disabled = true;
     clearTimeout(timer);
     timer = setTimeout(refresh, 250);
   });
