@@ -21,7 +21,7 @@ import { productForVisitors, productsOffered } from '../../services/products.ts'
 import { allLoans, ownLoanDetail } from '../../services/loan-reads.ts';
 import { ownScope } from '../actor.ts';
 import { respond, wantsJson } from '../respond.ts';
-import { input, oidField, validate } from '../validate.ts';
+import { input, isRowId, oidField, validate } from '../validate.ts';
 import { homeModel } from '../../presenters/home.ts';
 
 /**
@@ -210,7 +210,7 @@ export async function payTransf(ctx: Context): Promise<void> {
 }
 
 const ajaxDelaySchema = z.object({
-  oid: z.string({ error: 'errors.oid_required' }).regex(/^\d{1,12}$/, 'errors.oid_required'),
+  oid: z.string({ error: 'errors.oid_required' }).regex(/^\d{1,12}$/, 'errors.oid_required').refine(isRowId, 'errors.oid_required'),
 });
 
 /**
