@@ -210,7 +210,7 @@ export async function payTransf(ctx: Context): Promise<void> {
 }
 
 const ajaxDelaySchema = z.object({
-  oid: z.string({ error: 'errors.oid_required' }).regex(/^\d{1,12}$/, 'errors.oid_required').refine(isRowId, 'errors.oid_required'),
+  oid: z.string({ error: 'errors.oid_required' }).regex(/^\d{1,12}$/, 'errors.oid_required'),
 });
 
 /**
@@ -224,6 +224,8 @@ const ajaxDelaySchema = z.object({
 export async function ajaxDelay(ctx: Context): Promise<void> {
   const { config, db, clock } = ctx.deps;
   const request = validate(ajaxDelaySchema, input(ctx));
+  // A number no bill row can have (0, or past the keys) names no bill: the same 404 as another borrower's.
+  if (!isRowId(request.oid)) throw notFound();
   const owned = await ownBill(db, ctx.state.borrower!.id, { billId: Number(request.oid) });
   const deferred = {
     json: { status: 200, data: '', message: ctx.state.t('messages.deferred_success') },
