@@ -327,7 +327,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (e.PRODUCT_QUOTA < e.PRODUCT_MIN_AMOUNT || e.QUOTA_MAX < e.PRODUCT_QUOTA) {
     throw new ConfigError('PRODUCT_QUOTA must lie between PRODUCT_MIN_AMOUNT and QUOTA_MAX');
   }
-  const feeTooHigh = termsWhereFeeReachesPrincipal({ terms: e.PRODUCT_TERMS, loanRatePpm: e.LOAN_RATE });
+  const feeTooHigh = termsWhereFeeReachesPrincipal({ terms: e.PRODUCT_TERMS, loanRatePpm: e.LOAN_RATE, minAmount: e.PRODUCT_MIN_AMOUNT });
   if (feeTooHigh.length) {
     throw new ConfigError(`LOAN_RATE x term reaches the whole principal for PRODUCT_TERMS ${feeTooHigh.join(',')}: the borrower would receive nothing`);
   }

@@ -12,6 +12,18 @@ export type Db = Knex;
 /** Either the database or a transaction: repositories accept both. */
 export type Executor = Knex | Knex.Transaction;
 
+/**
+ * The largest row id (`increments()`: PostgreSQL `integer`). A larger id names
+ * no row; sent to PostgreSQL it is an error ("out of range for type integer"),
+ * so the request's edge refuses it first (validate.ts `rowId`, routes' `:id`).
+ */
+export const MAX_ROW_ID = 2 ** 31 - 1;
+
+/** Whether a text is a row id: digits, no leading zero, at most MAX_ROW_ID. */
+export function isRowId(text: string): boolean {
+  return /^[1-9]\d{0,9}$/.test(text) && Number(text) <= MAX_ROW_ID;
+}
+
 const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations', import.meta.url));
 
 // PostgreSQL bigint (int8) and numeric come back as strings by default; every

@@ -53,13 +53,15 @@ export function quote(principal: Minor, term: number, product: Pick<Product, 'lo
 }
 
 /**
- * The offered terms whose fee (deducted at disbursement) would be the whole
- * principal or more, leaving the borrower nothing or less: such a product
- * cannot be offered. The fee is proportional to the principal, so the rate
- * times the term decides it for every amount.
+ * The offered terms whose fee (deducted at disbursement, rounded half-up)
+ * would be the whole principal or more for some amount the product lends,
+ * leaving the borrower nothing: such a product cannot be offered. Exactly,
+ * what is left is principal x (1 - rate x term) less at most half a minor
+ * unit of rounding; it grows with the principal, so it is at least one minor
+ * unit for every amount when it is over half a unit for the smallest one.
  */
-export function termsWhereFeeReachesPrincipal(product: Pick<Product, 'terms' | 'loanRatePpm'>): number[] {
-  return product.terms.filter((term) => product.loanRatePpm * term >= 1_000_000);
+export function termsWhereFeeReachesPrincipal(product: Pick<Product, 'terms' | 'loanRatePpm' | 'minAmount'>): number[] {
+  return product.terms.filter((term) => product.minAmount * (1_000_000 - product.loanRatePpm * term) <= 500_000);
 }
 
 /** Full calendar days past the due day on `today` (0 on or before it). */

@@ -21,9 +21,11 @@ import * as IdentityReview from './controllers/support/IdentityReviewController.
 import * as PayoutConsole from './controllers/support/PayoutsController.ts';
 import * as Products from './controllers/support/ProductsController.ts';
 import { confirmModel, homePage } from '../presenters/home.ts';
+import { notFound } from '../errors.ts';
 import { flashTo, form, infoEnvelope } from './error-views.ts';
 import { parseContactsBody } from './middleware/body.ts';
 import { requireCsrf } from './middleware/csrf.ts';
+import { isRowId } from './validate.ts';
 import { requireBorrower } from './middleware/session.ts';
 import { staffMay } from './middleware/staff.ts';
 
@@ -39,6 +41,11 @@ function multipartIfSent(parser: Middleware): Middleware {
  */
 export function createRouter(): Router {
   const router = new Router({ sensitive: false, strict: false });
+  // Every `:id` (the console's rows) is a row id the database's keys can hold, or nothing is found.
+  router.param('id', (id, _ctx, next) => {
+    if (!isRowId(id)) throw notFound();
+    return next();
+  });
 
   router.get('/', Index.loginPage);
   router.get('/Index/login', Index.loginPage);

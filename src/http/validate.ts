@@ -1,5 +1,6 @@
 import type { Context } from 'koa';
 import { z } from 'zod';
+import { isRowId, MAX_ROW_ID } from '../data/db.ts';
 import { parseMoney } from '../domain/money.ts';
 import { invalidInput } from '../errors.ts';
 
@@ -26,6 +27,11 @@ export function validate<S extends z.ZodType>(schema: S, value: unknown): z.infe
 
 /** A loan's order number as the borrower sends it (`oid`). */
 export const oidField = z.string({ error: 'errors.oid_required' }).trim().min(1, 'errors.oid_required').max(40, 'errors.oid_required');
+
+export { isRowId };
+
+/** A row id sent as a field (`id=`): a positive integer the database's keys can hold, else `key`. */
+export const rowId = (key: string) => z.coerce.number({ error: key }).int(key).positive(key).max(MAX_ROW_ID, key);
 
 const blankToUndefined = (v: unknown) => (v === '' || v === null ? undefined : v);
 

@@ -6,7 +6,7 @@ import { entries } from '../../data/dictionaries.ts';
 import { presentAccount } from '../../presenters/identity.ts';
 import { addBankAccount, bankAccountsOf, setDefaultAccount } from '../../services/bank-accounts.ts';
 import { respond } from '../respond.ts';
-import { input, validate } from '../validate.ts';
+import { input, rowId, validate } from '../validate.ts';
 
 const addSchema = z.object({
   account: z.string({ error: 'errors.account_invalid' }).trim().min(1, 'errors.account_invalid').max(40, 'errors.account_invalid'),
@@ -14,7 +14,7 @@ const addSchema = z.object({
   ifsc: z.string({ error: 'errors.ifsc_invalid' }).trim().max(20, 'errors.ifsc_invalid').optional(),
   bank: z.string({ error: 'errors.bank_unknown' }).trim().max(10, 'errors.bank_unknown').optional(),
 });
-const idSchema = z.object({ id: z.coerce.number({ error: 'errors.invalid_input' }).int().positive('errors.invalid_input') });
+const idSchema = z.object({ id: rowId('errors.invalid_input') });
 
 /** The accounts page's model (also for the add form re-rendered with an error). */
 export async function listModel(ctx: Context) {

@@ -7,11 +7,11 @@ import { certificateFacts, disbursementFacts, receiptFacts, type Viewer } from '
 import { printPdf } from '../../services/printing.ts';
 import { ownScope } from '../actor.ts';
 import { respond } from '../respond.ts';
-import { input, oidField, validate } from '../validate.ts';
+import { input, oidField, rowId, validate } from '../validate.ts';
 
 // Receipts and certificates: the borrower's own (under /Repay) or anyone's for staff (under /support).
 
-const idSchema = z.object({ id: z.coerce.number({ error: 'errors.not_found' }).int().positive('errors.not_found').max(2 ** 31, 'errors.not_found') });
+const idSchema = z.object({ id: rowId('errors.not_found') });
 const oidSchema = z.object({ oid: oidField });
 
 function viewer(ctx: Context): Viewer {

@@ -21,7 +21,7 @@ import { productForVisitors, productsOffered } from '../../services/products.ts'
 import { allLoans, ownLoanDetail } from '../../services/loan-reads.ts';
 import { ownScope } from '../actor.ts';
 import { respond, wantsJson } from '../respond.ts';
-import { input, oidField, validate } from '../validate.ts';
+import { input, isRowId, oidField, validate } from '../validate.ts';
 import { homeModel } from '../../presenters/home.ts';
 
 /**
@@ -224,6 +224,8 @@ const ajaxDelaySchema = z.object({
 export async function ajaxDelay(ctx: Context): Promise<void> {
   const { config, db, clock } = ctx.deps;
   const request = validate(ajaxDelaySchema, input(ctx));
+  // A number no bill row can have (0, or past the keys) names no bill: the same 404 as another borrower's.
+  if (!isRowId(request.oid)) throw notFound();
   const owned = await ownBill(db, ctx.state.borrower!.id, { billId: Number(request.oid) });
   const deferred = {
     json: { status: 200, data: '', message: ctx.state.t('messages.deferred_success') },

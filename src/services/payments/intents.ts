@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import type { Clock } from '../../clock.ts';
 import type { Config } from '../../config.ts';
-import { type Db, type Executor, isUniqueViolation } from '../../data/db.ts';
+import { type Db, type Executor, isRowId, isUniqueViolation } from '../../data/db.ts';
 import { billOfLoan, type BillRow, findBillForUpdate, findOwnBill, markDelaysReported } from '../../data/repositories/bills.ts';
 import { findLoan, findOwnLoanByOid, type LoanRow } from '../../data/repositories/loans.ts';
 import {
@@ -44,7 +44,7 @@ export function intentToken(intent: Pick<IntentRow, 'id' | 'borrower_id' | 'crea
 /** The intent a token names, or undefined for anything forged, truncated or unknown. */
 export async function intentByToken(db: Db, token: string, secret: string): Promise<IntentRow | undefined> {
   const m = /^(\d{1,12})-([A-Za-z0-9_-]{43})$/.exec(token);
-  if (!m) return undefined;
+  if (!m || !isRowId(m[1]!)) return undefined;
   const intent = await findIntent(db, Number(m[1]));
   if (!intent) return undefined;
   const expected = Buffer.from(intentToken(intent, secret));
