@@ -18,6 +18,7 @@ import { defaultPrincipal, type ProductVersion } from '../domain/products.ts';
 import { asConfigProduct, presentProductForPage, presentProductJson, productName } from './products.ts';
 import { productsOffered, productVersion } from '../services/products.ts';
 import type { LoanRow } from '../data/repositories/loans.ts';
+import type { Db } from '../data/db.ts';
 
 /** The product a request names among those offered, else the first offered (undefined when none is). */
 export function chosenProduct(offered: ProductVersion[], query: unknown): ProductVersion | undefined {
@@ -43,7 +44,8 @@ export async function homeModel(ctx: Context) {
   const data = presentBorrowerLoans({ ...config, product: asConfigProduct(config, chosen) }, borrower, current, now);
   // The cashgox answer is unchanged with one product; with several it names the one shown and lists the choice.
   const choice = offered.length > 1 ? { product_id: String(chosen!.productId), products: offered.map((p) => presentProductJson(p, ctx.state.lang)) } : {};
-  const payoutNeedsAccount = await needsBankAccount(db, borrower.id);
+  // Only a failed payout can be waiting for an account: no extra read on every other home request.
+  const payoutNeedsAccount = current?.loan.status === 'payout_failed' && (await needsBankAccount(db, borrower.id));
   return {
     data: { ...data, ...choice },
     page: () => ({
@@ -110,4 +112,17 @@ function quoteForm(ctx: Context, quota: number, product: ProductVersion) {
     quote,
     quoteError: problem && ctx.query.money !== undefined ? ctx.state.t(problem) : null,
   };
+}
+
+const CONFIRMED_FLASH: Record<string, string> = {
+  disbursed: 'messages.loan_disbursed',
+  rejected: 'messages.loan_rejected',
+  paying_out: 'messages.loan_paying_out',
+  payout_failed: 'messages.payout_failed',
+};
+
+/** The message after a confirmation: what became of the loan (a failed payout with no account to send it to says so). */
+export async function confirmedFlash(db: Db, loan: Pick<LoanRow, 'status' | 'borrower_id'>): Promise<string> {
+  if (loan.status === 'payout_failed' && (await needsBankAccount(db, loan.borrower_id))) return 'messages.payout_no_account';
+  return CONFIRMED_FLASH[loan.status] ?? 'messages.loan_in_review';
 }

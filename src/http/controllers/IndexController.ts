@@ -8,7 +8,7 @@ import { renderPage, respond } from '../respond.ts';
 import { input, loanRequestSchema, validate } from '../validate.ts';
 import { marketProfile } from '../../domain/markets/index.ts';
 import { badRequest } from '../../errors.ts';
-import { needsBankAccount } from '../../services/payouts/payouts.ts';
+import { confirmedFlash } from '../../presenters/home.ts';
 
 const HOME = '/Repay/index.shtml';
 
@@ -72,14 +72,10 @@ export async function apply(ctx: Context): Promise<void> {
   // product_id is optional (the cashgox app never sends it); when sent it must be the loan's product.
   const { product_id } = validate(loanRequestSchema.pick({ product_id: true }), { product_id: input(ctx).product_id });
   const loan = await confirmLoan(db, clock, config, ctx.state.borrower!.id, acknowledged, ctx.payouts, product_id);
-  const noAccount = loan.status === 'payout_failed' && (await needsBankAccount(db, loan.borrower_id));
-  const flash = noAccount
-    ? 'messages.payout_no_account'
-    : { disbursed: 'messages.loan_disbursed', rejected: 'messages.loan_rejected', paying_out: 'messages.loan_paying_out', payout_failed: 'messages.payout_failed' }[loan.status as string];
   respond(ctx, {
     json: { status: 200, message: ctx.state.t('messages.apply_successful') },
     redirect: '/Repay/index.shtml',
-    flash: flash ?? 'messages.loan_in_review',
+    flash: await confirmedFlash(db, loan),
   });
 }
 
