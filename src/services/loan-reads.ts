@@ -42,7 +42,7 @@ export async function ownLoanDetail(
   const bill = loan && (await billOfLoan(db, loan.id));
   // While its money is on its way again (a returned payout) the loan has no bill to show: its page is /Loan/payout.
   if (!loan || !bill || PAYOUT_STATES.includes(loan.status)) throw notFound();
-  const payouts = (await payoutsOfLoan(db, loan.id)).reverse();
+  const payouts = [...(await payoutsOfLoan(db, loan.id))].reverse();
   return { current: snapshot(loan, bill, clock.now(), config.timeZone), settlements: await settlementsOfBill(db, bill.id), payouts };
 }
 

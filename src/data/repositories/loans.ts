@@ -71,14 +71,11 @@ export function findLoanByOid(db: Executor, oid: string): Promise<LoanRow | unde
   return db<LoanRow>('loans').where({ oid }).first();
 }
 
-/** How many of the borrower's loans other than `exceptId` are in one of `states`. */
+/** How many of the borrower's loans other than `exceptId` are in one of `states` (a kept read: pages ask it). */
 export async function countLoansInStates(db: Executor, borrowerId: number, states: readonly string[], exceptId: number): Promise<number> {
-  const rows = await db('loans')
-    .where({ borrower_id: borrowerId })
-    .whereIn('status', states as string[])
-    .whereNot({ id: exceptId })
-    .count<{ n: number | string }[]>({ n: '*' });
-  return Number(rows[0]?.n ?? 0);
+  const sql = `select count(*) as n from loans where borrower_id = ? and status in (${states.map(() => '?').join(', ')}) and id <> ?`;
+  const row = await firstRow<{ n: number | string }>(db, sql, [borrowerId, ...states, exceptId]);
+  return Number(row?.n ?? 0);
 }
 
 /** Loans in one state with the borrower's phone and quota, oldest first. */

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { PayoutState } from '../../domain/payouts.ts';
-import { type Executor, insertReturningId } from '../db.ts';
+import { allRows, type Executor, insertReturningId } from '../db.ts';
 
 export interface PayoutRow {
   id: number;
@@ -35,9 +35,9 @@ export function findPayoutByKey(db: Executor, key: string): Promise<PayoutRow | 
   return db<PayoutRow>('payouts').where({ idempotency_key: key }).first();
 }
 
-/** A loan's payouts, newest attempt first. */
-export function payoutsOfLoan(db: Executor, loanId: number): Promise<PayoutRow[]> {
-  return db<PayoutRow>('payouts').where({ loan_id: loanId }).orderBy('attempt', 'desc');
+/** A loan's payouts, newest attempt first (a kept read: the home and detail pages show them). */
+export function payoutsOfLoan(db: Executor, loanId: number): Promise<readonly PayoutRow[]> {
+  return allRows(db, 'select * from payouts where loan_id = ? order by attempt desc', [loanId]);
 }
 
 /** Moves a payout only if it is still in `from`; answers whether this call made the move. */

@@ -1,5 +1,5 @@
 import type { Eligibility } from '../../domain/products.ts';
-import { type Executor, insertReturningId } from '../db.ts';
+import { allRows, type Executor, insertReturningId } from '../db.ts';
 
 export interface ProductRow {
   id: number;
@@ -66,14 +66,13 @@ export async function advanceProductVersion(db: Executor, id: number, from: numb
   return changed === 1;
 }
 
-/** Every product's current version, oldest product first. */
-export function currentProductVersions(db: Executor): Promise<ProductVersionWithProduct[]> {
-  return db('product_versions')
-    .join('products', function () {
-      this.on('products.id', '=', 'product_versions.product_id').andOn('products.current_version', '=', 'product_versions.version');
-    })
-    .orderBy('products.id', 'asc')
-    .select(WITH_PRODUCT);
+const CURRENT_VERSIONS = `select product_versions.*, products.code, products.current_version from product_versions
+  join products on products.id = product_versions.product_id and products.current_version = product_versions.version
+  order by products.id asc`;
+
+/** Every product's current version, oldest product first (a kept read: every signed-in page asks). */
+export function currentProductVersions(db: Executor): Promise<readonly ProductVersionWithProduct[]> {
+  return allRows(db, CURRENT_VERSIONS, []);
 }
 
 /** One version of one product (the one a loan was priced with), whatever came after. */
