@@ -16,7 +16,7 @@ import { openDatabase } from '../src/data/db.ts';
 import { insertSettlement } from '../src/data/repositories/settlements.ts';
 import { insertStaff } from '../src/data/repositories/staff.ts';
 import { hashPassword } from '../src/services/passwords.ts';
-import { HAS_TASKSET, memoryOf, phonePhoto, pinned, type Portal, ROOT, signIn, startReference, startPortal, uploadBody } from './perf-kit.ts';
+import { HAS_TASKSET, memoryOf, pacedLoad, phonePhoto, pinned, type Portal, ROOT, signIn, startReference, startPortal, uploadBody } from './perf-kit.ts';
 
 // Re-run on core 1 so the load never competes with the server for a core.
 if (HAS_TASKSET && !process.env.BENCH_PINNED) {
@@ -140,15 +140,19 @@ async function main() {
 
     // Repay/loans at 70% of its measured maximum: a server with headroom should answer evenly.
     const loansMax = medianRps('GET Repay/loans (JSON, signed in)');
-    const paced = await autocannon({ url: `${portal.url}/Repay/loans`, headers: { ...app, ...BROWSER_ENCODING }, connections: CONNECTIONS, overallRate: Math.round(loansMax * 0.7), duration: SECONDS });
-    const pacedRun = { rate: Math.round(loansMax * 0.7), rps: Math.round(paced.requests.average), p50: paced.latency.p50, p99: paced.latency.p99, non2xx: paced.non2xx + paced.errors + paced.timeouts };
+    // Evenly paced (open loop), not autocannon's overallRate, which bursts at the start of each second (pacedLoad).
+    await pacedLoad(`${portal.url}/Repay/loans`, { ...app, ...BROWSER_ENCODING }, loansMax * 0.7, WARMUP, CONNECTIONS);
+    const pacedRun = await pacedLoad(`${portal.url}/Repay/loans`, { ...app, ...BROWSER_ENCODING }, loansMax * 0.7, SECONDS, CONNECTIONS);
 
     // Proof uploads: a 12 MP phone photo through Info/ajaxUpload at 2 and 8 at
     // once, against a second portal free to use both cores: decoding photos is
     // what a server's second core is for, and this load (a few requests a
     // second) needs next to no CPU of its own.
-    uploader = await startPortal({ core: null, borrowers: 10, password: PASSWORD, env: UNLIMITED });
-    const uploadApp = { ...app, Cookie: await signIn(uploader.url, '5590000000', PASSWORD) };
+    uploader = await startPortal({ core: null, borrowers: 8, password: PASSWORD, env: UNLIMITED });
+    // One borrower per connection, as the issue's "8 borrowers upload": one borrower's
+    // uploads in flight are capped (src/http/middleware/upload.ts), so 8 at once from one
+    // account would be refused by design and measure the refusals instead.
+    const uploaderCookies = await Promise.all(Array.from({ length: 8 }, (_, i) => signIn(uploader!.url, String(5590000000 + i), PASSWORD)));
     const photo = await phonePhoto();
     const boundary = 'CuotaBench';
     const body = uploadBody(boundary, photo);
@@ -156,28 +160,36 @@ async function main() {
     for (const connections of [2, 8]) {
       // Answers are HTTP 200 with the outcome in the envelope: a refused upload must not count as one.
       let refused = 0;
-      const result = await autocannon({
-        requests: [{ onResponse: (status: number, text: string) => void (status === 200 && !text.includes('"status":1') && refused++) }],
-        url: `${uploader.url}/Info/ajaxUpload`,
-        method: 'POST',
-        connections,
-        duration: UPLOAD_SECONDS,
-        headers: { ...uploadApp, 'Content-Type': `multipart/form-data; boundary=${boundary}` },
-        body,
-      });
+      const results = await Promise.all(
+        uploaderCookies.slice(0, connections).map((cookie) =>
+          autocannon({
+            requests: [{ onResponse: (status: number, text: string) => void (status === 200 && !text.includes('"status":1') && refused++) }],
+            url: `${uploader!.url}/Info/ajaxUpload`,
+            method: 'POST',
+            connections: 1,
+            duration: UPLOAD_SECONDS,
+            headers: { ...app, Cookie: cookie, 'Content-Type': `multipart/form-data; boundary=${boundary}` },
+            body,
+          }),
+        ),
+      );
       const mem = memoryOf(uploader.pid);
       uploads.push({
         concurrent: connections,
-        perSecond: +result.requests.average.toFixed(2),
-        p99: result.latency.p99,
-        non2xx: result.non2xx + result.errors + result.timeouts + refused,
+        perSecond: +results.reduce((a, r) => a + r.requests.average, 0).toFixed(2),
+        p99: Math.max(...results.map((r) => r.latency.p99)),
+        non2xx: results.reduce((a, r) => a + r.non2xx + r.errors + r.timeouts, 0) + refused,
         rssMB: Math.round(mem.rss),
         peakRssMB: Math.round(mem.peak),
       });
     }
 
-    // Heavy work beside light work, on the uploader portal: sign-in and Repay/loans p99 idle, then
-    // while 8 borrowers upload the photo and 4 download a receipt PDF without pause.
+    // Heavy work beside light work, on a fresh portal free to use every core (the uploader's
+    // queue may still be draining): sign-in and Repay/loans p99 idle, then while 8 borrowers
+    // upload the photo and 4 download a receipt PDF without pause.
+    await uploader.stop();
+    fs.rmSync(uploader.dir, { recursive: true, force: true });
+    uploader = await startPortal({ core: null, borrowers: 12, password: PASSWORD, env: UNLIMITED });
     const heavy = await heavyWork(uploader, body, boundary);
 
     let volume: Awaited<ReturnType<typeof volumeRuns>> | null = null;
@@ -197,7 +209,7 @@ async function main() {
       target('Repay/loans JSON >= 0.65 of floor', ofFloor('GET Repay/loans'), ofFloor('GET Repay/loans') >= 0.65),
       target('home page HTML >= 0.35 of floor', ofFloor('GET home page'), ofFloor('GET home page') >= 0.35),
       target('loan detail HTML >= 0.20 of floor', ofFloor('GET loan detail'), ofFloor('GET loan detail') >= 0.2),
-      target('Repay/loans p99 <= 5x p50 at 70% of max rate', +(pacedRun.p99 / Math.max(1, pacedRun.p50)).toFixed(2), pacedRun.p99 <= 5 * Math.max(1, pacedRun.p50) && pacedRun.non2xx === 0),
+      target('Repay/loans p99 <= 5x p50 at 70% of max rate', +(pacedRun.p99 / pacedRun.p50).toFixed(2), pacedRun.p99 <= 5 * pacedRun.p50 && pacedRun.non2xx === 0),
       target('no non-2xx', table.reduce((a, r) => a + r.non2xx, 0), table.every((r) => r.non2xx === 0)),
       target('uploads >= 8/s at 2 concurrent', uploads[0]!.perSecond, uploads[0]!.perSecond >= 8 && uploads[0]!.non2xx === 0),
       target('peak RSS < 400 MB at 8 concurrent', uploads[1]!.peakRssMB, uploads[1]!.peakRssMB < 400 && uploads[1]!.non2xx === 0),
@@ -283,7 +295,7 @@ async function heavyWork(portal: Portal, uploadBodyBytes: Buffer, boundary: stri
   const printer = await signIn(portal.url, '5590000003', PASSWORD);
   const pdfUrl = await receiptOf(portal, printer);
   const idle = await light();
-  const uploaders = await Promise.all(Array.from({ length: 8 }, (_, i) => signIn(portal.url, String(5590000004 + (i % 6)), PASSWORD)));
+  const uploaders = await Promise.all(Array.from({ length: 8 }, (_, i) => signIn(portal.url, String(5590000004 + i), PASSWORD)));
   const stop = { now: false };
   const hammer = async (go: () => Promise<unknown>) => {
     while (!stop.now) await go().catch(() => undefined);
@@ -325,8 +337,10 @@ async function volumeRuns(file: string) {
       await db.destroy();
       const staffCookie = await staffSignIn(p.url, staff);
       const html = { Accept: 'text/html', ...BROWSER_ENCODING };
-      const routes: Array<[string, string, Record<string, string>]> = [
+      const routes: Array<[string, string, Record<string, string>, Partial<autocannon.Options>?]> = [
         ['GET Repay/loans', '/Repay/loans', { ...headers, ...BROWSER_ENCODING }],
+        ['POST Repay/payData (write)', '/Repay/payData', headers, { method: 'POST', body: `oid=${oid}` }],
+        ['GET Repay/orders (HTML)', '/Repay/orders', { Cookie: cookie, ...html }],
         ['GET home page', '/Repay/index.shtml', { Cookie: cookie, ...html }],
         ['GET loan detail', `/Repay/loanDetail?oid=${oid}`, { Cookie: cookie, ...html }],
         ['GET console: proof queue', '/support/', { Cookie: staffCookie, ...html }],
@@ -338,9 +352,9 @@ async function volumeRuns(file: string) {
         ['GET console: search by order number', `/support/loans?q=${someLoan}`, { Cookie: staffCookie, ...html }],
       ];
       const out: Record<string, number> = {};
-      for (const [name, route, h] of routes) {
-        await load(`${p.url}${route}`, { headers: h, duration: WARMUP });
-        out[name] = (await load(`${p.url}${route}`, { headers: h, duration: SECONDS })).rps;
+      for (const [name, route, h, opts] of routes) {
+        await load(`${p.url}${route}`, { ...opts, headers: h, duration: WARMUP });
+        out[name] = (await load(`${p.url}${route}`, { ...opts, headers: h, duration: SECONDS })).rps;
       }
       return out;
     } finally {

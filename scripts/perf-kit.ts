@@ -3,6 +3,7 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
@@ -184,4 +185,67 @@ export function uploadBody(boundary: string, file: Buffer, name = 'photo.jpg'): 
     file,
     Buffer.from(`\r\n--${boundary}--\r\n`),
   ]);
+}
+
+/** What an evenly paced run measured: latencies in ms from each request's planned moment. */
+export interface PacedRun {
+  rate: number;
+  rps: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+  non2xx: number;
+}
+
+/**
+ * An open-loop load at an even `rate` (requests per second) for `seconds`:
+ * request i is due at start + i/rate whether or not earlier ones were
+ * answered, over at most `connections` keep-alive sockets. Each latency runs
+ * from the moment the request was due, so time spent waiting for a socket or
+ * behind a slow answer counts (no coordinated omission). autocannon's
+ * `overallRate` is not this: it sends each second's quota as fast as it can
+ * at the start of the second and then waits, so "70% of the maximum rate"
+ * becomes full load for 0.7 s of every second.
+ */
+export async function pacedLoad(url: string, headers: Record<string, string>, rate: number, seconds: number, connections = 50): Promise<PacedRun> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
+  const total = Math.max(1, Math.round(rate * seconds));
+  const interval = 1000 / rate;
+  const latencies: number[] = [];
+  let failed = 0;
+  const start = performance.now();
+  await new Promise<void>((resolve) => {
+    let sent = 0;
+    let answered = 0;
+    const settle = () => {
+      if (++answered === total) resolve();
+    };
+    const tick = () => {
+      const now = performance.now();
+      while (sent < total && start + sent * interval <= now) {
+        const due = start + sent * interval;
+        sent++;
+        const req = http.get(url, { agent, headers }, (res) => {
+          res.resume();
+          res.on('end', () => {
+            if (res.statusCode !== 200) failed++;
+            latencies.push(performance.now() - due);
+            settle();
+          });
+        });
+        req.on('error', () => {
+          failed++;
+          settle();
+        });
+      }
+      if (sent < total) setTimeout(tick, Math.max(0, start + sent * interval - performance.now()));
+    };
+    tick();
+  });
+  const elapsed = (performance.now() - start) / 1000;
+  agent.destroy();
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) => +(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0).toFixed(2);
+  return { rate: Math.round(rate), rps: Math.round(total / elapsed), p50: at(0.5), p90: at(0.9), p99: at(0.99), max: at(1), non2xx: failed };
 }

@@ -18,7 +18,7 @@ export interface Assets {
 
 // Only these folders can be files in public/: nothing else touches the disk.
 const FOLDERS = ['css', 'js', 'img'];
-const STATIC_PATHS = /^\/(css|js|img)\//;
+export const STATIC_PATHS = /^\/(css|js|img)\//;
 const YEAR_MS = 365 * 24 * 3_600_000;
 
 /**

@@ -1,7 +1,9 @@
 import type { Context, Next } from 'koa';
 import compress from 'koa-compress';
 import { Stream } from 'node:stream';
+import { promisify } from 'node:util';
 import zlib from 'node:zlib';
+import { STATIC_PATHS } from '../assets.ts';
 
 /**
  * gzip and brotli for every compressible answer over 1 KiB (pages, JSON, CSS,
@@ -18,14 +20,17 @@ import zlib from 'node:zlib';
  * quality 1 and 4.5 KB at quality 4, but quality 4 costs seven times the CPU
  * (a tenth of the page's whole cost in the profile). Both fit in TCP's first
  * flight (about 14 KB), so the phone waits no longer for the larger one.
- * Streams (static files, larger bodies) still go through koa-compress at
- * quality 4.
+ * Larger bodies (a CSV export) are compressed on libuv's pool at brotli
+ * quality 4 / gzip 6; static files, the only streams, go through koa-compress,
+ * which only their paths pay for.
  */
 const INLINE_BROTLI_QUALITY = 1;
 const INLINE_GZIP_LEVEL = 1;
 const THRESHOLD = 1024;
-/** Larger bodies go to koa-compress's streams, off the event loop. */
+/** Larger bodies are compressed off the event loop. */
 const INLINE_MAX = 256 * 1024;
+const gzipAsync = promisify(zlib.gzip);
+const brotliAsync = promisify(zlib.brotliCompress);
 const COMPRESSIBLE = /^(text\/|application\/(json|javascript|xml|manifest\+json)|image\/svg\+xml)/;
 const NO_TRANSFORM = /(?:^|,)\s*no-transform\s*(?:,|$)/;
 
@@ -49,6 +54,7 @@ function brotli(body: Buffer | string): Buffer {
 }
 
 async function inline(ctx: Context, next: Next): Promise<void> {
+  ctx.vary('Accept-Encoding');
   await next();
   let body: unknown = ctx.body;
   if (body === null || body === undefined || body instanceof Stream || ctx.method === 'HEAD' || ctx.status === 204 || ctx.status === 304) return;
@@ -59,19 +65,21 @@ async function inline(ctx: Context, next: Next): Promise<void> {
   }
   const text = body as string | Buffer;
   const size = typeof text === 'string' ? Buffer.byteLength(text) : text.length;
-  if (size > INLINE_MAX) return; // koa-compress streams it
-  ctx.compress = false; // decided here
   if (size < THRESHOLD) return;
   if (ctx.response.get('Content-Encoding') || !COMPRESSIBLE.test(ctx.response.get('Content-Type') || '') || NO_TRANSFORM.test(ctx.response.get('Cache-Control') || '')) return;
   const encoding = ctx.acceptsEncodings('br', 'gzip', 'identity');
   if (encoding !== 'br' && encoding !== 'gzip') return;
-  const compressed = encoding === 'br' ? brotli(text) : zlib.gzipSync(text, { level: INLINE_GZIP_LEVEL });
-  ctx.body = compressed;
+  if (size <= INLINE_MAX) {
+    ctx.body = encoding === 'br' ? brotli(text) : zlib.gzipSync(text, { level: INLINE_GZIP_LEVEL });
+  } else {
+    ctx.body = encoding === 'br' ? await brotliAsync(text, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 4, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: size } }) : await gzipAsync(text, { level: 6 });
+  }
   ctx.set('Content-Encoding', encoding);
 }
 
-/** The compression middleware: in memory for rendered answers, streaming for files. */
+/** The compression middleware: in memory for what the app answers, streaming for the static files. */
 export async function compression(ctx: Context, next: Next): Promise<void> {
-  // koa-compress sets Vary: Accept-Encoding and handles what `inline` leaves to it.
-  return streams(ctx, () => inline(ctx, next));
+  // koa-compress sets Vary: Accept-Encoding and streams the files under public/.
+  if (STATIC_PATHS.test(ctx.path)) return streams(ctx, next);
+  return inline(ctx, next);
 }
