@@ -10,14 +10,25 @@ const scrypt = promisify(crypto.scrypt) as (
 
 // One of OWASP's scrypt settings (N=2^14, r=8, p=5): 16 MiB a hash, so a cheap
 // server survives a burst of logins; stored with the hash so it can change later.
-const PARAMS = { N: 2 ** 14, r: 8, p: 5 };
+const PARAMS: ScryptParams = { N: 2 ** 14, r: 8, p: 5 };
 const KEY_LENGTH = 64;
 
-/** Hashes a password as `scrypt$N$r$p$salt$hash` (base64url parts). */
-export async function hashPassword(password: string): Promise<string> {
+export interface ScryptParams {
+  N: number;
+  r: number;
+  p: number;
+}
+
+/**
+ * Hashes a password as `scrypt$N$r$p$salt$hash` (base64url parts). The app always
+ * uses the default cost; `params` is the tests' seam (issue 22): the accounts their
+ * factories put in the database carry a cheaper cost, which verifyPassword reads
+ * from the hash like any older cost.
+ */
+export async function hashPassword(password: string, params: ScryptParams = PARAMS): Promise<string> {
   const salt = crypto.randomBytes(16);
-  const hash = await scrypt(password.normalize('NFKC'), salt, KEY_LENGTH, { ...PARAMS, maxmem: 64 * 1024 * 1024 });
-  return ['scrypt', PARAMS.N, PARAMS.r, PARAMS.p, salt.toString('base64url'), hash.toString('base64url')].join('$');
+  const hash = await scrypt(password.normalize('NFKC'), salt, KEY_LENGTH, { ...params, maxmem: 64 * 1024 * 1024 });
+  return ['scrypt', params.N, params.r, params.p, salt.toString('base64url'), hash.toString('base64url')].join('$');
 }
 
 /** True when `password` matches `stored`; takes the same time whether or not it does. */

@@ -10,6 +10,15 @@ import { recordVerifiedIdentity } from '../../src/services/identity.ts';
 import { hashPassword } from '../../src/services/passwords.ts';
 
 const hashes = new Map<string, Promise<string>>();
+/**
+ * The cost of the factories' password hashes: scrypt N=2^10, r=8, p=1, a millisecond,
+ * where the app's own (N=2^14, p=5) takes a third of a second of CPU for every sign-in
+ * of a made account (issue 22). verifyPassword reads the cost from the stored hash, so
+ * sign-in runs the same code; accounts the app creates (sign-up, the account commands)
+ * and the dummy hash checked for unknown accounts keep the app's cost.
+ */
+const FACTORY_HASH_COST = { N: 2 ** 10, r: 8, p: 1 };
+const factoryHash = (password: string) => hashPassword(password, FACTORY_HASH_COST);
 let sequence = 0;
 // The development data keys, as every test server uses unless a test sets DATA_KEY itself.
 const config = loadConfig({ NODE_ENV: 'test' });
@@ -36,7 +45,7 @@ export function clabeFor(n: number): string {
  */
 export async function makeBorrower(db: Db, fields: { phone?: string; password?: string; quota?: number; verified?: boolean; name?: string } = {}) {
   const password = fields.password ?? 'secret-123';
-  if (!hashes.has(password)) hashes.set(password, hashPassword(password));
+  if (!hashes.has(password)) hashes.set(password, factoryHash(password));
   const n = ++sequence;
   const phone = fields.phone ?? `55${String(process.pid % 10000).padStart(4, '0')}${String(n).padStart(4, '0')}`;
   const now = Date.now();
@@ -71,7 +80,7 @@ export async function makeBorrower(db: Db, fields: { phone?: string; password?: 
 
 /** A staff account in the database (password hashed once per password). */
 export async function makeStaff(db: Db, role: 'support' | 'admin' = 'support', password = 'staff-password-1') {
-  if (!hashes.has(password)) hashes.set(password, hashPassword(password));
+  if (!hashes.has(password)) hashes.set(password, factoryHash(password));
   const email = `staff${++sequence}-${process.pid}@cuota.test`;
   const id = await insertStaff(db, { email, password_hash: await hashes.get(password)!, role, created_at: Date.now() });
   return { id, email, password, role };

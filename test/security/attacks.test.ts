@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -19,8 +18,6 @@ test.before(async () => {
   server = await startServer();
 });
 test.after.always(() => server?.close());
-
-const ROOT = path.resolve(import.meta.dirname, '../..');
 
 test("the sandbox notifies the portal's own address, whatever Host the caller sends (no SSRF)", async (t) => {
   const { app } = await signedInApp(server);
@@ -135,7 +132,7 @@ test('*.tmp files a crash left in the upload directory are removed at start', as
   t.is(await removeLeftoverTempFiles({ uploadDir: path.join(dir, 'missing') }), 0);
 });
 
-test('two staff:create at once: one account, and the other gets one clear line, no stack, no hash', async (t) => {
+test('two staff accounts created at once: one account, and the other a clear AccountError', async (t) => {
   const database = await freshDatabase();
   t.teardown(() => database.drop());
   const input = { email: 'race@example.com', password: 'a long passphrase', role: 'support' };
@@ -144,37 +141,4 @@ test('two staff:create at once: one account, and the other gets one clear line, 
   const lost = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
   t.true(lost.reason instanceof AccountError);
   t.is(lost.reason.message, 'a staff account for race@example.com already exists');
-
-  const run = (email: string) =>
-    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/staff-create.ts', '--email', email, '--password', 'a long passphrase', '--role', 'admin'], {
-        cwd: ROOT,
-        env: { PATH: process.env.PATH, DATABASE_URL: database.url },
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (c) => (stdout += c));
-      child.stderr.on('data', (c) => (stderr += c));
-      child.on('exit', (code) => resolve({ code, stdout, stderr }));
-    });
-  const both = await Promise.all([run('twice@example.com'), run('twice@example.com')]);
-  t.deepEqual(both.map((r) => r.code).sort(), [0, 1]);
-  const loser = both.find((r) => r.code === 1)!;
-  t.is(loser.stderr, 'error: a staff account for twice@example.com already exists\n');
-});
-
-test('an account command whose output pipe closes exits quietly', async (t) => {
-  const database = await freshDatabase();
-  t.teardown(() => database.drop());
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/staff-create.ts', '--email', 'pipe@example.com', '--password', 'a long passphrase', '--role', 'admin'], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH, DATABASE_URL: database.url },
-  });
-  child.stdout.destroy(); // the reader went away (`| head -0`)
-  let stderr = '';
-  child.stderr.on('data', (c) => (stderr += c));
-  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-  t.is(stderr, '');
-  t.is(code, 0);
-  t.truthy(await database.db('staff').where({ email: 'pipe@example.com' }).first());
 });

@@ -1,10 +1,10 @@
-import { spawnSync } from 'node:child_process';
-import path from 'node:path';
+import { spawn, spawnSync } from 'node:child_process';
 import test from 'ava';
-import { verifyPassword } from '../src/services/passwords.ts';
-import { freshDatabase } from './helpers/server.ts';
+import { verifyPassword } from '../../src/services/passwords.ts';
+import { ROOT } from '../helpers/process.ts';
+import { freshDatabase } from '../helpers/server.ts';
 
-const ROOT = path.resolve(import.meta.dirname, '..');
+// The account commands (scripts/*-create.ts) as real processes.
 
 function cli(script: string, args: string[], databaseUrl: string) {
   return spawnSync(process.execPath, ['--import', 'tsx', `scripts/${script}.ts`, ...args], {
@@ -58,4 +58,41 @@ test('user:create and staff:create create accounts, and refuse duplicates and ba
   t.true(await verifyPassword('secret1', borrowers[0].password_hash));
   t.false(await verifyPassword('secret2', borrowers[0].password_hash));
   t.deepEqual(await db('staff').select('email', 'role'), [{ email: 'agent@example.com', role: 'support' }]);
+});
+
+test('two staff:create at once: one account, and the other gets one clear line, no stack, no hash', async (t) => {
+  const database = await freshDatabase();
+  t.teardown(() => database.drop());
+  const run = (email: string) =>
+    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/staff-create.ts', '--email', email, '--password', 'a long passphrase', '--role', 'admin'], {
+        cwd: ROOT,
+        env: { PATH: process.env.PATH, DATABASE_URL: database.url },
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (c) => (stdout += c));
+      child.stderr.on('data', (c) => (stderr += c));
+      child.on('exit', (code) => resolve({ code, stdout, stderr }));
+    });
+  const both = await Promise.all([run('twice@example.com'), run('twice@example.com')]);
+  t.deepEqual(both.map((r) => r.code).sort(), [0, 1]);
+  const loser = both.find((r) => r.code === 1)!;
+  t.is(loser.stderr, 'error: a staff account for twice@example.com already exists\n');
+});
+
+test('an account command whose output pipe closes exits quietly', async (t) => {
+  const database = await freshDatabase();
+  t.teardown(() => database.drop());
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/staff-create.ts', '--email', 'pipe@example.com', '--password', 'a long passphrase', '--role', 'admin'], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH, DATABASE_URL: database.url },
+  });
+  child.stdout.destroy(); // the reader went away (`| head -0`)
+  let stderr = '';
+  child.stderr.on('data', (c) => (stderr += c));
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  t.is(stderr, '');
+  t.is(code, 0);
+  t.truthy(await database.db('staff').where({ email: 'pipe@example.com' }).first());
 });

@@ -3,8 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import test from 'ava';
-import { bootPortal, exited, waitForOutput } from './helpers/process.ts';
-import { freshDatabase } from './helpers/server.ts';
+import { bootPortal, exited, waitForOutput } from '../helpers/process.ts';
+import { freshDatabase } from '../helpers/server.ts';
 
 // Graceful shutdown (issue 21) on the real server process: SIGTERM stops accepting,
 // lets requests in flight finish (at most SHUTDOWN_GRACE_MS), closes the pool,

@@ -4,8 +4,8 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import test from 'ava';
-import { bootPortal, exited, ROOT } from './helpers/process.ts';
-import { freshDatabase } from './helpers/server.ts';
+import { bootPortal, exited, ROOT } from '../helpers/process.ts';
+import { freshDatabase } from '../helpers/server.ts';
 
 function tempDir(t: { teardown(fn: () => void): void }): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cuota-boot-'));
