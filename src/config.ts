@@ -157,6 +157,7 @@ const envSchema = z.object({
   UPLOADS_PER_HOUR: int(1, 10000).default(30),
   UPLOAD_IMAGE_JOBS: int(1, 64).default(2),
   UV_THREADPOOL_SIZE: int(1, 1024).default(4),
+  BACKGROUND_NICE: int(0, 19).default(10),
   FEEDBACK_PER_HOUR: int(1, 1000).default(5),
   CONTACTS_ENABLED: bool.default(false),
   CONTACTS_CONSENT_VERSION: z.string().min(1).max(32).default('2026-11'),
@@ -260,6 +261,8 @@ export interface Config {
    * together; uploads a borrower may send in an hour; images decoded at once (below libuv's pool).
    */
   uploads: { maxBytes: number; maxPixels: number; memoryBytes: number; perHour: number; imageJobs: number; threadPool: number };
+  /** How much lower than the request thread every other thread of the process runs (nice; 0: the same). */
+  backgroundNice: number;
   feedbackPerHour: number;
   /** Phone-book upload: off unless enabled, and then only with the borrower's consent to this text version. */
   contacts: { enabled: boolean; consentVersion: string };
@@ -417,6 +420,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       imageJobs: e.UPLOAD_IMAGE_JOBS,
       threadPool: e.UV_THREADPOOL_SIZE,
     },
+    backgroundNice: e.BACKGROUND_NICE,
     utrPattern: new RegExp(e.UTR_PATTERN),
     feedbackPerHour: e.FEEDBACK_PER_HOUR,
     contacts: { enabled: e.CONTACTS_ENABLED, consentVersion: e.CONTACTS_CONSENT_VERSION },

@@ -11,6 +11,7 @@ import { RuntimeError, nodeProblem } from './runtime.ts';
 import { pruneExpired } from './services/housekeeping.ts';
 import { removeLeftoverTempFiles } from './services/uploads.ts';
 import { allQueueStats } from './services/work-queue.ts';
+import { lowerBackgroundThreads } from './threads.ts';
 import { DEMO_STAFF, demoBorrower, seedDemoAccounts } from './services/seed.ts';
 import { ensureDefaultProduct } from './services/products.ts';
 
@@ -56,6 +57,9 @@ async function main(): Promise<void> {
   const leftovers = await removeLeftoverTempFiles(config);
   if (leftovers) logger.warn({ removed: leftovers }, 'removed unfinished upload files left by an earlier run');
   const i18n = await createI18n(config.defaultLanguage, config.market);
+  // Before the first request: image decoding and hashing run below the request thread.
+  const lowered = await lowerBackgroundThreads(config.backgroundNice);
+  if (lowered) logger.debug({ threads: lowered, nice: config.backgroundNice }, 'background threads run at a lower priority');
   const lifecycle: Lifecycle = { stopping: false };
   const app = createApp({ config, db, clock, i18n, logger, lifecycle });
 

@@ -1,0 +1,48 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import test from 'ava';
+import sharp from 'sharp';
+import { loadConfig } from '../src/config.ts';
+import { lowerBackgroundThreads } from '../src/threads.ts';
+
+/** Each thread's nice value, from /proc (field 19 of its stat line, after the name in parentheses). */
+function niceByThread(): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const tid of fs.readdirSync('/proc/self/task')) {
+    try {
+      const stat = fs.readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out.set(Number(tid), Number(fields[16]));
+    } catch {
+      // the thread ended while we read
+    }
+  }
+  return out;
+}
+
+// This test file runs in its own process (ava, workerThreads: false): lowering its threads touches nothing else.
+test('every thread but the request thread runs lower, and so do the threads they start (libvips decoding a photo)', async (t) => {
+  const mainBefore = os.getPriority(process.pid);
+  const lowered = await lowerBackgroundThreads(7);
+  t.true(lowered >= 4, `${lowered} threads lowered (libuv's pool has 4 by default)`);
+  const after = niceByThread();
+  t.is(after.get(process.pid), mainBefore, 'the request thread keeps its priority');
+  const others = [...after].filter(([tid]) => tid !== process.pid);
+  t.true(others.length >= lowered);
+  for (const [tid, nice] of others) t.is(nice, Math.min(19, mainBefore + 7), `thread ${tid}`);
+
+  // Decoding and resizing on libuv's pool, through libvips' own threads: each new thread inherits the lower priority.
+  const known = new Set(after.keys());
+  await sharp({ create: { width: 2000, height: 1500, channels: 3, background: '#777' } }).jpeg().toBuffer().then((jpeg) => sharp(jpeg).resize(500).toBuffer());
+  for (const [tid, nice] of niceByThread()) {
+    if (tid === process.pid) continue;
+    t.is(nice, Math.min(19, mainBefore + 7), `${known.has(tid) ? 'thread' : 'new thread'} ${tid}`);
+  }
+});
+
+test('nothing is lowered at 0, and BACKGROUND_NICE is 0 to 19 (10 by default)', async (t) => {
+  t.is(await lowerBackgroundThreads(0), 0);
+  t.is(loadConfig({ NODE_ENV: 'test' }).backgroundNice, 10);
+  t.is(loadConfig({ NODE_ENV: 'test', BACKGROUND_NICE: '0' }).backgroundNice, 0);
+  t.throws(() => loadConfig({ NODE_ENV: 'test', BACKGROUND_NICE: '20' }), { message: /BACKGROUND_NICE/ });
+});
