@@ -12,6 +12,7 @@ import { pruneExpired } from './services/housekeeping.ts';
 import { removeLeftoverTempFiles } from './services/uploads.ts';
 import { allQueueStats } from './services/work-queue.ts';
 import { lowerBackgroundThreads } from './threads.ts';
+import { setPrinterNice } from './services/printing.ts';
 import { DEMO_STAFF, demoBorrower, seedDemoAccounts } from './services/seed.ts';
 import { ensureDefaultProduct } from './services/products.ts';
 
@@ -59,6 +60,7 @@ async function main(): Promise<void> {
   const i18n = await createI18n(config.defaultLanguage, config.market);
   // Before the first request: image decoding and hashing run below the request thread.
   const lowered = await lowerBackgroundThreads(config.backgroundNice);
+  setPrinterNice(config.backgroundNice);
   if (lowered) logger.debug({ threads: lowered, nice: config.backgroundNice }, 'background threads run at a lower priority');
   const lifecycle: Lifecycle = { stopping: false };
   const app = createApp({ config, db, clock, i18n, logger, lifecycle });

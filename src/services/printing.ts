@@ -1,17 +1,79 @@
-import { renderPdf } from '../presenters/pdf.ts';
-import { createWorkQueue } from './work-queue.ts';
+import { Worker } from 'node:worker_threads';
+import type { PrintedDocument } from '../presenters/protection.ts';
+import type { PrintAnswer, PrintJob } from './pdf-worker.ts';
+import { createWorkQueue, queueBusy } from './work-queue.ts';
 
 /**
  * PDFs are printed one at a time per process, 16 waiting, then 503 with
  * Retry-After. pdfkit is synchronous JavaScript (about 5 ms for a receipt on
- * this project's machine) and compresses with zlib's synchronous calls: it
- * never touches libuv's thread pool, so a burst of downloads cannot take
- * sign-in's scrypt threads, and one at a time keeps a burst from holding many
- * half-built documents in memory or the event loop for long in one stretch.
+ * this project's machine): it runs on a thread of its own (pdf-worker.ts),
+ * below the request thread's priority (BACKGROUND_NICE), so a burst of
+ * downloads takes the cycles nothing else wants instead of the event loop's.
+ * It never touches libuv's pool, so sign-in's scrypt threads stay free, and
+ * one at a time keeps a burst from holding many half-built documents.
  */
 export const pdfQueue = createWorkQueue('pdf', { concurrency: 1, maxWaiting: 16 });
 
-/** A receipt or certificate as PDF bytes, through the PDF queue. */
-export function printPdf(...args: Parameters<typeof renderPdf>): Promise<Buffer> {
-  return pdfQueue.run(() => renderPdf(...args));
+const WORKER_URL = new URL('./pdf-worker-start.mjs', import.meta.url);
+
+interface Printer {
+  worker: Worker;
+  pending: Map<number, { resolve: (pdf: Buffer) => void; reject: (err: Error) => void }>;
+}
+
+let printer: Printer | null = null;
+let nextId = 1;
+let printerNice = 0;
+
+/** How much lower than the request thread the printer's thread runs (main.ts sets BACKGROUND_NICE). */
+export function setPrinterNice(nice: number): void {
+  printerNice = nice;
+}
+
+/** The printer thread, started at the first PDF; a thread that died is replaced at the next. */
+function currentPrinter(): Printer {
+  if (printer) return printer;
+  const worker = new Worker(WORKER_URL, { workerData: { nice: printerNice } });
+  const started: Printer = { worker, pending: new Map() };
+  const fail = (err: Error) => {
+    if (printer === started) printer = null;
+    for (const { reject } of started.pending.values()) reject(err);
+    started.pending.clear();
+  };
+  worker.on('message', (answer: PrintAnswer) => {
+    const job = started.pending.get(answer.id);
+    if (!job) return;
+    started.pending.delete(answer.id);
+    if ('pdf' in answer) job.resolve(Buffer.from(answer.pdf.buffer, answer.pdf.byteOffset, answer.pdf.byteLength));
+    else job.reject(new Error(answer.error));
+    if (!started.pending.size) worker.unref();
+  });
+  worker.on('error', fail);
+  worker.on('exit', () => fail(queueBusy()));
+  // An idle printer never keeps the process alive (tests, commands, shutdown).
+  worker.unref();
+  printer = started;
+  return started;
+}
+
+function printOnThread(doc: PrintedDocument, createdAt: Date): Promise<Buffer> {
+  const p = currentPrinter();
+  const id = nextId++;
+  return new Promise<Buffer>((resolve, reject) => {
+    p.pending.set(id, { resolve, reject });
+    p.worker.ref();
+    p.worker.postMessage({ id, doc, createdAt } satisfies PrintJob);
+  });
+}
+
+/** Stops the printer thread (a test's way to see it replaced; nothing needs it at shutdown: it is unref'd). */
+export async function stopPrinter(): Promise<void> {
+  const p = printer;
+  printer = null;
+  await p?.worker.terminate();
+}
+
+/** A receipt or certificate as PDF bytes, through the PDF queue, printed on the printer thread. */
+export function printPdf(doc: PrintedDocument, meta: { createdAt: Date }): Promise<Buffer> {
+  return pdfQueue.run(() => printOnThread(doc, meta.createdAt));
 }
