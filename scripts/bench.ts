@@ -179,7 +179,7 @@ async function main() {
       uploads.push({
         concurrent: connections,
         perSecond: +results.reduce((a, r) => a + r.requests.average, 0).toFixed(2),
-        p99: Math.max(...results.map((r) => r.latency.p99)),
+        worstP99: Math.max(...results.map((r) => r.latency.p99)),
         non2xx: results.reduce((a, r) => a + r.non2xx + r.errors + r.timeouts, 0) + refused,
         rssMB: Math.round(mem.rss),
         peakRssMB: Math.round(mem.peak),
@@ -189,8 +189,10 @@ async function main() {
     // Heavy work beside light work, on a fresh portal free to use every core (the uploader's
     // queue may still be draining): sign-in and Repay/loans p99 idle, then while 8 borrowers
     // upload the photo and 4 download a receipt PDF without pause.
-    await uploader.stop();
-    fs.rmSync(uploader.dir, { recursive: true, force: true });
+    const used = uploader;
+    uploader = undefined;
+    await used.stop();
+    fs.rmSync(used.dir, { recursive: true, force: true });
     uploader = await startPortal({ core: null, borrowers: 12, password: PASSWORD, env: UNLIMITED });
     const heavy = await heavyWork(uploader, body, boundary);
 
@@ -211,7 +213,7 @@ async function main() {
       target('Repay/loans JSON >= 0.65 of floor', ofFloor('GET Repay/loans'), ofFloor('GET Repay/loans') >= 0.65),
       target('home page HTML >= 0.35 of floor', ofFloor('GET home page'), ofFloor('GET home page') >= 0.35),
       target('loan detail HTML >= 0.20 of floor', ofFloor('GET loan detail'), ofFloor('GET loan detail') >= 0.2),
-      target('Repay/loans p99 <= 5x p50 at 70% of max rate', +(pacedRun.p99 / pacedRun.p50).toFixed(2), pacedRun.p99 <= 5 * pacedRun.p50 && pacedRun.non2xx === 0),
+      target('Repay/loans p99 <= 5x p50 at 70% of max rate', +(pacedRun.p99 / pacedRun.p50).toFixed(2), pacedRun.p99 <= 5 * pacedRun.p50 && pacedRun.non2xx === 0 && pacedRun.rps >= 0.95 * pacedRun.rate),
       target('no non-2xx', table.reduce((a, r) => a + r.non2xx, 0), table.every((r) => r.non2xx === 0)),
       target('uploads >= 8/s at 2 concurrent', uploads[0]!.perSecond, uploads[0]!.perSecond >= 8 && uploads[0]!.non2xx === 0),
       target('peak RSS < 400 MB at 8 concurrent', uploads[1]!.peakRssMB, uploads[1]!.peakRssMB < 400 && uploads[1]!.non2xx === 0),
@@ -223,7 +225,7 @@ async function main() {
     console.table(table);
     console.log(`uploads of a ${(photo.length / 1e6).toFixed(1)} MB 12 MP JPEG, ${UPLOAD_SECONDS}s each, to a portal on every core:`);
     console.table(uploads);
-    console.log(`Repay/loans paced at ${pacedRun.rate} req/s (70% of its maximum):`);
+    console.log(`Repay/loans paced at ${pacedRun.rate} req/s (70% of its maximum; a run answering under 95% of that rate fell behind and does not count):`);
     console.table([pacedRun]);
     console.log('heavy work beside light work (p99 ms, idle and while 8 upload and 4 print PDFs):');
     console.table(heavy.table);

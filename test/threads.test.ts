@@ -63,4 +63,12 @@ test.serial('PDFs print on a thread of their own, below the request thread, and 
   await stopPrinter();
   const again = await printPdf(receipt, { createdAt: new Date() });
   t.is(again.subarray(0, 5).toString(), '%PDF-');
+
+  // A printer that goes with a job on it: the job is answered 503 (busy, try again), the next one prints.
+  await stopPrinter();
+  const lost = printPdf(receipt, { createdAt: new Date() });
+  await stopPrinter();
+  const refused = await t.throwsAsync(lost);
+  t.like(refused, { status: 503, key: 'errors.busy' });
+  t.is((await printPdf(receipt, { createdAt: new Date() })).subarray(0, 5).toString(), '%PDF-');
 });

@@ -31,10 +31,12 @@ if (parentPort) {
     let answer: PrintAnswer;
     try {
       const pdf = await renderPdf(job.doc, { createdAt: job.createdAt });
-      answer = { id: job.id, pdf: new Uint8Array(pdf.buffer, pdf.byteOffset, pdf.byteLength) };
+      // A copy of exactly these bytes, moved (not cloned) to the main thread: a small Buffer is a
+      // slice of a shared pool, and cloning would carry the whole pool, other documents' bytes too.
+      answer = { id: job.id, pdf: new Uint8Array(pdf) };
     } catch (err) {
       answer = { id: job.id, error: (err as Error).message };
     }
-    port.postMessage(answer);
+    port.postMessage(answer, 'pdf' in answer ? [answer.pdf.buffer as ArrayBuffer] : []);
   });
 }

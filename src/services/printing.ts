@@ -19,6 +19,8 @@ const WORKER_URL = new URL('./pdf-worker-start.mjs', import.meta.url);
 interface Printer {
   worker: Worker;
   pending: Map<number, { resolve: (pdf: Buffer) => void; reject: (err: Error) => void }>;
+  /** Drops this printer: its jobs are answered 503 and its thread ends. */
+  fail: () => void;
 }
 
 let printer: Printer | null = null;
@@ -30,16 +32,26 @@ export function setPrinterNice(nice: number): void {
   printerNice = nice;
 }
 
-/** The printer thread, started at the first PDF; a thread that died is replaced at the next. */
+/** The longest a receipt may take to print before its thread is replaced (one takes about 5 ms). */
+const PRINT_TIMEOUT_MS = 20_000;
+
+/**
+ * The printer thread, started at the first PDF; a thread that fails (an
+ * error, an exit, an answer that cannot be read, a print that never ends) is
+ * dropped, its jobs answered 503 (busy, try again), and the next PDF starts a
+ * new one.
+ */
 function currentPrinter(): Printer {
   if (printer) return printer;
   const worker = new Worker(WORKER_URL, { workerData: { nice: printerNice } });
-  const started: Printer = { worker, pending: new Map() };
-  const fail = (err: Error) => {
+  const pending: Printer['pending'] = new Map();
+  const fail = () => {
     if (printer === started) printer = null;
-    for (const { reject } of started.pending.values()) reject(err);
-    started.pending.clear();
+    for (const { reject } of pending.values()) reject(queueBusy());
+    pending.clear();
+    void worker.terminate();
   };
+  const started: Printer = { worker, pending, fail };
   worker.on('message', (answer: PrintAnswer) => {
     const job = started.pending.get(answer.id);
     if (!job) return;
@@ -48,8 +60,9 @@ function currentPrinter(): Printer {
     else job.reject(new Error(answer.error));
     if (!started.pending.size) worker.unref();
   });
+  worker.on('messageerror', fail);
   worker.on('error', fail);
-  worker.on('exit', () => fail(queueBusy()));
+  worker.on('exit', fail);
   // An idle printer never keeps the process alive (tests, commands, shutdown).
   worker.unref();
   printer = started;
@@ -60,9 +73,26 @@ function printOnThread(doc: PrintedDocument, createdAt: Date): Promise<Buffer> {
   const p = currentPrinter();
   const id = nextId++;
   return new Promise<Buffer>((resolve, reject) => {
-    p.pending.set(id, { resolve, reject });
+    const timer = setTimeout(() => {
+      if (!p.pending.has(id)) return;
+      // A print that never ends: its thread goes, and every job it held is answered.
+      p.fail();
+    }, PRINT_TIMEOUT_MS);
+    timer.unref();
+    const settle = <T>(f: (v: T) => void) => (v: T) => {
+      clearTimeout(timer);
+      f(v);
+    };
+    p.pending.set(id, { resolve: settle(resolve), reject: settle(reject) });
     p.worker.ref();
-    p.worker.postMessage({ id, doc, createdAt } satisfies PrintJob);
+    try {
+      p.worker.postMessage({ id, doc, createdAt } satisfies PrintJob);
+    } catch (err) {
+      p.pending.delete(id);
+      if (!p.pending.size) p.worker.unref();
+      clearTimeout(timer);
+      reject(err);
+    }
   });
 }
 
