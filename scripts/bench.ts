@@ -219,7 +219,8 @@ async function main() {
       target('peak RSS < 400 MB at 8 concurrent', uploads[1]!.peakRssMB, uploads[1]!.peakRssMB < 400 && uploads[1]!.non2xx === 0),
       target('sign-in p99 under heavy work < 3x idle', heavy.ratios.signIn, heavy.ratios.signIn < 3),
       target('Repay/loans p99 under heavy work < 3x idle', heavy.ratios.loans, heavy.ratios.loans < 3),
-      ...(volume ? volume.map((v) => target(`1M loans >= 0.8 of 15k (empty: ${v.ofEmpty}): ${v.route}`, v.ofSmall, v.ofSmall >= 0.8)) : []),
+      // Judged against the 15,000-loan database (every list a full page); the ratio to the empty one is in the volume table.
+      ...(volume ? volume.map((v) => target(`1M loans >= 0.8 of 15k loans: ${v.route}`, v.ofSmall, v.ofSmall >= 0.8)) : []),
     ];
     console.log(`\nCuota benchmark: ${ROUNDS} rounds x ${SECONDS}s, ${CONNECTIONS} connections, medians; ${HAS_TASKSET ? 'server on core 0, load on core 1' : 'no taskset: unpinned'}`);
     console.table(table);
