@@ -30,13 +30,27 @@ export async function lowerBackgroundThreads(nice: number): Promise<number> {
     return 0;
   }
   for (const tid of tids) {
-    if (Number(tid) === process.pid) continue;
-    try {
-      os.setPriority(Number(tid), Math.min(19, os.getPriority(Number(tid)) + nice));
-      lowered++;
-    } catch {
-      // the thread ended meanwhile, or the kernel refused: it keeps its priority
-    }
+    if (Number(tid) !== process.pid && lowerThread(Number(tid), nice)) lowered++;
   }
   return lowered;
+}
+
+/** Raises one thread's nice value by `nice` (at most 19); false when it ended meanwhile or the kernel refused. */
+function lowerThread(tid: number, nice: number): boolean {
+  try {
+    os.setPriority(tid, Math.min(19, os.getPriority(tid) + nice));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Lowers the calling thread (a worker thread, at its start) by `nice`; Linux only, like the above. */
+export function lowerThisThread(nice: number): void {
+  if (nice <= 0 || process.platform !== 'linux') return;
+  try {
+    lowerThread(Number(fs.readlinkSync('/proc/thread-self').split('/').pop()), nice);
+  } catch {
+    // no /proc/thread-self: it runs at the same priority
+  }
 }

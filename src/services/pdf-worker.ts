@@ -1,9 +1,8 @@
 // The PDF printer's thread: renders what printing.ts sends, below the request thread's priority.
-import fs from 'node:fs';
-import os from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { renderPdf } from '../presenters/pdf.ts';
 import type { PrintedDocument } from '../presenters/protection.ts';
+import { lowerThisThread } from '../threads.ts';
 
 export interface PrintJob {
   id: number;
@@ -12,17 +11,6 @@ export interface PrintJob {
 }
 
 export type PrintAnswer = { id: number; pdf: Uint8Array } | { id: number; error: string };
-
-/** This thread's nice value raised by `nice` (Linux: a thread's id is a process id to setpriority). */
-function lowerThisThread(nice: number): void {
-  if (nice <= 0 || process.platform !== 'linux') return;
-  try {
-    const tid = Number(fs.readlinkSync('/proc/thread-self').split('/').pop());
-    os.setPriority(tid, Math.min(19, os.getPriority(tid) + nice));
-  } catch {
-    // not allowed or not Linux: it prints at the same priority
-  }
-}
 
 if (parentPort) {
   const port = parentPort;

@@ -18,7 +18,7 @@ const WORKER_URL = new URL('./pdf-worker-start.mjs', import.meta.url);
 
 interface Printer {
   worker: Worker;
-  pending: Map<number, { resolve: (pdf: Buffer) => void; reject: (err: Error) => void }>;
+  pending: Map<number, { resolve: (pdf: Buffer) => void; reject: (err: Error) => void; timer: NodeJS.Timeout }>;
   /** Drops this printer: its jobs are answered 503 and its thread ends. */
   fail: () => void;
 }
@@ -47,18 +47,19 @@ function currentPrinter(): Printer {
   const pending: Printer['pending'] = new Map();
   const fail = () => {
     if (printer === started) printer = null;
-    for (const { reject } of pending.values()) reject(queueBusy());
+    for (const job of pending.values()) {
+      clearTimeout(job.timer);
+      job.reject(queueBusy());
+    }
     pending.clear();
     void worker.terminate();
   };
   const started: Printer = { worker, pending, fail };
   worker.on('message', (answer: PrintAnswer) => {
-    const job = started.pending.get(answer.id);
+    const job = takeJob(started, answer.id);
     if (!job) return;
-    started.pending.delete(answer.id);
     if ('pdf' in answer) job.resolve(Buffer.from(answer.pdf.buffer, answer.pdf.byteOffset, answer.pdf.byteLength));
     else job.reject(new Error(answer.error));
-    if (!started.pending.size) worker.unref();
   });
   worker.on('messageerror', fail);
   worker.on('error', fail);
@@ -69,28 +70,29 @@ function currentPrinter(): Printer {
   return started;
 }
 
+/** A job's entry taken off its printer (its timer cleared; the thread let go when nothing else waits). */
+function takeJob(p: Printer, id: number) {
+  const job = p.pending.get(id);
+  if (!job) return undefined;
+  p.pending.delete(id);
+  clearTimeout(job.timer);
+  if (!p.pending.size) p.worker.unref();
+  return job;
+}
+
 function printOnThread(doc: PrintedDocument, createdAt: Date): Promise<Buffer> {
   const p = currentPrinter();
   const id = nextId++;
   return new Promise<Buffer>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      if (!p.pending.has(id)) return;
-      // A print that never ends: its thread goes, and every job it held is answered.
-      p.fail();
-    }, PRINT_TIMEOUT_MS);
+    // A print that never ends: its thread goes, and every job it held is answered.
+    const timer = setTimeout(() => p.pending.has(id) && p.fail(), PRINT_TIMEOUT_MS);
     timer.unref();
-    const settle = <T>(f: (v: T) => void) => (v: T) => {
-      clearTimeout(timer);
-      f(v);
-    };
-    p.pending.set(id, { resolve: settle(resolve), reject: settle(reject) });
+    p.pending.set(id, { resolve, reject, timer });
     p.worker.ref();
     try {
       p.worker.postMessage({ id, doc, createdAt } satisfies PrintJob);
     } catch (err) {
-      p.pending.delete(id);
-      if (!p.pending.size) p.worker.unref();
-      clearTimeout(timer);
+      takeJob(p, id);
       reject(err);
     }
   });

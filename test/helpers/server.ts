@@ -37,8 +37,13 @@ export async function freshDatabase(): Promise<{ url: string; db: Db; drop(): Pr
   }
   // SQLite: a copy of this test file's migrated template (issue 22). Running the
   // migrations costs a third of a second per database; copying the file, a millisecond.
-  const { dir, filename } = sqliteFile();
-  for (const [suffix, bytes] of await migratedTemplate()) fs.writeFileSync(filename + suffix, bytes);
+  const file = sqliteFile();
+  for (const [suffix, bytes] of await migratedTemplate()) fs.writeFileSync(file.filename + suffix, bytes);
+  return sqliteDatabase(file);
+}
+
+/** An open SQLite database in its own temp directory; `drop` closes it and removes the directory. */
+function sqliteDatabase({ dir, filename }: { dir: string; filename: string }): { url: string; db: Db; drop(): Promise<void> } {
   const db = openDatabase({ client: 'better-sqlite3', filename });
   return {
     url: filename,
@@ -99,16 +104,7 @@ export async function emptyDatabase(): Promise<{ url: string; db: Db; drop(): Pr
       },
     };
   }
-  const { dir, filename } = sqliteFile();
-  const db = openDatabase({ client: 'better-sqlite3', filename });
-  return {
-    url: filename,
-    db,
-    async drop() {
-      await db.destroy();
-      fs.rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  return sqliteDatabase(sqliteFile());
 }
 
 /**
