@@ -85,6 +85,33 @@ async function queueReport(portal: Portal): Promise<unknown> {
   return null;
 }
 
+/** CPU time the hypervisor gave to others, in ms, over every core (/proc/stat's steal column; 0 where unknown). */
+function stealTicks(): number {
+  try {
+    const cpu = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/);
+    return Number(cpu[8] ?? 0) * 10;
+  } catch {
+    return 0;
+  }
+}
+
+const STALL_PROBE_MS = 5_000;
+
+/**
+ * How long a busy loop pinned to `core`, alone, goes without running: the
+ * longest gaps between two readings of the clock over STALL_PROBE_MS, and
+ * their total. On a virtual machine these are the hypervisor's; no server
+ * on that core can answer faster than them.
+ */
+function machineStalls(core: number): { longestMs: number[]; over1msTotalMs: number } {
+  const probe = `const end = performance.now() + ${STALL_PROBE_MS}; let last = performance.now(); const gaps = [];
+    for (let now = last; now < end; last = now) { now = performance.now(); if (now - last > 1) gaps.push(now - last); }
+    gaps.sort((a, b) => b - a);
+    console.log(JSON.stringify({ longestMs: gaps.slice(0, 5).map((g) => +g.toFixed(1)), over1msTotalMs: +gaps.reduce((a, b) => a + b, 0).toFixed(1) }));`;
+  const [cmd, args] = pinned(core, process.execPath, ['-e', probe]);
+  return JSON.parse(spawnSync(cmd, args, { encoding: 'utf8' }).stdout);
+}
+
 async function main() {
   const previous = previousResults();
   const portal = await startPortal({ core: 0, borrowers: 1, password: PASSWORD, env: UNLIMITED });
@@ -115,17 +142,30 @@ async function main() {
       },
     ];
     const runs = new Map<string, Run[]>(routes.map((r) => [r.name, []]));
+    // Each Cuota route's ratio to the floor is taken against the floor measured just before and
+    // just after it: on a shared virtual machine the speed of a core drifts by a fifth over
+    // minutes, and a floor measured once per round would carry that drift into the ratio.
+    const ofFloorRuns = new Map<string, number[]>(routes.map((r) => [r.name, []]));
+    const [baselineRoute, floorRoute, ...cuotaRoutes] = routes;
     for (let round = 1; round <= ROUNDS; round++) {
-      for (const route of routes) {
-        await load(route.url, { ...route.opts, duration: WARMUP });
+      const measure = async (route: (typeof routes)[number], warm: boolean) => {
+        if (warm) await load(route.url, { ...route.opts, duration: WARMUP });
         const run = await load(route.url, { ...route.opts, duration: SECONDS });
         runs.get(route.name)!.push(run);
         console.log(`round ${round}/${ROUNDS}  ${route.name.padEnd(38)} ${run.rps.toFixed(0).padStart(7)} req/s`);
+        return run.rps;
+      };
+      await measure(baselineRoute!, true);
+      let floorBefore = await measure(floorRoute!, true);
+      for (const route of cuotaRoutes) {
+        const rps = await measure(route, true);
+        const floorAfter = await measure(floorRoute!, false);
+        ofFloorRuns.get(route.name)!.push(rps / ((floorBefore + floorAfter) / 2));
+        floorBefore = floorAfter;
       }
     }
     const medianRps = (name: string) => median(runs.get(name)!.map((r) => r.rps));
-    const base = medianRps(routes[0]!.name);
-    const floorRps = medianRps(routes[1]!.name);
+    const base = medianRps(baselineRoute!.name);
     const table = routes.map((r) => {
       const rs = runs.get(r.name)!;
       const rps = medianRps(r.name);
@@ -136,7 +176,9 @@ async function main() {
         p99: median(rs.map((x) => x.p99)),
         non2xx: rs.reduce((a, x) => a + x.non2xx, 0),
         ratio: +(rps / base).toFixed(3),
-        ofFloor: +(rps / floorRps).toFixed(3),
+        // The median of the ratios to the neighbouring floors; the floor against itself is 1.
+        ofFloor: r === floorRoute ? 1 : r === baselineRoute ? +(rps / medianRps(floorRoute!.name)).toFixed(3) : +median(ofFloorRuns.get(r.name)!).toFixed(3),
+        ofFloorRounds: (ofFloorRuns.get(r.name) ?? []).map((x) => +x.toFixed(2)).join(' / '),
       };
     });
 
@@ -144,7 +186,21 @@ async function main() {
     const loansMax = medianRps('GET Repay/loans (JSON, signed in)');
     // Evenly paced (open loop), not autocannon's overallRate, which bursts at the start of each second (pacedLoad).
     await pacedLoad(`${portal.url}/Repay/loans`, { ...app, ...BROWSER_ENCODING }, loansMax * 0.7, WARMUP, CONNECTIONS);
+    const steal = stealTicks();
     const pacedRun = await pacedLoad(`${portal.url}/Repay/loans`, { ...app, ...BROWSER_ENCODING }, loansMax * 0.7, SECONDS, CONNECTIONS);
+    const stealMs = stealTicks() - steal;
+    // The same even load on the references, at Cuota's rate: how much of the tail is this machine's
+    // (a virtual machine's cores are taken away for milliseconds at a time) and not Cuota's.
+    const pacedReferences = [];
+    for (const [name, url, headers] of [
+      ['floor: prescribed stack, same JSON', `${floor.url}/Repay/loans`, { Cookie: floorCookie, ...BROWSER_ENCODING }],
+      ['baseline {"hello":"world"}', baseline.url, {}],
+    ] as const) {
+      await pacedLoad(url, headers, pacedRun.rate, WARMUP, CONNECTIONS);
+      const run = await pacedLoad(url, headers, pacedRun.rate, SECONDS, CONNECTIONS);
+      pacedReferences.push({ server: name, ...run, p99OfP50: +(run.p99 / run.p50).toFixed(1) });
+    }
+    const stalls = [0, 1].map((core) => ({ core, ...machineStalls(core) }));
 
     // Proof uploads: a 12 MP phone photo through Info/ajaxUpload at 2 and 8 at
     // once, against a second portal free to use both cores: decoding photos is
@@ -226,8 +282,10 @@ async function main() {
     console.table(table);
     console.log(`uploads of a ${(photo.length / 1e6).toFixed(1)} MB 12 MP JPEG, ${UPLOAD_SECONDS}s each, to a portal on every core:`);
     console.table(uploads);
-    console.log(`Repay/loans paced at ${pacedRun.rate} req/s (70% of its maximum; a run answering under 95% of that rate fell behind and does not count):`);
-    console.table([pacedRun]);
+    console.log(`Repay/loans paced at ${pacedRun.rate} req/s (70% of its maximum; a run answering under 95% of that rate fell behind and does not count), and the references at the same rate:`);
+    console.table([{ server: 'Cuota Repay/loans', ...pacedRun, p99OfP50: +(pacedRun.p99 / pacedRun.p50).toFixed(1) }, ...pacedReferences]);
+    console.log(`this machine: ${stealMs} ms of CPU steal during the paced run; a busy loop alone on each core for ${STALL_PROBE_MS / 1000} s was stopped for:`);
+    console.table(stalls);
     console.log('heavy work beside light work (p99 ms, idle and while 8 upload and 4 print PDFs):');
     console.table(heavy.table);
     console.log('work queues (waits in ms):');
@@ -253,7 +311,7 @@ async function main() {
     const machine = { cpu: os.cpus()[0]?.model, cores: os.cpus().length, memoryGB: Math.round(os.totalmem() / 2 ** 30), node: process.version, taskset: HAS_TASKSET };
     fs.mkdirSync(path.join(ROOT, 'bench/results'), { recursive: true });
     const file = path.join(ROOT, 'bench/results', `${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-    fs.writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), machine, settings: { SECONDS, ROUNDS, WARMUP, CONNECTIONS, UPLOAD_SECONDS, HEAVY_SECONDS, VOLUME }, table, paced: pacedRun, uploads, heavy, volume, targets }, null, 2));
+    fs.writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), machine, settings: { SECONDS, ROUNDS, WARMUP, CONNECTIONS, UPLOAD_SECONDS, HEAVY_SECONDS, VOLUME }, table, paced: pacedRun, pacedReferences, stealMs, stalls, uploads, heavy, volume, targets }, null, 2));
     console.log(`written to ${path.relative(ROOT, file)}`);
   } finally {
     await baseline.stop();
@@ -327,45 +385,44 @@ async function heavyWork(portal: Portal, uploadBodyBytes: Buffer, boundary: stri
 /** Borrower pages and console lists on an empty database and on a copy of the volume one, same settings. */
 async function volumeRuns(file: string) {
   const results: Array<{ route: string; emptyRps: number; smallRps: number; volumeRps: number; ofEmpty: number; ofSmall: number }> = [];
-  const measure = async (dbFile?: string) => {
+  /** A portal on `dbFile` (none: an empty database) with a borrower holding a loan and a signed-in admin: the routes to load. */
+  const prepare = async (dbFile?: string) => {
     const p = await startPortal({ core: 0, borrowers: 1, password: PASSWORD, env: UNLIMITED, dbFile });
-    try {
-      const cookie = await signIn(p.url, '5590000000', PASSWORD);
-      const headers = { Cookie: cookie, 'X-Requested-With': 'XMLHttpRequest', Accept: 'application/json', 'Content-Type': 'application/x-www-form-urlencoded' };
-      await fetch(`${p.url}/Loan/reLoan`, { method: 'POST', headers, body: 'money=3000&time=10' });
-      await fetch(`${p.url}/Index/ajaxApply`, { method: 'POST', headers, body: 'kfs_ack=1' });
-      const oid = ((await (await fetch(`${p.url}/Repay/loans`, { headers })).json()) as { data: { oid: string } }).data.oid;
-      const db = openDatabase({ client: 'better-sqlite3', filename: p.dbFile });
-      const staff = await makeBenchStaff(db);
-      const someone = (await db('borrowers').orderBy('id', 'desc').offset(10).first('phone'))?.phone ?? '5590000000';
-      const someLoan = (await db('loans').orderBy('id', 'desc').offset(10).first('oid'))?.oid ?? oid;
-      await db.destroy();
-      const staffCookie = await staffSignIn(p.url, staff);
-      const html = { Accept: 'text/html', ...BROWSER_ENCODING };
-      const routes: Array<[string, string, Record<string, string>, Partial<autocannon.Options>?]> = [
-        ['GET Repay/loans', '/Repay/loans', { ...headers, ...BROWSER_ENCODING }],
-        ['POST Repay/payData (write)', '/Repay/payData', headers, { method: 'POST', body: `oid=${oid}` }],
-        ['GET Repay/orders (HTML)', '/Repay/orders', { Cookie: cookie, ...html }],
-        ['GET home page', '/Repay/index.shtml', { Cookie: cookie, ...html }],
-        ['GET loan detail', `/Repay/loanDetail?oid=${oid}`, { Cookie: cookie, ...html }],
-        ['GET console: proof queue', '/support/', { Cookie: staffCookie, ...html }],
-        ['GET console: proof queue, page after 1000', '/support/?after=1000', { Cookie: staffCookie, ...html }],
-        ['GET console: loans in review', '/support/loans', { Cookie: staffCookie, ...html }],
-        ['GET console: complaints', '/support/complaints?status=closed', { Cookie: staffCookie, ...html }],
-        ['GET console: audit log', '/support/audit', { Cookie: staffCookie, ...html }],
-        ['GET console: search by phone', `/support/?q=${someone}`, { Cookie: staffCookie, ...html }],
-        ['GET console: search by order number', `/support/loans?q=${someLoan}`, { Cookie: staffCookie, ...html }],
-      ];
-      const out: Record<string, number> = {};
-      for (const [name, route, h, opts] of routes) {
-        await load(`${p.url}${route}`, { ...opts, headers: h, duration: WARMUP });
-        out[name] = (await load(`${p.url}${route}`, { ...opts, headers: h, duration: SECONDS })).rps;
-      }
-      return out;
-    } finally {
-      await p.stop();
-      fs.rmSync(p.dir, { recursive: true, force: true });
-    }
+    const cookie = await signIn(p.url, '5590000000', PASSWORD);
+    const headers = { Cookie: cookie, 'X-Requested-With': 'XMLHttpRequest', Accept: 'application/json', 'Content-Type': 'application/x-www-form-urlencoded' };
+    await fetch(`${p.url}/Loan/reLoan`, { method: 'POST', headers, body: 'money=3000&time=10' });
+    await fetch(`${p.url}/Index/ajaxApply`, { method: 'POST', headers, body: 'kfs_ack=1' });
+    const oid = ((await (await fetch(`${p.url}/Repay/loans`, { headers })).json()) as { data: { oid: string } }).data.oid;
+    const db = openDatabase({ client: 'better-sqlite3', filename: p.dbFile });
+    const staff = await makeBenchStaff(db);
+    const someone = (await db('borrowers').orderBy('id', 'desc').offset(10).first('phone'))?.phone ?? '5590000000';
+    const someLoan = (await db('loans').orderBy('id', 'desc').offset(10).first('oid'))?.oid ?? oid;
+    await db.destroy();
+    const staffCookie = await staffSignIn(p.url, staff);
+    const html = { Accept: 'text/html', ...BROWSER_ENCODING };
+    const routes: Array<[string, string, Record<string, string>, Partial<autocannon.Options>?]> = [
+      ['GET Repay/loans', '/Repay/loans', { ...headers, ...BROWSER_ENCODING }],
+      ['POST Repay/payData (write)', '/Repay/payData', headers, { method: 'POST', body: `oid=${oid}` }],
+      ['GET Repay/orders (HTML)', '/Repay/orders', { Cookie: cookie, ...html }],
+      ['GET home page', '/Repay/index.shtml', { Cookie: cookie, ...html }],
+      ['GET loan detail', `/Repay/loanDetail?oid=${oid}`, { Cookie: cookie, ...html }],
+      ['GET console: proof queue', '/support/', { Cookie: staffCookie, ...html }],
+      ['GET console: proof queue, page after 1000', '/support/?after=1000', { Cookie: staffCookie, ...html }],
+      ['GET console: loans in review', '/support/loans', { Cookie: staffCookie, ...html }],
+      ['GET console: complaints', '/support/complaints?status=closed', { Cookie: staffCookie, ...html }],
+      ['GET console: audit log', '/support/audit', { Cookie: staffCookie, ...html }],
+      ['GET console: search by phone', `/support/?q=${someone}`, { Cookie: staffCookie, ...html }],
+      ['GET console: search by order number', `/support/loans?q=${someLoan}`, { Cookie: staffCookie, ...html }],
+    ];
+    return {
+      portal: p,
+      routes,
+      async rps(name: string, warm: boolean): Promise<number> {
+        const [, route, h, opts] = routes.find(([n]) => n === name)!;
+        if (warm) await load(`${p.url}${route}`, { ...opts, headers: h, duration: WARMUP });
+        return (await load(`${p.url}${route}`, { ...opts, headers: h, duration: SECONDS })).rps;
+      },
+    };
   };
   // An empty database's console lists are empty pages. The second reference shows every list
   // a full page (50 rows) from 15,000 loans: the same page against a million loans is what
@@ -377,22 +434,36 @@ async function volumeRuns(file: string) {
   await seedVolume(smallDb, loadConfig({}), Date.now(), { borrowers: 3000, loans: 15_000, seed: 22 });
   await smallDb.raw('analyze');
   await smallDb.destroy();
+  // The three portals run side by side on the same core (an idle one costs nothing), and each
+  // route is measured on the 15,000-loan one just before and just after the million-loan one:
+  // the speed of this machine's cores drifts by a fifth over minutes, and three portals measured
+  // one after the other carried that drift into the ratio.
+  const portals: Array<Awaited<ReturnType<typeof prepare>>> = [];
   try {
-    const empty = await measure();
-    const small = await measure(smallFile);
-    const full = await measure(file);
-    for (const route of Object.keys(empty)) {
+    for (const dbFile of [undefined, smallFile, file]) portals.push(await prepare(dbFile));
+    const [empty, small, full] = portals as [(typeof portals)[0], (typeof portals)[0], (typeof portals)[0]];
+    for (const [route] of empty.routes) {
+      const emptyRps = await empty.rps(route, true);
+      const smallBefore = await small.rps(route, true);
+      const volumeRps = await full.rps(route, true);
+      const smallAfter = await small.rps(route, false);
+      const smallRps = (smallBefore + smallAfter) / 2;
       results.push({
         route,
-        emptyRps: Math.round(empty[route]!),
-        smallRps: Math.round(small[route]!),
-        volumeRps: Math.round(full[route]!),
-        ofEmpty: +(full[route]! / empty[route]!).toFixed(3),
-        ofSmall: +(full[route]! / small[route]!).toFixed(3),
+        emptyRps: Math.round(emptyRps),
+        smallRps: Math.round(smallRps),
+        volumeRps: Math.round(volumeRps),
+        ofEmpty: +(volumeRps / emptyRps).toFixed(3),
+        ofSmall: +(volumeRps / smallRps).toFixed(3),
       });
+      console.log(`volume  ${route.padEnd(44)} empty ${Math.round(emptyRps)}, 15k ${Math.round(smallBefore)} / ${Math.round(smallAfter)}, 1M ${Math.round(volumeRps)} req/s`);
     }
     return results;
   } finally {
+    for (const { portal } of portals) {
+      await portal.stop();
+      fs.rmSync(portal.dir, { recursive: true, force: true });
+    }
     fs.rmSync(smallDir, { recursive: true, force: true });
   }
 }

@@ -5,7 +5,10 @@
 //
 //   node scripts/ci-summary.mjs <exit status>:<log file> ...
 //
-// A test counts once, by its own line (✔ or ✘ [fail]). A test file whose
+// A test counts once, by its own line (✔ or ✘ [fail]). Every failure is also
+// named above the closing line, with its suite (the log's first line, "ci:
+// <command>", as .ci/run writes it), so that the last lines of a long run say
+// what failed. A test file whose
 // process died (an uncaught exception or unhandled rejection, a non-zero exit,
 // a signal such as SIGABRT from a native module, tests left behind) counts as
 // one failure more, even when none of its test lines says so; a run that timed
@@ -31,23 +34,22 @@ const RUN_CRASHED = [/^✘ Timed out while running tests/, /^✘ Internal error$
 /** Counts one suite's ava output; `status` is the suite's exit status. */
 export function countSuite(output, status) {
   let passed = 0;
-  let failed = 0;
-  const crashedFiles = new Set();
+  const failures = [];
+  const crashedFiles = new Map();
   for (const raw of output.replace(ANSI, '').split('\n')) {
     const line = raw.trim();
     if (/^✔ /.test(line)) passed += 1;
-    else if (/^✘ \[(?:fail|unexpected pass)\]:/.test(line)) failed += 1;
-    else if (RUN_CRASHED.some((re) => re.test(line))) failed += 1;
+    else if (/^✘ \[(?:fail|unexpected pass)\]:/.test(line) || RUN_CRASHED.some((re) => re.test(line))) failures.push(line);
     else {
       for (const re of CRASHED_FILE) {
         const m = re.exec(line);
-        if (m) crashedFiles.add(m[1]);
+        if (m && !crashedFiles.has(m[1])) crashedFiles.set(m[1], line);
       }
     }
   }
-  failed += crashedFiles.size;
-  if (status !== 0 && failed === 0) failed = 1;
-  return { passed, failed };
+  failures.push(...crashedFiles.values());
+  if (status !== 0 && failures.length === 0) failures.push(`exited with status ${status}`);
+  return { passed, failed: failures.length, failures };
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
@@ -57,7 +59,11 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.a
     const at = arg.indexOf(':');
     const status = Number(arg.slice(0, at));
     const file = arg.slice(at + 1);
-    const suite = countSuite(fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '', status);
+    const output = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+    const suite = countSuite(output, status);
+    // "env PATH=<Node 24's bin>:... sh -c ..." reads better without the PATH.
+    const name = (/^ci: (.*)/.exec(output)?.[1] ?? path.basename(file)).replace(/^env PATH=\S+ /, '');
+    for (const failure of suite.failures) console.log(`failed in ${name}: ${failure}`);
     passed += suite.passed;
     failed += suite.failed;
   }

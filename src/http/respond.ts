@@ -78,5 +78,6 @@ export function renderPage(ctx: Context, view: string, data: Record<string, unkn
   ctx.set('Cache-Control', 'no-store');
   ctx.status = status;
   ctx.type = 'html';
-  ctx.body = ctx.views.render(ctx, view, data);
+  // Bytes, encoded once: as a string, Koa would measure its UTF-8 length and Node encode it again.
+  ctx.body = Buffer.from(ctx.views.render(ctx, view, data));
 }

@@ -40,12 +40,29 @@ export const RATE_SHOWN_MAX = 10_000;
 
 const cache = new Map<string, Formatters>();
 
+/** Distinct values a formatter remembers before it starts again: a page formats the same few amounts and days many times. */
+const REMEMBERED = 4_096;
+
+/** `format` remembering its answers (Intl's format is a few microseconds; a page calls it dozens of times). */
+function remembered<K, V>(format: (value: K) => V): (value: K) => V {
+  const seen = new Map<K, V>();
+  return (value) => {
+    let text = seen.get(value);
+    if (text === undefined) {
+      if (seen.size >= REMEMBERED) seen.clear();
+      text = format(value);
+      seen.set(value, text);
+    }
+    return text;
+  };
+}
+
 /** Formatting for people in one language; built once per language and currency. */
 export function formatters(lang: Language, config: Pick<Config, 'currency' | 'timeZone'> & { market?: string }): Formatters {
   const key = `${lang}/${config.market ?? ''}/${config.currency}/${config.timeZone}`;
-  const tag = localeTag(lang, config.market);
   let f = cache.get(key);
   if (!f) {
+    const tag = localeTag(lang, config.market);
     const moneyFormat = new Intl.NumberFormat(tag, { style: 'currency', currency: config.currency });
     const percentFormat = new Intl.NumberFormat(tag, { style: 'percent', maximumFractionDigits: 4 });
     const shareFormat = new Intl.NumberFormat(tag, { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 });
@@ -58,10 +75,10 @@ export function formatters(lang: Language, config: Pick<Config, 'currency' | 'ti
     });
     f = {
       lang,
-      money(value) {
+      money: remembered((value: Minor | string) => {
         const minor = typeof value === 'number' ? value : parseMoney(value);
         return minor === null ? String(value) : moneyFormat.format(minor / 100);
-      },
+      }),
       percent(value) {
         const ppm = parseRatePpm(value);
         return ppm === null ? value : percentFormat.format(ppm / 1_000_000);
@@ -71,8 +88,8 @@ export function formatters(lang: Language, config: Pick<Config, 'currency' | 'ti
         if (fraction >= RATE_SHOWN_MAX) return { over: true, text: wholeShareFormat.format(RATE_SHOWN_MAX) };
         return { over: false, text: (fraction >= 10 ? wholeShareFormat : shareFormat).format(fraction) };
       },
-      day: (iso) => dayFormat.format(new Date(`${iso}T00:00:00Z`)),
-      dateTime: (ms) => dateTimeFormat.format(ms),
+      day: remembered((iso: string) => dayFormat.format(new Date(`${iso}T00:00:00Z`))),
+      dateTime: remembered((ms: number) => dateTimeFormat.format(ms)),
     };
     cache.set(key, f);
   }

@@ -39,3 +39,19 @@ test('a closed bill turns what still waited to pay it into "no longer needed", a
   t.is(onceClosed('paid', true), 'paid');
   t.is(onceClosed('approved', true), 'approved');
 });
+
+test('remembered formatting gives what Intl gives, for the same value asked again and past the memory bound', (t) => {
+  const fmt = formatters('es', { currency: 'MXN', timeZone: 'America/Mexico_City' });
+  const money = new Intl.NumberFormat('es-MX', { style: 'currency', currency: 'MXN' });
+  const days = new Intl.DateTimeFormat('es-MX', { dateStyle: 'medium', timeZone: 'UTC' });
+  // 10,000 distinct amounts (more than the formatter keeps), each asked twice, and the first again at the end.
+  for (let round = 0; round < 2; round++) {
+    for (let minor = 0; minor < 10_000; minor += 1) t.is(fmt.money(minor * 7), money.format((minor * 7) / 100));
+  }
+  t.is(fmt.money(0), money.format(0));
+  t.is(fmt.money('1234.50'), money.format(1234.5));
+  t.is(fmt.money('not money'), 'not money');
+  t.is(fmt.day('2026-12-02'), days.format(new Date('2026-12-02T00:00:00Z')));
+  t.is(fmt.day('2026-12-02'), days.format(new Date('2026-12-02T00:00:00Z')));
+  t.is(fmt.dateTime(1_796_191_200_000), fmt.dateTime(1_796_191_200_000));
+});
