@@ -43,10 +43,15 @@ const cache = new Map<string, Formatters>();
 /** Distinct values a formatter remembers before it starts again: a page formats the same few amounts and days many times. */
 const REMEMBERED = 4_096;
 
-/** `format` remembering its answers (Intl's format is a few microseconds; a page calls it dozens of times). */
+/**
+ * `format` remembering its answers (Intl's format is a few microseconds; a page calls it dozens
+ * of times). Only numbers and strings are remembered, and not -0, which a Map takes for 0 but
+ * Intl prints with a sign; anything else (undefined, which Intl reads as "now") goes straight through.
+ */
 function remembered<K, V>(format: (value: K) => V): (value: K) => V {
   const seen = new Map<K, V>();
   return (value) => {
+    if ((typeof value !== 'number' && typeof value !== 'string') || Object.is(value, -0)) return format(value);
     let text = seen.get(value);
     if (text === undefined) {
       if (seen.size >= REMEMBERED) seen.clear();

@@ -53,5 +53,11 @@ test('remembered formatting gives what Intl gives, for the same value asked agai
   t.is(fmt.money('not money'), 'not money');
   t.is(fmt.day('2026-12-02'), days.format(new Date('2026-12-02T00:00:00Z')));
   t.is(fmt.day('2026-12-02'), days.format(new Date('2026-12-02T00:00:00Z')));
-  t.is(fmt.dateTime(1_796_191_200_000), fmt.dateTime(1_796_191_200_000));
+  const instants = new Intl.DateTimeFormat('es-MX', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'America/Mexico_City' });
+  t.is(fmt.dateTime(1_796_191_200_000), instants.format(1_796_191_200_000));
+  t.is(fmt.dateTime(1_796_191_200_000), instants.format(1_796_191_200_000));
+  // -0 is 0 to a Map but not to Intl: it is never remembered in 0's place.
+  t.is(fmt.money(-0), money.format(-0));
+  t.is(fmt.money(0), money.format(0));
+  t.not(fmt.money(0), fmt.money(-0));
 });
