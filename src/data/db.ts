@@ -315,8 +315,9 @@ const MIGRATION_WAIT_MS = 120_000;
  * a second process waits for the first, then finds nothing pending (knex's own
  * lock row only makes the loser fail with "Migration table is already locked",
  * and two processes creating knex's tables at once collide). On SQLite, where a
- * file is shared by processes on one machine only, a process that finds knex's
- * lock taken waits and tries again.
+ * file is shared by processes on one machine only, knex's own tables and lock
+ * row are made first, atomically (ensureMigrationTables), and a process that
+ * finds knex's lock taken waits and tries again.
  */
 export async function migrate(db: Db): Promise<void> {
   if (db.client.config.client === 'pg') {
@@ -326,6 +327,7 @@ export async function migrate(db: Db): Promise<void> {
     });
     return;
   }
+  await ensureMigrationTables(db);
   const started = Date.now();
   for (;;) {
     try {
@@ -336,6 +338,25 @@ export async function migrate(db: Db): Promise<void> {
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
   }
+}
+
+/**
+ * knex's own two tables and the one row of its lock, made before its migrator
+ * looks for them. knex asks whether each exists and then creates it, and adds
+ * the lock row if it finds none, outside any lock: processes starting together
+ * on an empty SQLite file raced there. One failed with "table knex_migrations
+ * already exists", or two lock rows were added, after which knex's lock (it
+ * wants exactly one row updated) could never be taken and no process could
+ * start again. Each statement here is atomic and changes nothing when its work
+ * is done; a SQLite write statement takes the write lock before it reads, so
+ * the lock row is added once. A second row left by the old race is removed:
+ * with two rows nobody can hold the lock, so none is held.
+ */
+async function ensureMigrationTables(db: Db): Promise<void> {
+  await db.raw('create table if not exists `knex_migrations` (`id` integer not null primary key autoincrement, `name` varchar(255), `batch` integer, `migration_time` datetime)');
+  await db.raw('create table if not exists `knex_migrations_lock` (`index` integer not null primary key autoincrement, `is_locked` integer)');
+  await db.raw('insert into `knex_migrations_lock` (`is_locked`) select 0 where not exists (select 1 from `knex_migrations_lock`)');
+  await db.raw('delete from `knex_migrations_lock` where `index` > (select min(`index`) from `knex_migrations_lock`)');
 }
 
 /** Migrations in migrations/ not yet applied to this database (empty: the schema is current). */
