@@ -323,6 +323,8 @@ export async function migrate(db: Db): Promise<void> {
   if (db.client.config.client === 'pg') {
     await db.transaction(async (trx) => {
       await trx.raw('select pg_advisory_xact_lock(?)', [MIGRATION_LOCK_KEY]);
+      // On the pool, not in this transaction: knex's migrator reads them from its own connections.
+      await ensureMigrationTables(db);
       await db.migrate.latest(MIGRATIONS);
     });
     return;
@@ -349,14 +351,17 @@ export async function migrate(db: Db): Promise<void> {
  * wants exactly one row updated) could never be taken and no process could
  * start again. Each statement here is atomic and changes nothing when its work
  * is done; a SQLite write statement takes the write lock before it reads, so
- * the lock row is added once. A second row left by the old race is removed:
- * with two rows nobody can hold the lock, so none is held.
+ * the lock row is added once (on PostgreSQL they run under the advisory lock).
+ * A second row left by the old race is removed: with two rows nobody can hold
+ * the lock, so none is held.
  */
 async function ensureMigrationTables(db: Db): Promise<void> {
-  await db.raw('create table if not exists `knex_migrations` (`id` integer not null primary key autoincrement, `name` varchar(255), `batch` integer, `migration_time` datetime)');
-  await db.raw('create table if not exists `knex_migrations_lock` (`index` integer not null primary key autoincrement, `is_locked` integer)');
-  await db.raw('insert into `knex_migrations_lock` (`is_locked`) select 0 where not exists (select 1 from `knex_migrations_lock`)');
-  await db.raw('delete from `knex_migrations_lock` where `index` > (select min(`index`) from `knex_migrations_lock`)');
+  // The columns knex itself would make on each database.
+  const [id, time] = db.client.config.client === 'pg' ? ['serial primary key', 'timestamptz'] : ['integer not null primary key autoincrement', 'datetime'];
+  await db.raw(`create table if not exists "knex_migrations" ("id" ${id}, "name" varchar(255), "batch" integer, "migration_time" ${time})`);
+  await db.raw(`create table if not exists "knex_migrations_lock" ("index" ${id}, "is_locked" integer)`);
+  await db.raw('insert into "knex_migrations_lock" ("is_locked") select 0 where not exists (select 1 from "knex_migrations_lock")');
+  await db.raw('delete from "knex_migrations_lock" where "index" > (select min("index") from "knex_migrations_lock")');
 }
 
 /** Migrations in migrations/ not yet applied to this database (empty: the schema is current). */
