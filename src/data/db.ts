@@ -329,14 +329,16 @@ export async function migrate(db: Db): Promise<void> {
     });
     return;
   }
-  await ensureMigrationTables(db);
   const started = Date.now();
   for (;;) {
     try {
+      await ensureMigrationTables(db);
       await db.migrate.latest(MIGRATIONS);
       return;
     } catch (err) {
-      if ((err as Error).name !== 'MigrationLocked' || Date.now() - started > MIGRATION_WAIT_MS) throw err;
+      // Another process holds knex's lock, or SQLite's write lock past busy_timeout while it migrates.
+      const waiting = (err as Error).name === 'MigrationLocked' || /^SQLITE_BUSY/.test(String((err as { code?: unknown }).code));
+      if (!waiting || Date.now() - started > MIGRATION_WAIT_MS) throw err;
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
   }
@@ -353,11 +355,19 @@ export async function migrate(db: Db): Promise<void> {
  * is done; a SQLite write statement takes the write lock before it reads, so
  * the lock row is added once (on PostgreSQL they run under the advisory lock).
  * A second row left by the old race is removed: with two rows nobody can hold
- * the lock, so none is held.
+ * the lock, so none is held. A database already in order is only read, so a
+ * process starting beside one that is migrating waits in migrate's retry loop
+ * instead of failing on SQLite's write lock (found in review).
  */
 async function ensureMigrationTables(db: Db): Promise<void> {
+  // Reads first: a current database needs no write (a write would wait for a process migrating).
+  const pg = db.client.config.client === 'pg';
+  const tables = pg
+    ? await db.raw(`select count(*)::int as n from information_schema.tables where table_schema = current_schema() and table_name in ('knex_migrations', 'knex_migrations_lock')`)
+    : await db.raw(`select count(*) as n from sqlite_master where type = 'table' and name in ('knex_migrations', 'knex_migrations_lock')`);
+  if (Number((pg ? tables.rows : tables)[0].n) === 2 && Number((await db('knex_migrations_lock').count({ n: '*' }))[0]!.n) === 1) return;
   // The columns knex itself would make on each database.
-  const [id, time] = db.client.config.client === 'pg' ? ['serial primary key', 'timestamptz'] : ['integer not null primary key autoincrement', 'datetime'];
+  const [id, time] = pg ? ['serial primary key', 'timestamptz'] : ['integer not null primary key autoincrement', 'datetime'];
   await db.raw(`create table if not exists "knex_migrations" ("id" ${id}, "name" varchar(255), "batch" integer, "migration_time" ${time})`);
   await db.raw(`create table if not exists "knex_migrations_lock" ("index" ${id}, "is_locked" integer)`);
   await db.raw('insert into "knex_migrations_lock" ("is_locked") select 0 where not exists (select 1 from "knex_migrations_lock")');

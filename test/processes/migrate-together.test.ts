@@ -1,11 +1,11 @@
-import type { ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import test from 'ava';
-import { spawn } from 'node:child_process';
+import { migrate, openDatabase } from '../../src/data/db.ts';
 import { bootPortal, exited, ROOT } from '../helpers/process.ts';
-import { emptyDatabase } from '../helpers/server.ts';
+import { emptyDatabase, PG_ADMIN_URL } from '../helpers/server.ts';
 
 // Migrations run once when several processes start together on an empty database
 // (issue 21): four real portal processes start at once; one set of migrations is
@@ -38,30 +38,64 @@ test('four processes starting at once on an empty database apply each migration 
   t.deepEqual(await Promise.all(portals.map((p) => exited(p.child))), [0, 0, 0, 0]);
 });
 
-test('six bare migrators at once on an empty database, three times: none fails, each migration once, one lock row', async (t) => {
+test('six bare migrators released at one moment on an empty database, three times: none fails, each migration once, one lock row', async (t) => {
   t.timeout(240_000);
   const db = path.join(ROOT, 'src/data/db.ts');
+  // Each child loads, says so, and waits for the moment it is given on stdin: all six then reach knex's checks together.
   const script = `import { migrate, openDatabase } from ${JSON.stringify(db)};
+    import readline from 'node:readline';
     const url = process.env.DATABASE_URL;
-    // Loaded: wait for the moment all six were given, so they reach knex's checks together.
-    await new Promise((resolve) => setTimeout(resolve, Math.max(0, Number(process.env.START_AT) - Date.now())));
     const handle = openDatabase(url.startsWith('postgres') ? { client: 'pg', url } : { client: 'better-sqlite3', filename: url });
-    try { await migrate(handle); } finally { await handle.destroy(); }`;
+    console.log('ready');
+    const at = await new Promise((resolve) => readline.createInterface({ input: process.stdin }).once('line', resolve));
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, Number(at) - Date.now())));
+    try { await migrate(handle); } finally { await handle.destroy(); }
+    process.exit(0);`;
+  const files = fs.readdirSync(path.resolve(import.meta.dirname, '../../migrations')).filter((f) => f.endsWith('.ts'));
+  const children: ChildProcess[] = [];
+  t.teardown(() => children.forEach((c) => c.kill('SIGKILL')));
   for (let round = 1; round <= 3; round++) {
     const { url, db: check, drop } = await emptyDatabase();
     t.teardown(drop);
-    const startAt = String(Date.now() + 5_000);
     const runs = Array.from({ length: 6 }, () => {
-      const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: ROOT, env: { PATH: process.env.PATH, DATABASE_URL: url, START_AT: startAt }, stdio: ['ignore', 'ignore', 'pipe'] });
+      const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: ROOT, env: { PATH: process.env.PATH, DATABASE_URL: url }, stdio: ['pipe', 'pipe', 'pipe'] });
+      children.push(child);
       let err = '';
       child.stderr!.on('data', (c) => (err += c));
-      return exited(child).then((code) => ({ code, err }));
+      const ready = new Promise<void>((resolve) => child.stdout!.on('data', (c) => String(c).includes('ready') && resolve()));
+      return { child, ready, done: exited(child).then((code) => ({ code, err })) };
     });
-    const results = await Promise.all(runs);
+    await Promise.all(runs.map((r) => r.ready));
+    const at = Date.now() + 300;
+    for (const { child } of runs) child.stdin!.write(`${at}\n`);
+    const results = await Promise.all(runs.map((r) => r.done));
     t.deepEqual(results.filter((r) => r.code !== 0), [], `round ${round}`);
     const applied = (await check('knex_migrations').select('name', 'batch')) as Array<{ name: string; batch: number }>;
-    t.is(new Set(applied.map((m) => m.name)).size, applied.length, 'no migration twice');
+    t.deepEqual(applied.map((m) => m.name).sort(), [...files].sort(), 'each migration once');
     t.is(new Set(applied.map((m) => m.batch)).size, 1, 'one batch');
     t.deepEqual((await check('knex_migrations_lock').select('is_locked')).map((r) => Number(r.is_locked)), [0], 'one lock row, released');
   }
 });
+
+// SQLite: another process holding the write lock (a long migration) past busy_timeout makes a starting process wait, not fail.
+if (!PG_ADMIN_URL) {
+  test('a process starting while another holds SQLite\'s write lock for longer than busy_timeout waits for it', async (t) => {
+    t.timeout(120_000);
+    const { url, db, drop } = await emptyDatabase();
+    t.teardown(drop);
+    await migrate(db);
+    const holder = spawn(
+      process.execPath,
+      ['-e', `const db = require('better-sqlite3')(${JSON.stringify(url)}); db.exec('BEGIN IMMEDIATE'); console.log('locked'); setTimeout(() => { db.exec('COMMIT'); process.exit(0); }, 7000);`],
+      { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    t.teardown(() => holder.kill('SIGKILL'));
+    await new Promise<void>((resolve) => holder.stdout!.on('data', (c) => String(c).includes('locked') && resolve()));
+    const other = openDatabase({ client: 'better-sqlite3', filename: url });
+    t.teardown(() => other.destroy());
+    const started = Date.now();
+    await migrate(other);
+    t.true(Date.now() - started >= 5_000, 'it waited for the lock');
+    t.is(await exited(holder), 0);
+  });
+}
