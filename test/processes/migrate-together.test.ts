@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import test from 'ava';
 import { migrate, openDatabase } from '../../src/data/db.ts';
+import { driverFor } from '../../src/runtime.ts';
 import { bootPortal, exited, ROOT } from '../helpers/process.ts';
 import { emptyDatabase, PG_ADMIN_URL } from '../helpers/server.ts';
 
@@ -84,13 +85,19 @@ if (!PG_ADMIN_URL) {
     const { url, db, drop } = await emptyDatabase();
     t.teardown(drop);
     await migrate(db);
+    // The driver this Node.js loads (better-sqlite3 12 aborts on Node 24: src/runtime.ts).
+    const driver = driverFor(process.version).package;
     const holder = spawn(
       process.execPath,
-      ['-e', `const db = require('better-sqlite3')(${JSON.stringify(url)}); db.exec('BEGIN IMMEDIATE'); console.log('locked'); setTimeout(() => { db.exec('COMMIT'); process.exit(0); }, 7000);`],
+      ['-e', `const db = require(${JSON.stringify(driver)})(${JSON.stringify(url)}); db.exec('BEGIN IMMEDIATE'); console.log('locked'); setTimeout(() => { db.exec('COMMIT'); process.exit(0); }, 7000);`],
       { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
     );
+    const gone = exited(holder).then((code) => {
+      throw new Error(`the lock holder exited (${code}) before holding the lock`);
+    });
     t.teardown(() => holder.kill('SIGKILL'));
-    await new Promise<void>((resolve) => holder.stdout!.on('data', (c) => String(c).includes('locked') && resolve()));
+    await Promise.race([new Promise<void>((resolve) => holder.stdout!.on('data', (c) => String(c).includes('locked') && resolve())), gone]);
+    gone.catch(() => {});
     const other = openDatabase({ client: 'better-sqlite3', filename: url });
     t.teardown(() => other.destroy());
     const started = Date.now();
