@@ -85,6 +85,12 @@ async function queueReport(portal: Portal): Promise<unknown> {
   return null;
 }
 
+/** Stops a portal and removes its directory (database, uploads, log). */
+async function discard(p: Portal): Promise<void> {
+  await p.stop();
+  fs.rmSync(p.dir, { recursive: true, force: true });
+}
+
 /** CPU time the hypervisor gave to others, in ms, over every core (/proc/stat's steal column; 0 where unknown). */
 function stealTicks(): number {
   try {
@@ -252,8 +258,7 @@ async function main() {
     // upload the photo and 4 download a receipt PDF without pause.
     const used = uploader;
     uploader = undefined;
-    await used.stop();
-    fs.rmSync(used.dir, { recursive: true, force: true });
+    await discard(used);
     uploader = await startPortal({ core: null, borrowers: 12, password: PASSWORD, env: UNLIMITED });
     const heavy = await heavyWork(uploader, body, boundary);
 
@@ -321,11 +326,7 @@ async function main() {
   } finally {
     await baseline.stop();
     await floor.stop();
-    for (const p of [portal, uploader]) {
-      if (!p) continue;
-      await p.stop();
-      fs.rmSync(p.dir, { recursive: true, force: true });
-    }
+    for (const p of [portal, uploader]) if (p) await discard(p);
   }
 }
 
@@ -396,8 +397,7 @@ async function volumeRuns(file: string) {
     try {
       return await routesOf(p);
     } catch (err) {
-      await p.stop();
-      fs.rmSync(p.dir, { recursive: true, force: true });
+      await discard(p);
       throw err;
     }
   };
@@ -474,10 +474,7 @@ async function volumeRuns(file: string) {
     }
     return results;
   } finally {
-    for (const { portal } of portals) {
-      await portal.stop();
-      fs.rmSync(portal.dir, { recursive: true, force: true });
-    }
+    for (const { portal } of portals) await discard(portal);
     fs.rmSync(smallDir, { recursive: true, force: true });
   }
 }

@@ -361,13 +361,13 @@ export async function migrate(db: Db): Promise<void> {
  */
 async function ensureMigrationTables(db: Db): Promise<void> {
   // Reads first: a current database needs no write (a write would wait for a process migrating).
-  const pg = db.client.config.client === 'pg';
-  const tables = pg
-    ? await db.raw(`select count(*)::int as n from information_schema.tables where table_schema = current_schema() and table_name in ('knex_migrations', 'knex_migrations_lock')`)
-    : await db.raw(`select count(*) as n from sqlite_master where type = 'table' and name in ('knex_migrations', 'knex_migrations_lock')`);
-  if (Number((pg ? tables.rows : tables)[0].n) === 2 && Number((await db('knex_migrations_lock').count({ n: '*' }))[0]!.n) === 1) return;
+  const inOrder =
+    (await db.schema.hasTable('knex_migrations')) &&
+    (await db.schema.hasTable('knex_migrations_lock')) &&
+    Number((await db('knex_migrations_lock').count({ n: '*' }))[0]!.n) === 1;
+  if (inOrder) return;
   // The columns knex itself would make on each database.
-  const [id, time] = pg ? ['serial primary key', 'timestamptz'] : ['integer not null primary key autoincrement', 'datetime'];
+  const [id, time] = db.client.config.client === 'pg' ? ['serial primary key', 'timestamptz'] : ['integer not null primary key autoincrement', 'datetime'];
   await db.raw(`create table if not exists "knex_migrations" ("id" ${id}, "name" varchar(255), "batch" integer, "migration_time" ${time})`);
   await db.raw(`create table if not exists "knex_migrations_lock" ("index" ${id}, "is_locked" integer)`);
   await db.raw('insert into "knex_migrations_lock" ("is_locked") select 0 where not exists (select 1 from "knex_migrations_lock")');

@@ -57,19 +57,15 @@ function brotli(body: Buffer): Buffer {
 async function inline(ctx: Context, next: Next): Promise<void> {
   ctx.vary('Accept-Encoding');
   await next();
-  let body: unknown = ctx.body;
+  const body: unknown = ctx.body;
   if (body === null || body === undefined || body instanceof Stream || ctx.method === 'HEAD' || ctx.status === 204 || ctx.status === 304) return;
-  if (typeof body !== 'string' && !Buffer.isBuffer(body)) {
-    // A JSON answer: serialised once, here, instead of once to measure it and again to send it.
-    body = JSON.stringify(body);
-    ctx.body = body;
-  }
-  // A string is turned into bytes once, here (pages already come as bytes, respond.ts). A page
-  // with one character past Latin-1 (a minus sign) is UTF-16 in V8: measuring its UTF-8 length
-  // costs half of encoding it, and zlib, given the string, would encode it again.
-  const bytes = typeof body === 'string' ? Buffer.from(body) : (body as Buffer);
-  if (bytes.length < THRESHOLD) return;
+  // Bytes, made once here: a JSON answer serialised once (not once to measure it and again to
+  // send it), and a string encoded once (pages already come as bytes, respond.ts). A page with one
+  // character past Latin-1 (a minus sign) is UTF-16 in V8: measuring its UTF-8 length costs half
+  // of encoding it, and zlib, given the string, would encode it again.
+  const bytes = Buffer.isBuffer(body) ? body : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
   ctx.body = bytes;
+  if (bytes.length < THRESHOLD) return;
   if (ctx.response.get('Content-Encoding') || !COMPRESSIBLE.test(ctx.response.get('Content-Type') || '') || NO_TRANSFORM.test(ctx.response.get('Cache-Control') || '')) return;
   const encoding = ctx.acceptsEncodings('br', 'gzip', 'identity');
   if (encoding !== 'br' && encoding !== 'gzip') return;
