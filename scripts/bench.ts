@@ -409,8 +409,11 @@ async function volumeRuns(file: string) {
     const oid = ((await (await fetch(`${p.url}/Repay/loans`, { headers })).json()) as { data: { oid: string } }).data.oid;
     const db = openDatabase({ client: 'better-sqlite3', filename: p.dbFile });
     const staff = await makeBenchStaff(db);
-    const someone = (await db('borrowers').orderBy('id', 'desc').offset(10).first('phone'))?.phone ?? '5590000000';
-    const someLoan = (await db('loans').orderBy('id', 'desc').offset(10).first('oid'))?.oid ?? oid;
+    // Searches find the same shape in each database (one proof waiting; one loan in review), so
+    // the pages show the same rows and what differs is only the data around them.
+    const someone =
+      (await db('proofs').join('borrowers', 'borrowers.id', 'proofs.borrower_id').where('proofs.status', 'pending').groupBy('borrowers.id', 'borrowers.phone').havingRaw('count(*) = 1').orderBy('borrowers.id', 'desc').first('borrowers.phone'))?.phone ?? '5590000000';
+    const someLoan = (await db('loans').where({ status: 'in_review' }).orderBy('id', 'desc').first('oid'))?.oid ?? oid;
     await db.destroy();
     const staffCookie = await staffSignIn(p.url, staff);
     const html = { Accept: 'text/html', ...BROWSER_ENCODING };

@@ -4,6 +4,7 @@ import type { Context, Next } from 'koa';
 import client from 'prom-client';
 import type { Config } from '../config.ts';
 import { type Db, pendingMigrations, poolUse } from '../data/db.ts';
+import { countPendingProofs } from '../data/repositories/proofs.ts';
 import { payoutCounts } from '../data/repositories/payouts.ts';
 import { processRegistry } from '../metrics.ts';
 
@@ -69,6 +70,20 @@ export function createMetrics(db: Db): Metrics {
   });
   void payouts;
   new client.Gauge({
+    name: 'cuota_review_backlog',
+    help: 'What waits for staff review, by queue: the whole backlog, which the console counts only to 1,000 (read from the database at each scrape)',
+    labelNames: ['queue'] as const,
+    registers: [registry],
+    async collect() {
+      this.reset();
+      try {
+        this.set({ queue: 'proofs' }, await countPendingProofs(db));
+      } catch {
+        // As above: the scrape answers without this family's values.
+      }
+    },
+  });
+  new client.Gauge({
     name: 'cuota_db_pool_connections',
     help: "The database pool's connections in use and idle, and requests waiting for one",
     labelNames: ['state'] as const,
@@ -92,16 +107,33 @@ function routeLabel(ctx: Context): string {
   return ctx.path.startsWith('/assets/') || ctx.path.startsWith('/public/') ? '(static)' : '(other)';
 }
 
-/** Counts and times every request by route pattern (outside everything, so refusals count too). */
+/**
+ * Counts and times every request by route pattern (outside everything, so
+ * refusals count too). Each label set's series is looked up once and kept:
+ * prom-client would otherwise sort and join the labels on every request.
+ * The label sets are few (route patterns, methods, statuses).
+ */
 export function countRequests(metrics: Metrics) {
+  const series = new Map<string, { observe(seconds: number): void; inc(): void }>();
+  const seriesOf = (method: string, route: string, status: number) => {
+    const key = `${method} ${status} ${route}`;
+    let found = series.get(key);
+    if (!found) {
+      const timer = metrics.duration.labels({ method, route });
+      const counter = metrics.requests.labels({ method, route, status: String(status) });
+      found = { observe: (seconds) => timer.observe(seconds), inc: () => counter.inc() };
+      series.set(key, found);
+    }
+    return found;
+  };
   return async function count(ctx: Context, next: Next): Promise<void> {
-    const end = metrics.duration.startTimer();
+    const started = process.hrtime.bigint();
     try {
       await next();
     } finally {
-      const labels = { method: ctx.method, route: routeLabel(ctx) };
-      end(labels);
-      metrics.requests.inc({ ...labels, status: String(ctx.status) });
+      const one = seriesOf(ctx.method, routeLabel(ctx), ctx.status);
+      one.observe(Number(process.hrtime.bigint() - started) / 1e9);
+      one.inc();
     }
   };
 }

@@ -7,10 +7,11 @@ import type { FeedbackRow } from '../data/repositories/feedback.ts';
 import type { QueuedProof } from '../data/repositories/proofs.ts';
 import type { ProofForStaff } from '../snapshots/proofs.ts';
 
-/** The queue page: proofs oldest first and how many wait. */
-export function presentQueue(proofs: QueuedProof[], total: number) {
+/** The queue page: proofs oldest first and how many wait (`more`: more than `total`). */
+export function presentQueue(proofs: QueuedProof[], total: number, more: boolean) {
   return {
     count: total,
+    more,
     proofs: proofs.map((p) => ({
       id: p.id,
       phone: p.phone,

@@ -18,9 +18,18 @@ import type { ProofForStaff } from '../snapshots/proofs.ts';
 
 export type { QueuedProof } from '../data/repositories/proofs.ts';
 
-/** Proofs waiting for review, oldest first, with the borrower's phone: one page, and how many wait in all. */
-export async function pendingProofs(db: Db, page: ConsolePage): Promise<{ rows: QueuedProof[]; total: number }> {
-  return { rows: await pendingProofRows(db, page), total: await countPendingProofs(db) };
+/** The queue's heading counts this far and then says "more than": counting a backlog of thousands on every page view costs more than the page. */
+export const QUEUE_COUNT_LIMIT = 1000;
+
+/**
+ * Proofs waiting for review, oldest first, with the borrower's phone: one
+ * page, and how many wait in all (narrowed like the page, up to
+ * QUEUE_COUNT_LIMIT; `more` when past it). The exact backlog is the
+ * cuota_review_backlog metric.
+ */
+export async function pendingProofs(db: Db, page: ConsolePage): Promise<{ rows: QueuedProof[]; total: number; more: boolean }> {
+  const counted = await countPendingProofs(db, page, QUEUE_COUNT_LIMIT + 1);
+  return { rows: await pendingProofRows(db, page), total: Math.min(counted, QUEUE_COUNT_LIMIT), more: counted > QUEUE_COUNT_LIMIT };
 }
 
 /** Everything the proof page shows: the proof, its borrower, the bill as of now, the images and the warnings. */

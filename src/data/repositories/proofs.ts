@@ -73,20 +73,32 @@ export function proofsOfBill(db: Executor, billId: number): Promise<readonly Pro
   return allRows(db, PROOFS_OF_BILL, [billId]);
 }
 
+/** Pending proofs, narrowed like a console page (by borrower or by loan); the keyset is the caller's. */
+function pendingOf(db: Executor, filter: Pick<ConsolePage, 'borrowerId' | 'loanId'>) {
+  const q = db('proofs').where('proofs.status', 'pending');
+  if (filter.borrowerId !== undefined) q.where('proofs.borrower_id', filter.borrowerId);
+  if (filter.loanId !== undefined) q.where('proofs.bill_id', db('bills').where('loan_id', filter.loanId).select('id'));
+  return q;
+}
+
 /** Proofs waiting for review, oldest first, with the borrower's phone. */
 export function pendingProofs(db: Executor, page: ConsolePage = { after: null, limit: 1000 }) {
-  const q = db('proofs')
-    .join('borrowers', 'borrowers.id', 'proofs.borrower_id')
-    .leftJoin('bills', 'bills.id', 'proofs.bill_id')
-    .where('proofs.status', 'pending');
+  const q = pendingOf(db, page).join('borrowers', 'borrowers.id', 'proofs.borrower_id').leftJoin('bills', 'bills.id', 'proofs.bill_id');
   if (page.after !== null) q.where('proofs.id', '>', page.after);
-  if (page.borrowerId !== undefined) q.where('proofs.borrower_id', page.borrowerId);
-  if (page.loanId !== undefined) q.where('proofs.bill_id', db('bills').where('loan_id', page.loanId).select('id'));
   return q.orderBy('proofs.id', 'asc').limit(page.limit).select<QueuedProof[]>('proofs.*', 'borrowers.phone', 'bills.status as bill_status');
 }
 
-/** How many proofs wait for review (read from the status index). */
-export async function countPendingProofs(db: Executor): Promise<number> {
-  const row = await db('proofs').where('status', 'pending').count<{ n: number | string }[]>({ n: '*' }).first();
+/**
+ * How many proofs wait for review, narrowed like the page. Given `upTo`, it
+ * counts no further: a backlog of thousands then costs what `upTo` does.
+ * Read from the status index (or the borrower's).
+ */
+export function countPendingProofsQuery(db: Executor, filter: Pick<ConsolePage, 'borrowerId' | 'loanId'>, upTo?: number) {
+  const waiting: Knex.QueryBuilder = upTo === undefined ? pendingOf(db, filter) : db.from(pendingOf(db, filter).select(db.raw('1')).limit(upTo).as('waiting'));
+  return waiting.count<{ n: number | string }[]>({ n: '*' });
+}
+
+export async function countPendingProofs(db: Executor, filter: Pick<ConsolePage, 'borrowerId' | 'loanId'> = {}, upTo?: number): Promise<number> {
+  const row = await countPendingProofsQuery(db, filter, upTo).first();
   return Number(row?.n ?? 0);
 }

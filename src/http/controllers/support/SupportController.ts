@@ -64,9 +64,9 @@ async function listParams(ctx: Context, byLoan = true) {
 /** GET /support/?after=&q=: proofs waiting for review, oldest first, 50 a page, with their count. */
 export async function queue(ctx: Context): Promise<void> {
   const { page: p, view } = await listParams(ctx);
-  const { rows, total } = p ? await pendingProofs(ctx.deps.db, p) : { rows: [], total: 0 };
+  const { rows, total, more } = p ? await pendingProofs(ctx.deps.db, p) : { rows: [], total: 0, more: false };
   const { items, next } = splitPage(rows);
-  respondConsole(ctx, { view: 'support/queue.njk', data: { ...presentQueue(items, total), ...view, next, base: '/support/' } });
+  respondConsole(ctx, { view: 'support/queue.njk', data: { ...presentQueue(items, total, more), ...view, next, base: '/support/' } });
 }
 
 /** GET /support/proofs/<id>: one proof with the bill, the screenshots side by side and any warnings. */
