@@ -390,7 +390,7 @@ async function heavyWork(portal: Portal, uploadBodyBytes: Buffer, boundary: stri
 
 /** Borrower pages and console lists on an empty database and on a copy of the volume one, same settings. */
 async function volumeRuns(file: string) {
-  const results: Array<{ route: string; emptyRps: number; smallRps: number; volumeRps: number; ofEmpty: number; ofSmall: number }> = [];
+  const results: Array<{ route: string; emptyRps: number; smallRps: number; volumeRps: number; ofEmpty: number; ofSmall: number; ofSmallRounds: string }> = [];
   /** A portal on `dbFile` (none: an empty database) with a borrower holding a loan and a signed-in admin: the routes to load. */
   const prepare = async (dbFile?: string) => {
     const p = await startPortal({ core: 0, borrowers: 1, password: PASSWORD, env: UNLIMITED, dbFile });
@@ -434,10 +434,10 @@ async function volumeRuns(file: string) {
     return {
       portal: p,
       routes,
-      async rps(name: string, warm: boolean): Promise<number> {
+      async rps(name: string, warm: boolean, seconds: number): Promise<number> {
         const [, route, h, opts] = routes.find(([n]) => n === name)!;
         if (warm) await load(`${p.url}${route}`, { ...opts, headers: h, duration: WARMUP });
-        return (await load(`${p.url}${route}`, { ...opts, headers: h, duration: SECONDS })).rps;
+        return (await load(`${p.url}${route}`, { ...opts, headers: h, duration: seconds })).rps;
       },
     };
   };
@@ -451,29 +451,38 @@ async function volumeRuns(file: string) {
   await seedVolume(smallDb, loadConfig({}), Date.now(), { borrowers: 3000, loans: 15_000, seed: 22 });
   await smallDb.raw('analyze');
   await smallDb.destroy();
-  // The three portals run side by side on the same core (an idle one costs nothing), and each
-  // route is measured on the 15,000-loan one just before and just after the million-loan one:
-  // the speed of this machine's cores drifts by a fifth over minutes, and three portals measured
-  // one after the other carried that drift into the ratio.
+  // The three portals run side by side on the same core (an idle one costs nothing). Each route
+  // alternates between the 15,000-loan portal and the million-loan one, ROUNDS times (small,
+  // large, small, large, ..., small, runs of half the usual length), and each large run is judged
+  // against the mean of the small runs on either side; the median of those ratios is kept. The
+  // speed of this machine's cores drifts by a fifth over seconds to minutes: one pair measured
+  // one after the other once put the same page at 627 and 843 req/s twenty seconds apart.
   const portals: Array<Awaited<ReturnType<typeof prepare>>> = [];
+  const runSeconds = Math.max(3, Math.round(SECONDS / 2));
   try {
     for (const dbFile of [undefined, smallFile, file]) portals.push(await prepare(dbFile));
     const [empty, small, full] = portals as [(typeof portals)[0], (typeof portals)[0], (typeof portals)[0]];
     for (const [route] of empty.routes) {
-      const emptyRps = await empty.rps(route, true);
-      const smallBefore = await small.rps(route, true);
-      const volumeRps = await full.rps(route, true);
-      const smallAfter = await small.rps(route, false);
-      const smallRps = (smallBefore + smallAfter) / 2;
+      const emptyRps = await empty.rps(route, true, runSeconds);
+      const smallRuns = [await small.rps(route, true, runSeconds)];
+      const volumeRuns: number[] = [];
+      for (let round = 0; round < ROUNDS; round++) {
+        volumeRuns.push(await full.rps(route, round === 0, runSeconds));
+        smallRuns.push(await small.rps(route, false, runSeconds));
+      }
+      const ratios = volumeRuns.map((v, i) => v / ((smallRuns[i]! + smallRuns[i + 1]!) / 2));
+      const smallRps = median(smallRuns);
+      const volumeRps = median(volumeRuns);
       results.push({
         route,
         emptyRps: Math.round(emptyRps),
         smallRps: Math.round(smallRps),
         volumeRps: Math.round(volumeRps),
         ofEmpty: +(volumeRps / emptyRps).toFixed(3),
-        ofSmall: +(volumeRps / smallRps).toFixed(3),
+        ofSmall: +median(ratios).toFixed(3),
+        ofSmallRounds: ratios.map((x) => x.toFixed(2)).join(' / '),
       });
-      console.log(`volume  ${route.padEnd(44)} empty ${Math.round(emptyRps)}, 15k ${Math.round(smallBefore)} / ${Math.round(smallAfter)}, 1M ${Math.round(volumeRps)} req/s`);
+      console.log(`volume  ${route.padEnd(44)} empty ${Math.round(emptyRps)}, 15k ${smallRuns.map(Math.round).join(' / ')}, 1M ${volumeRuns.map(Math.round).join(' / ')} req/s`);
     }
     return results;
   } finally {
