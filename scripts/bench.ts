@@ -29,9 +29,12 @@ if (HAS_TASKSET && !process.env.BENCH_PINNED) {
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+if (!Number.isInteger(ROUNDS) || ROUNDS < 1) throw new Error(`BENCH_ROUNDS must be a whole number of at least 1 (3 by default), not ${process.env.BENCH_ROUNDS}`);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 3);
 const UPLOAD_SECONDS = Number(process.env.BENCH_UPLOAD_SECONDS ?? 15);
 const HEAVY_SECONDS = Number(process.env.BENCH_HEAVY_SECONDS ?? 15);
+// The volume comparison alternates its databases ROUNDS times: runs half as long.
+const VOLUME_RUN_SECONDS = Math.max(3, Math.round(SECONDS / 2));
 const CONNECTIONS = 50;
 const PASSWORD = 'bench-password';
 // `npm run bench -- --volume [file]`: the borrower and console routes on an empty database and on a
@@ -59,7 +62,12 @@ async function load(url: string, opts: Partial<autocannon.Options> & { duration:
   };
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+/** The middle value; with an even count, the mean of the two middle ones (never the higher, which would lean towards a pass). */
+function median(xs: number[]): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
 
 /** The newest earlier results file, for the "previous" column. */
 function previousResults(): { table?: Array<{ route: string; rps: number; ofFloor: number }>; targets?: Array<{ target: string; value: number }> } {
@@ -301,7 +309,7 @@ async function main() {
     console.log('work queues (waits in ms):');
     console.table(heavy.queues);
     if (volume) {
-      console.log('an empty database, 15,000 loans (every list a full page) and the volume database:');
+      console.log(`an empty database, 15,000 loans (every list a full page) and the volume database; runs of ${VOLUME_RUN_SECONDS}s, ofSmall the median of ${ROUNDS} alternations (ofSmallRounds), req/s columns medians:`);
       console.table(volume);
     }
     const figure = (name: string) => table.find((r) => r.route.startsWith(name));
@@ -458,21 +466,20 @@ async function volumeRuns(file: string) {
   // speed of this machine's cores drifts by a fifth over seconds to minutes: one pair measured
   // one after the other once put the same page at 627 and 843 req/s twenty seconds apart.
   const portals: Array<Awaited<ReturnType<typeof prepare>>> = [];
-  const runSeconds = Math.max(3, Math.round(SECONDS / 2));
   try {
     for (const dbFile of [undefined, smallFile, file]) portals.push(await prepare(dbFile));
     const [empty, small, full] = portals as [(typeof portals)[0], (typeof portals)[0], (typeof portals)[0]];
     for (const [route] of empty.routes) {
-      const emptyRps = await empty.rps(route, true, runSeconds);
-      const smallRuns = [await small.rps(route, true, runSeconds)];
-      const volumeRuns: number[] = [];
+      const emptyRps = await empty.rps(route, true, VOLUME_RUN_SECONDS);
+      const smallRuns = [await small.rps(route, true, VOLUME_RUN_SECONDS)];
+      const largeRuns: number[] = [];
       for (let round = 0; round < ROUNDS; round++) {
-        volumeRuns.push(await full.rps(route, round === 0, runSeconds));
-        smallRuns.push(await small.rps(route, false, runSeconds));
+        largeRuns.push(await full.rps(route, round === 0, VOLUME_RUN_SECONDS));
+        smallRuns.push(await small.rps(route, false, VOLUME_RUN_SECONDS));
       }
-      const ratios = volumeRuns.map((v, i) => v / ((smallRuns[i]! + smallRuns[i + 1]!) / 2));
+      const ratios = largeRuns.map((v, i) => v / ((smallRuns[i]! + smallRuns[i + 1]!) / 2));
       const smallRps = median(smallRuns);
-      const volumeRps = median(volumeRuns);
+      const volumeRps = median(largeRuns);
       results.push({
         route,
         emptyRps: Math.round(emptyRps),
@@ -482,7 +489,7 @@ async function volumeRuns(file: string) {
         ofSmall: +median(ratios).toFixed(3),
         ofSmallRounds: ratios.map((x) => x.toFixed(2)).join(' / '),
       });
-      console.log(`volume  ${route.padEnd(44)} empty ${Math.round(emptyRps)}, 15k ${smallRuns.map(Math.round).join(' / ')}, 1M ${volumeRuns.map(Math.round).join(' / ')} req/s`);
+      console.log(`volume  ${route.padEnd(44)} empty ${Math.round(emptyRps)}, 15k ${smallRuns.map(Math.round).join(' / ')}, 1M ${largeRuns.map(Math.round).join(' / ')} req/s`);
     }
     return results;
   } finally {

@@ -62,22 +62,22 @@ export function createMetrics(db: Db): Metrics {
     async collect() {
       this.reset();
       try {
-        for (const row of await payoutCounts(db)) this.set({ state: row.status }, Number(row.n));
+        for (const row of await withTimeout(payoutCounts(db), READY_TIMEOUT_MS)) this.set({ state: row.status }, Number(row.n));
       } catch {
-        // The database is away: the scrape still answers, without this family's values.
+        // The database is away or slow: the scrape still answers (within a scraper's timeout), without this family's values.
       }
     },
   });
   void payouts;
   new client.Gauge({
     name: 'cuota_review_backlog',
-    help: 'What waits for staff review, by queue: the whole backlog, which the console counts only to 1,000 (read from the database at each scrape)',
+    help: 'What waits for staff review, by queue: the whole backlog, which the console counts only to 1,000 (read from the shared database at each scrape: every portal reports the same figure)',
     labelNames: ['queue'] as const,
     registers: [registry],
     async collect() {
       this.reset();
       try {
-        this.set({ queue: 'proofs' }, await countPendingProofs(db));
+        this.set({ queue: 'proofs' }, await withTimeout(countPendingProofs(db), READY_TIMEOUT_MS));
       } catch {
         // As above: the scrape answers without this family's values.
       }
@@ -109,9 +109,10 @@ function routeLabel(ctx: Context): string {
 
 /**
  * Counts and times every request by route pattern (outside everything, so
- * refusals count too). Each label set's series is looked up once and kept:
- * prom-client would otherwise sort and join the labels on every request.
- * The label sets are few (route patterns, methods, statuses).
+ * refusals count too). Each label set's children are made once and kept,
+ * not a timer closure and two label objects per request (prom-client still
+ * checks the labels of each observation). The label sets are few: route
+ * patterns, the methods Node's parser accepts, statuses.
  */
 export function countRequests(metrics: Metrics) {
   const series = new Map<string, { observe(seconds: number): void; inc(): void }>();
