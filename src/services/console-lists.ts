@@ -11,22 +11,35 @@ export const CONSOLE_PAGE_SIZE = 50;
 export type ConsoleFilter = { borrowerId?: number; loanId?: number } | null;
 
 /**
- * Reads a console search box: an order number (more than 15 digits, the
- * longest phone) or a phone in any usual spelling. Both are exact lookups on
- * a unique index. Empty: no filter. Answers null when nothing matches.
+ * A phone as staff may type it, in the forms to look up: as the market
+ * stores its borrowers' phones (India drops "+91", Nigeria keeps the
+ * leading 0), then as typed with only its spacing dropped, then its bare
+ * digits. Empty when it is no phone at all.
  */
-export async function consoleFilter(db: Db, q: string): Promise<ConsoleFilter> {
+export function phoneSpellings(text: string, normalize: (text: string) => string | null): string[] {
+  const typed = normalizePhone(text);
+  if (!typed) return [];
+  return [...new Set([normalize(text), typed, typed.replace(/^\+/, '')].filter((p): p is string => p !== null))];
+}
+
+/**
+ * Reads a console search box: an order number (more than 15 digits, the
+ * longest phone) or a phone in any usual spelling (`phoneSpellings`, with
+ * the market's own normaliser). Each is an exact lookup on a unique index.
+ * Empty: no filter. Answers null when nothing matches.
+ */
+export async function consoleFilter(db: Db, q: string, normalize: (text: string) => string | null): Promise<ConsoleFilter> {
   const text = q.trim();
   if (!text) return {};
-  const digits = text.replace(/\D/g, '');
   if (/^\d{16,40}$/.test(text)) {
     const loan = await findLoanByOid(db, text);
     return loan ? { loanId: loan.id, borrowerId: loan.borrower_id } : null;
   }
-  const phone = normalizePhone(text);
-  if (!phone) return null;
-  const borrower = (await findBorrowerByPhone(db, phone)) ?? (digits !== phone ? await findBorrowerByPhone(db, digits) : undefined);
-  return borrower ? { borrowerId: borrower.id } : null;
+  for (const phone of phoneSpellings(text, normalize)) {
+    const borrower = await findBorrowerByPhone(db, phone);
+    if (borrower) return { borrowerId: borrower.id };
+  }
+  return null;
 }
 
 /** The page asked for: after the keyset, narrowed by the filter, one row more than shown. */

@@ -6,7 +6,9 @@ import { Client } from '../helpers/client.ts';
 import { pdfText } from '../helpers/pdf.ts';
 import { notify, reference } from '../helpers/payments.ts';
 import { expectOutcome, signUpByApp } from '../helpers/signup.ts';
+import { makeBorrower } from '../helpers/factories.ts';
 import { startMarketServer } from '../helpers/server.ts';
+import { staffClient } from '../helpers/staff.ts';
 
 interface Expect {
   /** The quota as the home page shows it in the market's default language. */
@@ -221,4 +223,28 @@ test('the language switch offers only the market\'s languages; another is ignore
   // The choice sticks for the session.
   t.is((await i.get('/Index/login')).headers.get('content-language'), 'en');
   t.is((await new Client(india.url).get('/Index/login', { 'Accept-Language': 'es-MX,es;q=0.9,en;q=0.5' })).headers.get('content-language'), 'en');
+});
+
+test('the console finds a borrower by phone however staff type it: "+91 …" in India, "+234 …" in Nigeria, as in Mexico', async (t) => {
+  const cases = [
+    ['in', '9876500001', ['+91 98765 00001', '098765-00001', '9876500001']],
+    ['ng', '08031230001', ['+234 803 123 0001', '234 803 123 0001', '0803 123 0001']],
+    ['mx', '5512300001', ['55 1230 0001', '(55) 1230-0001']],
+  ] as const;
+  for (const [market, stored, spellings] of cases) {
+    const server = await startMarketServer(market);
+    t.teardown(() => server.close());
+    await makeBorrower(server.db, { phone: stored });
+    const { c: admin } = await staffClient(server, 'admin');
+    for (const typed of spellings) {
+      const queue = await admin.get(`/support/?q=${encodeURIComponent(typed)}&lang=en`, { Accept: 'text/html' });
+      t.is(queue.status, 200);
+      t.notRegex(queue.text, /No borrower or loan has that phone/, `${market}: the queue's search for "${typed}"`);
+      t.regex(queue.text, /Nothing from this borrower or loan waits for review/, `${market}: "${typed}"`);
+      const page = await admin.get(`/support/borrowers?phone=${encodeURIComponent(typed)}`, { Accept: 'text/html' });
+      t.regex(page.text, new RegExp(`<h2>${stored} ·`), `${market}: the borrower page for "${typed}"`);
+    }
+    const none = await admin.get('/support/?q=%2B91%2099999%2099999&lang=en', { Accept: 'text/html' });
+    t.regex(none.text, /No borrower or loan has that phone or order number/);
+  }
 });

@@ -1,6 +1,7 @@
 import type { Context } from 'koa';
 import { z } from 'zod';
 import { parseIsoDay } from '../../../domain/calendar.ts';
+import { marketProfile } from '../../../domain/markets/index.ts';
 import { parseMoney } from '../../../domain/money.ts';
 import { normalizePhone } from '../../../domain/phone.ts';
 import { notFound } from '../../../errors.ts';
@@ -57,7 +58,7 @@ const listSchema = z.object({
 /** The page asked for, what the search found (null: nothing), and what the page's links keep. */
 async function listParams(ctx: Context, byLoan = true) {
   const { after, q } = validate(listSchema, ctx.query);
-  const filter = await consoleFilter(ctx.deps.db, q);
+  const filter = await consoleFilter(ctx.deps.db, q, marketProfile(ctx.deps.config.market).phone.normalize);
   return { filter, page: filter ? pageOf(after ?? null, filter, byLoan) : null, view: { q, searched: Boolean(q), noMatch: filter === null, paged: after !== undefined } };
 }
 
@@ -145,8 +146,9 @@ export async function decideLoan(ctx: Context): Promise<void> {
 /** GET /support/borrowers?phone= (admin): one borrower's loans, bills, payments and proofs. Audited. */
 export async function borrower(ctx: Context): Promise<void> {
   const asked = typeof ctx.query.phone === 'string' ? ctx.query.phone : '';
-  const phone = asked ? normalizePhone(asked) : null;
   const { db, clock, config } = ctx.deps;
+  // As the market stores its borrowers' phones ("+91 98765 43210" is 9876543210 in India), else as typed.
+  const phone = asked ? (marketProfile(config.market).phone.normalize(asked) ?? normalizePhone(asked)) : null;
   const found = phone ? await lookUpBorrower(db, clock, config, { staffId: ctx.state.staff!.id, phone, address: ctx.ip }) : null;
   respondConsole(ctx, { view: 'support/borrower.njk', data: {
     asked,
