@@ -33,6 +33,30 @@ export interface Metrics {
 
 const READY_TIMEOUT_MS = 2_000;
 
+/**
+ * A gauge with one label, read from the database at each scrape. A database
+ * away or slower than READY_TIMEOUT_MS leaves this family out: the scrape
+ * still answers, within a scraper's timeout.
+ */
+function fromDatabase(registry: client.Registry, name: string, help: string, label: string, read: () => Promise<Array<[string, number]>>): void {
+  new client.Gauge({
+    name,
+    help,
+    labelNames: [label],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      let values: Array<[string, number]>;
+      try {
+        values = await withTimeout(read(), READY_TIMEOUT_MS);
+      } catch {
+        return;
+      }
+      for (const [value, n] of values) this.set({ [label]: value }, n);
+    },
+  });
+}
+
 export function createMetrics(db: Db): Metrics {
   const registry = new client.Registry();
   const requests = new client.Counter({
@@ -54,35 +78,16 @@ export function createMetrics(db: Db): Metrics {
     labelNames: ['outcome'] as const,
     registers: [registry],
   });
-  const payouts = new client.Gauge({
-    name: 'cuota_payouts',
-    help: 'Payouts in each state (read from the database at each scrape)',
-    labelNames: ['state'] as const,
-    registers: [registry],
-    async collect() {
-      this.reset();
-      try {
-        for (const row of await withTimeout(payoutCounts(db), READY_TIMEOUT_MS)) this.set({ state: row.status }, Number(row.n));
-      } catch {
-        // The database is away or slow: the scrape still answers (within a scraper's timeout), without this family's values.
-      }
-    },
-  });
-  void payouts;
-  new client.Gauge({
-    name: 'cuota_review_backlog',
-    help: 'What waits for staff review, by queue: the whole backlog, which the console counts only to 1,000 (read from the shared database at each scrape: every portal reports the same figure)',
-    labelNames: ['queue'] as const,
-    registers: [registry],
-    async collect() {
-      this.reset();
-      try {
-        this.set({ queue: 'proofs' }, await withTimeout(countPendingProofs(db), READY_TIMEOUT_MS));
-      } catch {
-        // As above: the scrape answers without this family's values.
-      }
-    },
-  });
+  fromDatabase(registry, 'cuota_payouts', 'Payouts in each state (read from the database at each scrape)', 'state', async () =>
+    (await payoutCounts(db)).map((row) => [row.status, Number(row.n)]),
+  );
+  fromDatabase(
+    registry,
+    'cuota_review_backlog',
+    'What waits for staff review, by queue: the whole backlog, which the console counts only to 1,000 (read from the shared database at each scrape: every portal reports the same figure)',
+    'queue',
+    async () => [['proofs', await countPendingProofs(db)]],
+  );
   new client.Gauge({
     name: 'cuota_db_pool_connections',
     help: "The database pool's connections in use and idle, and requests waiting for one",
@@ -115,14 +120,12 @@ function routeLabel(ctx: Context): string {
  * patterns, the methods Node's parser accepts, statuses.
  */
 export function countRequests(metrics: Metrics) {
-  const series = new Map<string, { observe(seconds: number): void; inc(): void }>();
+  const series = new Map<string, { timer: ReturnType<Metrics['duration']['labels']>; counter: ReturnType<Metrics['requests']['labels']> }>();
   const seriesOf = (method: string, route: string, status: number) => {
     const key = `${method} ${status} ${route}`;
     let found = series.get(key);
     if (!found) {
-      const timer = metrics.duration.labels({ method, route });
-      const counter = metrics.requests.labels({ method, route, status: String(status) });
-      found = { observe: (seconds) => timer.observe(seconds), inc: () => counter.inc() };
+      found = { timer: metrics.duration.labels({ method, route }), counter: metrics.requests.labels({ method, route, status: String(status) }) };
       series.set(key, found);
     }
     return found;
@@ -132,9 +135,9 @@ export function countRequests(metrics: Metrics) {
     try {
       await next();
     } finally {
-      const one = seriesOf(ctx.method, routeLabel(ctx), ctx.status);
-      one.observe(Number(process.hrtime.bigint() - started) / 1e9);
-      one.inc();
+      const { timer, counter } = seriesOf(ctx.method, routeLabel(ctx), ctx.status);
+      timer.observe(Number(process.hrtime.bigint() - started) / 1e9);
+      counter.inc();
     }
   };
 }

@@ -2,6 +2,7 @@ import type { ConsolePage } from '../data/console-page.ts';
 import type { Db } from '../data/db.ts';
 import { findBorrowerByPhone } from '../data/repositories/borrowers.ts';
 import { findLoanByOid } from '../data/repositories/loans.ts';
+import { marketProfile } from '../domain/markets/index.ts';
 import { normalizePhone } from '../domain/phone.ts';
 
 /** Rows on one page of a console list. */
@@ -11,15 +12,15 @@ export const CONSOLE_PAGE_SIZE = 50;
 export type ConsoleFilter = { borrowerId?: number; loanId?: number } | null;
 
 /**
- * A phone as staff may type it, in the forms to look up: as the market
- * stores its borrowers' phones (India drops "+91", Nigeria keeps the
- * leading 0), then as typed with only its spacing dropped, then its bare
+ * A phone as staff may type it, in the forms to look up, likeliest first: as
+ * the market stores its borrowers' phones (India drops "+91", Nigeria keeps
+ * the leading 0), then as typed with only its spacing dropped, then its bare
  * digits. Empty when it is no phone at all.
  */
-export function phoneSpellings(text: string, normalize: (text: string) => string | null): string[] {
+export function phoneSpellings(text: string, market: string): string[] {
   const typed = normalizePhone(text);
   if (!typed) return [];
-  return [...new Set([normalize(text), typed, typed.replace(/^\+/, '')].filter((p): p is string => p !== null))];
+  return [...new Set([marketProfile(market).phone.normalize(text), typed, typed.replace(/^\+/, '')].filter((p): p is string => p !== null))];
 }
 
 /**
@@ -28,14 +29,14 @@ export function phoneSpellings(text: string, normalize: (text: string) => string
  * the market's own normaliser). Each is an exact lookup on a unique index.
  * Empty: no filter. Answers null when nothing matches.
  */
-export async function consoleFilter(db: Db, q: string, normalize: (text: string) => string | null): Promise<ConsoleFilter> {
+export async function consoleFilter(db: Db, q: string, market: string): Promise<ConsoleFilter> {
   const text = q.trim();
   if (!text) return {};
   if (/^\d{16,40}$/.test(text)) {
     const loan = await findLoanByOid(db, text);
     return loan ? { loanId: loan.id, borrowerId: loan.borrower_id } : null;
   }
-  for (const phone of phoneSpellings(text, normalize)) {
+  for (const phone of phoneSpellings(text, market)) {
     const borrower = await findBorrowerByPhone(db, phone);
     if (borrower) return { borrowerId: borrower.id };
   }

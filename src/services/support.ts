@@ -19,7 +19,7 @@ import type { ProofForStaff } from '../snapshots/proofs.ts';
 export type { QueuedProof } from '../data/repositories/proofs.ts';
 
 /** The queue's heading counts this far and then says "more than": counting a backlog of thousands on every page view costs more than the page. */
-export const QUEUE_COUNT_LIMIT = 1000;
+const QUEUE_COUNT_LIMIT = 1000;
 
 /**
  * Proofs waiting for review, oldest first, with the borrower's phone: one

@@ -1,9 +1,7 @@
 import type { Context } from 'koa';
 import { z } from 'zod';
 import { parseIsoDay } from '../../../domain/calendar.ts';
-import { marketProfile } from '../../../domain/markets/index.ts';
 import { parseMoney } from '../../../domain/money.ts';
-import { normalizePhone } from '../../../domain/phone.ts';
 import { notFound } from '../../../errors.ts';
 import { presentAccountForStaff } from '../../../presenters/account.ts';
 import { presentAuditLog, presentFeedbackInbox, presentProofForStaff, presentQueue } from '../../../presenters/support.ts';
@@ -14,7 +12,7 @@ import { presentComplaint, presentComplaintRow } from '../../../presenters/prote
 import { signInStaff, signOutStaff } from '../../../services/auth.ts';
 import { decideLoanByHand } from '../../../services/loans.ts';
 import { type ProofDecision, reviewProof } from '../../../services/proofs.ts';
-import { consoleFilter, pageOf, splitPage } from '../../../services/console-lists.ts';
+import { consoleFilter, pageOf, phoneSpellings, splitPage } from '../../../services/console-lists.ts';
 import { loansInReview, lookUpBorrower, pendingProofs, proofForStaff } from '../../../services/support.ts';
 import { endStaffSession, startStaffSession } from '../../middleware/staff.ts';
 import { respondConsole } from '../../respond.ts';
@@ -58,7 +56,7 @@ const listSchema = z.object({
 /** The page asked for, what the search found (null: nothing), and what the page's links keep. */
 async function listParams(ctx: Context, byLoan = true) {
   const { after, q } = validate(listSchema, ctx.query);
-  const filter = await consoleFilter(ctx.deps.db, q, marketProfile(ctx.deps.config.market).phone.normalize);
+  const filter = await consoleFilter(ctx.deps.db, q, ctx.deps.config.market);
   return { filter, page: filter ? pageOf(after ?? null, filter, byLoan) : null, view: { q, searched: Boolean(q), noMatch: filter === null, paged: after !== undefined } };
 }
 
@@ -147,8 +145,8 @@ export async function decideLoan(ctx: Context): Promise<void> {
 export async function borrower(ctx: Context): Promise<void> {
   const asked = typeof ctx.query.phone === 'string' ? ctx.query.phone : '';
   const { db, clock, config } = ctx.deps;
-  // As the market stores its borrowers' phones ("+91 98765 43210" is 9876543210 in India), else as typed.
-  const phone = asked ? (marketProfile(config.market).phone.normalize(asked) ?? normalizePhone(asked)) : null;
+  // The likeliest spelling: as the market stores its borrowers' phones ("+91 98765 43210" is 9876543210 in India), else as typed.
+  const phone = phoneSpellings(asked, config.market)[0] ?? null;
   const found = phone ? await lookUpBorrower(db, clock, config, { staffId: ctx.state.staff!.id, phone, address: ctx.ip }) : null;
   respondConsole(ctx, { view: 'support/borrower.njk', data: {
     asked,
