@@ -163,6 +163,17 @@ export async function signIn(url: string, phone: string, password: string): Prom
   return res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
 }
 
+/**
+ * The cookies of a browser that has seen a page: `cookie` plus what the page
+ * set (the stylesheet's, views.ts), so later pages link the cached stylesheet
+ * as they would for a borrower past the first page.
+ */
+export async function afterFirstPage(url: string, cookie: string): Promise<string> {
+  const res = await fetch(`${url}/Index/languages`, { headers: { Cookie: cookie, Accept: 'text/html' } });
+  if (res.status !== 200) throw new Error(`first page: ${res.status}`);
+  return [cookie, ...res.headers.getSetCookie().map((c) => c.split(';')[0])].filter(Boolean).join('; ');
+}
+
 /** A 12-megapixel phone-like photo (4000x3000 JPEG): soft gradients with sensor-like noise. */
 export async function phonePhoto(): Promise<Buffer> {
   const { data, info } = await sharp({

@@ -8,8 +8,10 @@ import send from 'koa-send';
 export interface Assets {
   /** `/css/app.css` -> `/css/app.3f2a9c1b0d.css` (unknown paths come back unchanged). */
   url(file: string): string;
-  /** The stylesheet's text, inlined in every page's head (small: no render-blocking request). */
+  /** The stylesheet's text, inlined in the head of a page whose browser may not have the file yet (views.ts). */
   readonly inlineCss: string;
+  /** The stylesheet file's content hash (the one in its URL): what a browser that was sent the file holds (views.ts). */
+  readonly cssVersion: string;
   /** The CSP source that allows exactly that inline stylesheet. */
   readonly inlineCssHash: string;
   /** Serves public/: hashed names immutable for a year, plain names revalidated. */
@@ -29,6 +31,7 @@ const YEAR_MS = 365 * 24 * 3_600_000;
 export function createAssets(publicDir: string, options: { dev: boolean }): Assets {
   const byName = new Map<string, string>();
   const byHashed = new Map<string, string>();
+  let cssVersion = '';
   for (const folder of FOLDERS) {
     const dir = path.join(publicDir, folder);
     if (!fs.existsSync(dir)) continue;
@@ -38,6 +41,7 @@ export function createAssets(publicDir: string, options: { dev: boolean }): Asse
       const ext = path.extname(file);
       const plain = `/${folder}/${file}`;
       const hashed = `/${folder}/${path.basename(file, ext)}.${hash}${ext}`;
+      if (plain === '/css/app.css') cssVersion = hash;
       byName.set(plain, hashed);
       byHashed.set(hashed, plain);
     }
@@ -62,6 +66,7 @@ export function createAssets(publicDir: string, options: { dev: boolean }): Asse
   return {
     url: (file) => byName.get(file) ?? file,
     inlineCss,
+    cssVersion,
     inlineCssHash,
     middleware,
   };

@@ -10,6 +10,18 @@ import { formPage } from './error-views.ts';
 
 const VIEWS_DIR = fileURLToPath(new URL('../../views', import.meta.url));
 
+/**
+ * Names the stylesheet version this browser was sent as a file. A page for a
+ * browser without it (a first visit, or a new stylesheet) inlines the
+ * stylesheet, so nothing blocks its first paint on a slow network, and asks
+ * for the file at the lowest priority (`media="print"`, applied to nothing
+ * on screen) to have it cached. Later pages link the cached, immutable
+ * file: about 2 KB less on the wire per page, and 9 KB less to compress.
+ */
+export const STYLESHEET_COOKIE = 'cuota.css';
+// As long as the file is cached (assets.ts: a year, immutable).
+const STYLESHEET_COOKIE_MS = 365 * 24 * 3_600_000;
+
 export interface Views {
   render(ctx: Context, view: string, data: Record<string, unknown>): string;
 }
@@ -24,9 +36,21 @@ export function createViews(options: { watch: boolean; assets: Assets }): Views 
   });
   // Templates name public/ files only through asset(): the content-hashed URL.
   env.addGlobal('asset', options.assets.url);
-  env.addGlobal('inlineCss', options.assets.inlineCss);
+  const { cssVersion, inlineCss } = options.assets;
   return {
     render(ctx, view, data) {
+      const cssCached = ctx.cookies.get(STYLESHEET_COOKIE, { signed: false }) === cssVersion;
+      // Behind COOKIE_SECURE, a plain-HTTP request was redirected before any page (httpsOnly).
+      if (!cssCached && (ctx.secure || !ctx.deps.config.session.secureCookie)) {
+        ctx.cookies.set(STYLESHEET_COOKIE, cssVersion, {
+          signed: false,
+          httpOnly: true,
+          sameSite: 'lax',
+          secure: ctx.deps.config.session.secureCookie,
+          path: '/',
+          maxAge: STYLESHEET_COOKIE_MS,
+        });
+      }
       const { lang, t, borrower } = ctx.state;
       // One leading slash only: `//evil.example/x` (or `/\\evil.example`) would make the links leave the site.
       const switchHref = languageSwitch((ctx.method === 'GET' ? ctx.url : (formPage(ctx) ?? '/')).replace(/^[/\\]+/, '/'));
@@ -40,6 +64,7 @@ export function createViews(options: { watch: boolean; assets: Assets }): Views 
         ...data,
         t,
         lang,
+        inlineCss: cssCached ? null : inlineCss,
         fmt: formatters(lang, ctx.deps.config),
         me: borrower ? presentIdentity(borrower) : null,
         csrfToken: csrfToken(ctx),

@@ -10,7 +10,8 @@ test.before(async () => {
 });
 test.after.always(() => server?.close());
 
-test('a borrower switches to Spanish, signs in through the form at 360x740, and signs out', async (t) => {
+// Serial: the server's log must hold this browser's requests alone.
+test.serial('a borrower switches to Spanish, signs in through the form at 360x740, and signs out', async (t) => {
   const { page, close } = await openPhoneBrowser();
   t.teardown(close);
   const errors: string[] = [];
@@ -19,6 +20,8 @@ test('a borrower switches to Spanish, signs in through the form at 360x740, and 
 
   await page.goto(server.url + '/');
   t.is(await page.locator('h1').textContent(), 'Sign in');
+  // The first page carries the stylesheet inline and fetches the file for the next ones.
+  t.is(await page.locator('head style').count(), 1);
   await page.getByRole('link', { name: 'Español' }).click();
   await page.waitForURL(/lang=es/);
   t.is(await page.locator('h1').textContent(), 'Iniciar sesión');
@@ -31,9 +34,13 @@ test('a borrower switches to Spanish, signs in through the form at 360x740, and 
   t.regex((await page.locator('.who').textContent())!, /Sesión iniciada como 9680304707/);
   t.regex((await page.locator('.quota .big').textContent())!, /\$5,000\.00/);
 
-  // Usable at 360 px: nothing wider than the screen, the stylesheet applied.
+  // Usable at 360 px: nothing wider than the screen, the stylesheet applied, from the cached file now.
+  t.is(await page.locator('head style').count(), 0);
+  t.is(await page.locator('head link[rel=stylesheet]:not([media])').count(), 1);
   t.true(await page.evaluate(() => document.documentElement.scrollWidth <= 360));
   t.not(await page.locator('.top').evaluate((el) => getComputedStyle(el).backgroundColor), 'rgba(0, 0, 0, 0)');
+  const fetched = server.logs.filter((l) => /^\/css\/app\.[0-9a-f]{10}\.css$/.test(String(l.route)));
+  t.deepEqual(fetched.map((l) => l.status), [200], 'fetched once, on the first page, then taken from the cache');
   await page.screenshot({ path: `${shots}/cuota-home-es.png`, fullPage: true });
 
   await page.getByRole('button', { name: 'Cerrar sesión' }).click();

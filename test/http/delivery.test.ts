@@ -138,7 +138,7 @@ test('assets: hashed names cached for a year, immutable; plain names revalidated
   t.truthy(plain.headers.get('last-modified'));
   t.is((await c.get('/img/icon.0000000000.svg')).status, 404, 'a stale hash is not served as something else');
   t.is((await c.get('/css/../../package.json')).status, 404);
-  // The stylesheet is inline (no render-blocking request) and allowed by its hash alone.
+  // A first page's stylesheet is inline (no render-blocking request) and allowed by its hash alone.
   t.regex(page, /<style>[^<]*\.card\{/);
   t.regex((await c.get('/Index/login')).headers.get('content-security-policy') ?? '', /style-src 'self' 'sha256-[A-Za-z0-9+/=]+'/);
   t.regex(page, /<meta name="description" content="[^"]{40,}">/);
@@ -152,4 +152,63 @@ test('the language switch keeps the page and its query', async (t) => {
   const c = new Client(server.url);
   const page = (await c.get('/Complaint/index?lang=es&topic=charges', { Accept: 'text/html' })).text;
   t.regex(page, /href="\/Complaint\/index\?topic=charges&amp;lang=en" hreflang="en"/);
+});
+
+const cssCookieOf = (headers: Headers) => headers.getSetCookie().find((c) => c.startsWith('cuota.css='));
+
+test('a first page inlines the stylesheet and fetches it quietly; later pages link the cached file', async (t) => {
+  const c = new Client(server.url);
+  const first = await c.get('/Index/login', { Accept: 'text/html' });
+  const href = /<link rel="stylesheet" href="(\/css\/app\.([0-9a-f]{10})\.css)" media="print">/.exec(first.text);
+  t.truthy(href, 'the file is asked for at the lowest priority, applied to nothing on screen');
+  const [, url, version] = href!;
+  t.regex(first.text, /<style>[^<]*\.card\{/);
+  const cookie = cssCookieOf(first.headers);
+  t.truthy(cookie);
+  t.regex(cookie!, new RegExp(`^cuota\\.css=${version}; path=/; expires=[^;]+; samesite=lax; httponly$`));
+  const expires = new Date(/expires=([^;]+)/.exec(cookie!)![1]!).getTime();
+  t.true(expires - Date.now() > 360 * 24 * 3_600_000, 'kept as long as the file is cached');
+
+  // The browser now holds the file: pages link it, inline nothing, and set nothing more.
+  for (const path of ['/Index/login', '/Index/contact', '/Feedback/index']) {
+    const later = await c.get(path, { Accept: 'text/html' });
+    t.notRegex(later.text, /<style>/, path);
+    t.true(later.text.includes(`<link rel="stylesheet" href="${url}">`), path);
+    t.is(cssCookieOf(later.headers), undefined, path);
+  }
+  const file = await c.get(url!);
+  t.is(file.status, 200);
+  t.is(file.headers.get('cache-control'), 'public, max-age=31536000, immutable');
+  t.regex(file.headers.get('content-type') ?? '', /text\/css/);
+  t.regex(file.text, /\.card\s*\{/);
+
+  // A signed-in borrower's pages and the console's follow the same cookie.
+  const { app } = await signedInApp(server);
+  t.regex((await app.get('/Repay/index.shtml', { Accept: 'text/html' })).text, /<style>/);
+  t.notRegex((await app.get('/Repay/orders', { Accept: 'text/html' })).text, /<style>/);
+  const staff = new Client(server.url);
+  staff.cookies.set('cuota.css', version!);
+  const console = await staff.get('/support/login', { Accept: 'text/html' });
+  t.true(console.text.includes(`<link rel="stylesheet" href="${url}">`));
+  t.notRegex(console.text, /<style>/);
+});
+
+test('a browser holding an older stylesheet, or a made-up cookie, gets the current one inline again', async (t) => {
+  for (const held of ['0123456789', 'x"><script>', '']) {
+    const c = new Client(server.url);
+    c.cookies.set('cuota.css', held);
+    const res = await c.get('/Index/login', { Accept: 'text/html' });
+    t.regex(res.text, /<style>[^<]*\.card\{/, held);
+    t.notRegex(res.text, /<script>/, held);
+    const version = /href="\/css\/app\.([0-9a-f]{10})\.css" media="print"/.exec(res.text)![1]!;
+    t.is(cssCookieOf(res.headers)?.split(';')[0], `cuota.css=${version}`, held);
+  }
+});
+
+test('behind HTTPS the stylesheet cookie is Secure', async (t) => {
+  const secure = await startServer({ COOKIE_SECURE: 'true', TRUST_PROXY: 'true' });
+  t.teardown(() => secure.close());
+  const res = await fetch(`${secure.url}/Index/login`, { headers: { Accept: 'text/html', 'X-Forwarded-Proto': 'https', 'X-Forwarded-For': '203.0.113.9' } });
+  t.is(res.status, 200);
+  t.regex(cssCookieOf(res.headers) ?? '', /; secure; httponly$/);
 });
