@@ -21,7 +21,8 @@ export interface Assets {
 // Only these folders can be files in public/: nothing else touches the disk.
 const FOLDERS = ['css', 'js', 'img'];
 export const STATIC_PATHS = /^\/(css|js|img)\//;
-const YEAR_MS = 365 * 24 * 3_600_000;
+/** How long a content-hashed file may be cached (immutable): a year. */
+export const ASSET_CACHE_MS = 365 * 24 * 3_600_000;
 
 /**
  * Reads public/ once at boot and names every file by the first 10 hex digits
@@ -60,7 +61,7 @@ export function createAssets(publicDir: string, options: { dev: boolean }): Asse
       // A hashed name never changes content; a plain name (old pages, the JSON's
       // method logos) is checked again each time through Last-Modified.
       setHeaders: (res) =>
-        res.setHeader('Cache-Control', plain && !options.dev ? `public, max-age=${YEAR_MS / 1000}, immutable` : 'public, max-age=0, must-revalidate'),
+        res.setHeader('Cache-Control', plain && !options.dev ? `public, max-age=${ASSET_CACHE_MS / 1000}, immutable` : 'public, max-age=0, must-revalidate'),
     });
   };
   return {

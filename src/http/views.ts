@@ -4,7 +4,7 @@ import type { Context } from 'koa';
 import { LANGUAGE_NAMES, LANGUAGES, type Language } from '../i18n.ts';
 import { formatters } from '../presenters/format.ts';
 import { presentIdentity } from '../presenters/product.ts';
-import type { Assets } from './assets.ts';
+import { ASSET_CACHE_MS, type Assets } from './assets.ts';
 import { csrfToken } from './middleware/csrf.ts';
 import { formPage } from './error-views.ts';
 
@@ -18,9 +18,7 @@ const VIEWS_DIR = fileURLToPath(new URL('../../views', import.meta.url));
  * on screen) to have it cached. Later pages link the cached, immutable
  * file: about 2 KB less on the wire per page, and 9 KB less to compress.
  */
-export const STYLESHEET_COOKIE = 'cuota.css';
-// As long as the file is cached (assets.ts: a year, immutable).
-const STYLESHEET_COOKIE_MS = 365 * 24 * 3_600_000;
+const STYLESHEET_COOKIE = 'cuota.css';
 
 export interface Views {
   render(ctx: Context, view: string, data: Record<string, unknown>): string;
@@ -40,16 +38,11 @@ export function createViews(options: { watch: boolean; assets: Assets }): Views 
   return {
     render(ctx, view, data) {
       const cssCached = ctx.cookies.get(STYLESHEET_COOKIE, { signed: false }) === cssVersion;
-      // Behind COOKIE_SECURE, a plain-HTTP request was redirected before any page (httpsOnly).
-      if (!cssCached && (ctx.secure || !ctx.deps.config.session.secureCookie)) {
-        ctx.cookies.set(STYLESHEET_COOKIE, cssVersion, {
-          signed: false,
-          httpOnly: true,
-          sameSite: 'lax',
-          secure: ctx.deps.config.session.secureCookie,
-          path: '/',
-          maxAge: STYLESHEET_COOKIE_MS,
-        });
+      const secure = ctx.deps.config.session.secureCookie;
+      // Behind COOKIE_SECURE, a plain-HTTP request was refused before any page (httpsOnly).
+      if (!cssCached && (ctx.secure || !secure)) {
+        // Kept as long as the file is cached.
+        ctx.cookies.set(STYLESHEET_COOKIE, cssVersion, { signed: false, httpOnly: true, sameSite: 'lax', secure, path: '/', maxAge: ASSET_CACHE_MS });
       }
       const { lang, t, borrower } = ctx.state;
       // One leading slash only: `//evil.example/x` (or `/\\evil.example`) would make the links leave the site.

@@ -12,6 +12,7 @@ import { allLoans } from './loan-reads.ts';
 import type { ConsolePage } from '../data/console-page.ts';
 import { accountForStaff } from './account-reads.ts';
 import { audit } from './audit.ts';
+import { phoneSpellings } from './console-lists.ts';
 import { countPendingProofs, findProof, pendingProofs as pendingProofRows, proofsOfBill, type QueuedProof } from '../data/repositories/proofs.ts';
 import { findOwnUpload } from '../data/repositories/uploads.ts';
 import type { ProofForStaff } from '../snapshots/proofs.ts';
@@ -77,11 +78,14 @@ export async function borrowerOverview(db: Db, clock: Clock, config: Pick<Config
 }
 
 /**
- * The console's borrower look-up by (normalized) phone: the borrower's whole
+ * The console's borrower look-up by a phone as staff typed it: the borrower's whole
  * file and account, or null when no one has that phone. A found file is audited.
  */
-export async function lookUpBorrower(db: Db, clock: Clock, config: Pick<Config, 'timeZone'>, request: { staffId: number; phone: string; address: string }) {
-  const found = await findBorrowerByPhone(db, request.phone);
+export async function lookUpBorrower(db: Db, clock: Clock, config: Pick<Config, 'timeZone' | 'market'>, request: { staffId: number; phone: string; address: string }) {
+  // The likeliest spelling: as the market stores its borrowers' phones ("+91 98765 43210" is 9876543210 in India), else as typed.
+  const phone = phoneSpellings(request.phone, config.market)[0];
+  if (!phone) return null;
+  const found = await findBorrowerByPhone(db, phone);
   if (!found) return null;
   await audit(db, clock, { staffId: request.staffId, action: 'view_borrower', subject: `borrower:${found.id}`, address: request.address });
   return { overview: await borrowerOverview(db, clock, config, found), account: await accountForStaff(db, found) };

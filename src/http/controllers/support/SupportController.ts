@@ -12,7 +12,7 @@ import { presentComplaint, presentComplaintRow } from '../../../presenters/prote
 import { signInStaff, signOutStaff } from '../../../services/auth.ts';
 import { decideLoanByHand } from '../../../services/loans.ts';
 import { type ProofDecision, reviewProof } from '../../../services/proofs.ts';
-import { consoleFilter, pageOf, phoneSpellings, splitPage } from '../../../services/console-lists.ts';
+import { consoleFilter, pageOf, splitPage } from '../../../services/console-lists.ts';
 import { loansInReview, lookUpBorrower, pendingProofs, proofForStaff } from '../../../services/support.ts';
 import { endStaffSession, startStaffSession } from '../../middleware/staff.ts';
 import { respondConsole } from '../../respond.ts';
@@ -145,9 +145,7 @@ export async function decideLoan(ctx: Context): Promise<void> {
 export async function borrower(ctx: Context): Promise<void> {
   const asked = typeof ctx.query.phone === 'string' ? ctx.query.phone : '';
   const { db, clock, config } = ctx.deps;
-  // The likeliest spelling: as the market stores its borrowers' phones ("+91 98765 43210" is 9876543210 in India), else as typed.
-  const phone = phoneSpellings(asked, config.market)[0] ?? null;
-  const found = phone ? await lookUpBorrower(db, clock, config, { staffId: ctx.state.staff!.id, phone, address: ctx.ip }) : null;
+  const found = asked ? await lookUpBorrower(db, clock, config, { staffId: ctx.state.staff!.id, phone: asked, address: ctx.ip }) : null;
   respondConsole(ctx, { view: 'support/borrower.njk', data: {
     asked,
     notFound: Boolean(asked) && !found,
