@@ -2,11 +2,15 @@
 // the same run on the same core, plus proof uploads of a 12 MP phone photo.
 // A second reference, the floor, is the prescribed stack (Koa, @koa/router,
 // koa-session) answering the same JSON with nothing of Cuota's: the ratio a
-// route could reach at best. The portal and the references run pinned to
-// core 0, the load (this process) to core 1, where taskset exists; uploads go
-// to a second portal free to use every core. Results: a table here and JSON
-// under bench/results/ (ignored by git).
-import { spawnSync } from 'node:child_process';
+// route could reach at best. A third, the floor with the obligations every
+// product answer carries (request log, metrics, security headers, bytes and
+// compression), is measured like a Cuota route: what is left below it is
+// Cuota's own work (sessions in the database, the borrower, the page). The
+// portal and the references run pinned to core 0, the load (this process) to
+// core 1, where taskset exists; uploads go to a second portal free to use
+// every core. Results: a table here and JSON under bench/results/ (ignored by
+// git).
+import { spawn, spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -36,6 +40,9 @@ const HEAVY_SECONDS = Number(process.env.BENCH_HEAVY_SECONDS ?? 15);
 // The volume comparison alternates its databases ROUNDS times: runs half as long.
 const VOLUME_RUN_SECONDS = Math.max(3, Math.round(SECONDS / 2));
 const CONNECTIONS = 50;
+// Which floor the ratios are to: 2 answers Cuota's very bytes with Vary: Accept (sixth pass of
+// issue 22); results without it had a fixed, shorter body. Ratios to different floors differ.
+const FLOOR_VERSION = 2;
 const PASSWORD = 'bench-password';
 // `npm run bench -- --volume [file]`: the borrower and console routes on an empty database and on a
 // copy of the volume database (`npm run seed:volume`; default bench/volume.sqlite), side by side.
@@ -70,7 +77,7 @@ function median(xs: number[]): number {
 }
 
 /** The newest earlier results file, for the "previous" column. */
-function previousResults(): { table?: Array<{ route: string; rps: number; ofFloor: number }>; targets?: Array<{ target: string; value: number }> } {
+function previousResults(): { floor?: number; table?: Array<{ route: string; rps: number; ofFloor: number }>; targets?: Array<{ target: string; value: number }> } {
   const dir = path.join(ROOT, 'bench/results');
   const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort() : [];
   if (!files.length) return {};
@@ -135,7 +142,8 @@ async function main() {
   const previous = previousResults();
   const portal = await startPortal({ core: 0, borrowers: 1, password: PASSWORD, env: UNLIMITED });
   const baseline = await startReference(0);
-  const floor = await startReference(0, 'floor');
+  let floor: Awaited<ReturnType<typeof startReference>> | undefined;
+  let obliged: Awaited<ReturnType<typeof startReference>> | undefined;
   let uploader: Portal | undefined;
   try {
     const cookie = await signIn(portal.url, '5590000000', PASSWORD);
@@ -144,14 +152,22 @@ async function main() {
       fetch(`${portal.url}${p}`, { method: 'POST', headers: { ...app, 'Content-Type': 'application/x-www-form-urlencoded' }, body });
     await post('/Loan/reLoan', 'money=3000&time=10');
     await post('/Index/ajaxApply', 'kfs_ack=1');
-    const oid = ((await (await fetch(`${portal.url}/Repay/loans`, { headers: app })).json()) as { data: { oid: string } }).data.oid;
-    const floorCookie = (await fetch(`${floor.url}/signIn`)).headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+    // The floor answers the very bytes Cuota answers this borrower.
+    const loansBody = await (await fetch(`${portal.url}/Repay/loans`, { headers: app })).text();
+    const oid = (JSON.parse(loansBody) as { data: { oid: string } }).data.oid;
+    floor = await startReference(0, 'floor', { FLOOR_LOANS: loansBody });
+    // The floor with what every product answer must carry (bench-floor.mjs), logging beside the portal's log.
+    obliged = await startReference(0, 'floor', { FLOOR_LOANS: loansBody, FLOOR_OBLIGATIONS: '1', FLOOR_LOG: path.join(portal.dir, 'floor.log') });
+    const referenceCookie = async (url: string) => (await fetch(`${url}/signIn`)).headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+    const floorCookie = await referenceCookie(floor.url);
+    const obligedCookie = await referenceCookie(obliged.url);
     // Pages are asked for as by a borrower past the first page: the stylesheet cached and linked.
     const browser = await afterFirstPage(portal.url, cookie);
 
     const routes: Array<{ name: string; url: string; opts: Partial<autocannon.Options> }> = [
       { name: 'baseline {"hello":"world"}', url: baseline.url, opts: {} },
       { name: 'floor: prescribed stack, same JSON', url: `${floor.url}/Repay/loans`, opts: { headers: { Cookie: floorCookie, ...BROWSER_ENCODING } } },
+      { name: 'floor + obligations, same JSON', url: `${obliged.url}/Repay/loans`, opts: { headers: { Cookie: obligedCookie, ...BROWSER_ENCODING } } },
       { name: 'GET Index/languages', url: `${portal.url}/Index/languages`, opts: { headers: { Accept: 'application/json', ...BROWSER_ENCODING } } },
       { name: 'GET Repay/loans (JSON, signed in)', url: `${portal.url}/Repay/loans`, opts: { headers: { ...app, ...BROWSER_ENCODING } } },
       { name: 'GET home page (HTML, signed in)', url: `${portal.url}/Repay/index.shtml`, opts: { headers: { Cookie: browser, Accept: 'text/html', ...BROWSER_ENCODING } } },
@@ -298,8 +314,10 @@ async function main() {
       // Judged against the 15,000-loan database (every list a full page); the ratio to the empty one is in the volume table.
       ...(volume ? volume.map((v) => target(`1M loans >= 0.8 of 15k loans: ${v.route}`, v.ofSmall, v.ofSmall >= 0.8)) : []),
     ];
-    console.log(`\nCuota benchmark: ${ROUNDS} rounds x ${SECONDS}s, ${CONNECTIONS} connections, medians; ${HAS_TASKSET ? 'server on core 0, load on core 1' : 'no taskset: unpinned'}`);
+    console.log(`\nCuota benchmark: ${ROUNDS} rounds x ${SECONDS}s, ${CONNECTIONS} connections, medians; ${HAS_TASKSET ? 'server on core 0, load on core 1' : 'no taskset: unpinned'}; ${os.cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}`);
     console.table(table);
+    const obligedOfFloor = ofFloor('floor + obligations');
+    console.log(`the floor with the obligations alone is at ${obligedOfFloor} of the floor; Repay/loans is at ${+(ofFloor('GET Repay/loans') / obligedOfFloor).toFixed(2)} of that`);
     console.log(`uploads of a ${(photo.length / 1e6).toFixed(1)} MB 12 MP JPEG, ${UPLOAD_SECONDS}s each, to a portal on every core:`);
     console.table(uploads);
     console.log(`Repay/loans paced at ${pacedRun.rate} req/s (70% of its maximum; a run answering under 95% of that rate fell behind and does not count), and the references at the same rate:`);
@@ -308,6 +326,7 @@ async function main() {
     console.table(stalls);
     console.log('heavy work beside light work (p99 ms, idle and while 8 upload and 4 print PDFs):');
     console.table(heavy.table);
+    console.log(`the heavy load while measured: ${JSON.stringify(heavy.load)}`);
     console.log('work queues (waits in ms):');
     console.table(heavy.queues);
     if (volume) {
@@ -323,7 +342,7 @@ async function main() {
           target: t.target,
           figure: route ? `${figure(route)!.rps} req/s` : '',
           ratio: t.value,
-          previous: route && was(route) ? `${was(route)!.rps} req/s, ${was(route)!.ofFloor}` : (t.previous ?? '—'),
+          previous: route && was(route) ? `${was(route)!.rps} req/s, ${was(route)!.ofFloor}${previous.floor === FLOOR_VERSION ? '' : ' (older floor)'}` : (t.previous ?? '—'),
           met: t.met ? 'met' : 'MISSED',
         };
       }),
@@ -331,11 +350,10 @@ async function main() {
     const machine = { cpu: os.cpus()[0]?.model, cores: os.cpus().length, memoryGB: Math.round(os.totalmem() / 2 ** 30), node: process.version, taskset: HAS_TASKSET };
     fs.mkdirSync(path.join(ROOT, 'bench/results'), { recursive: true });
     const file = path.join(ROOT, 'bench/results', `${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-    fs.writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), machine, settings: { SECONDS, ROUNDS, WARMUP, CONNECTIONS, UPLOAD_SECONDS, HEAVY_SECONDS, VOLUME }, table, paced: pacedRun, pacedReferences, stealMs, stalls, uploads, heavy, volume, targets }, null, 2));
+    fs.writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), machine, floor: FLOOR_VERSION, settings: { SECONDS, ROUNDS, WARMUP, CONNECTIONS, UPLOAD_SECONDS, HEAVY_SECONDS, VOLUME }, table, paced: pacedRun, pacedReferences, stealMs, stalls, uploads, heavy, volume, targets }, null, 2));
     console.log(`written to ${path.relative(ROOT, file)}`);
   } finally {
-    await baseline.stop();
-    await floor.stop();
+    for (const reference of [baseline, floor, obliged]) await reference?.stop();
     for (const p of [portal, uploader]) if (p) await discard(p);
   }
 }
@@ -375,18 +393,41 @@ async function heavyWork(portal: Portal, uploadBodyBytes: Buffer, boundary: stri
   const pdfUrl = await receiptOf(portal, printer);
   const idle = await light();
   const uploaders = await Promise.all(Array.from({ length: 8 }, (_, i) => signIn(portal.url, String(5590000004 + i), PASSWORD)));
-  const stop = { now: false };
-  const hammer = async (go: () => Promise<unknown>) => {
-    while (!stop.now) await go().catch(() => undefined);
-  };
-  const heavyLoad = [
-    ...uploaders.map((cookie) => hammer(() => fetch(`${portal.url}/Info/ajaxUpload`, { method: 'POST', headers: { Cookie: cookie, 'X-Requested-With': 'XMLHttpRequest', Accept: 'application/json', 'Content-Type': `multipart/form-data; boundary=${boundary}` }, body: new Uint8Array(uploadBodyBytes) }).then((r) => r.arrayBuffer()))),
-    ...Array.from({ length: 4 }, () => hammer(() => fetch(pdfUrl, { headers: { Cookie: printer } }).then((r) => r.arrayBuffer()))),
-  ];
-  await new Promise((r) => setTimeout(r, 1000));
-  const busy = await light();
-  stop.now = true;
-  await Promise.all(heavyLoad);
+  const bodyFile = path.join(portal.dir, 'upload-body.bin');
+  fs.writeFileSync(bodyFile, uploadBodyBytes);
+  // The heavy load comes from a process of its own (bench-hammer.mjs) on this core, so this
+  // process's event loop measures and does nothing else; it says what it got done when stopped.
+  const [cmd, args] = pinned(1, process.execPath, ['scripts/bench-hammer.mjs']);
+  const hammer = spawn(cmd, args, {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { PATH: process.env.PATH, HAMMER: JSON.stringify({ url: portal.url, uploaders, bodyFile, boundary, pdfUrl, printer }) },
+  });
+  let output = '';
+  hammer.stdout!.on('data', (chunk: Buffer) => (output += chunk));
+  const ended = new Promise<void>((resolve) => {
+    hammer.once('exit', () => resolve());
+    hammer.once('error', () => resolve());
+  });
+  let busy: Awaited<ReturnType<typeof light>>;
+  try {
+    for (let i = 0; !output.includes('hammering'); i++) {
+      if (hammer.exitCode !== null || hammer.pid === undefined || i > 100) throw new Error('the heavy load generator did not start');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await new Promise((r) => setTimeout(r, 1000));
+    busy = await light();
+    if (hammer.exitCode !== null) throw new Error('the heavy load generator stopped before the busy figures were taken');
+  } finally {
+    hammer.kill('SIGTERM');
+    // It stops between requests; a request stuck past 30 s is not waited for.
+    const late = setTimeout(() => hammer.kill('SIGKILL'), 30_000);
+    await ended;
+    clearTimeout(late);
+  }
+  const lastLine = output.trim().split('\n').pop() ?? '';
+  // Killed mid-request, it said nothing: the figures stand, the load is unknown.
+  const delivered = (lastLine.startsWith('{') ? JSON.parse(lastLine) : { unknown: true }) as Record<string, number | boolean>;
   const ratio = (a: number, b: number) => +(a / Math.max(1, b)).toFixed(2);
   return {
     table: [
@@ -394,6 +435,7 @@ async function heavyWork(portal: Portal, uploadBodyBytes: Buffer, boundary: stri
       { route: 'GET Repay/loans', idleP99: idle.loans.p99, busyP99: busy.loans.p99, ratio: ratio(busy.loans.p99, idle.loans.p99), non2xx: idle.loans.non2xx + busy.loans.non2xx },
     ],
     ratios: { signIn: ratio(busy.signIn.p99, idle.signIn.p99), loans: ratio(busy.loans.p99, idle.loans.p99) },
+    load: delivered,
     queues: ((await queueReport(portal)) ?? []) as unknown[],
   };
 }

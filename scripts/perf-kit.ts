@@ -128,11 +128,15 @@ export async function startPortal(options: { core: number | null; borrowers: num
   };
 }
 
-/** A reference server on `core`: the bare Koa baseline, or (`floor`) the prescribed stack doing nothing of Cuota's. */
-export async function startReference(core: number, script: 'baseline' | 'floor' = 'baseline'): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
+/** A reference server on `core`: the bare Koa baseline, or (`floor`) the prescribed stack doing nothing of Cuota's (`env`: bench-floor.mjs's settings). */
+export async function startReference(
+  core: number,
+  script: 'baseline' | 'floor' = 'baseline',
+  env: Record<string, string> = {},
+): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
   const port = await freePort();
   const [cmd, args] = pinned(core, process.execPath, [`scripts/bench-${script}.mjs`]);
-  const child = spawn(cmd, args, { cwd: ROOT, stdio: 'ignore', env: { PATH: process.env.PATH, PORT: String(port), NODE_ENV: 'production' } });
+  const child = spawn(cmd, args, { cwd: ROOT, stdio: 'ignore', env: { PATH: process.env.PATH, PORT: String(port), NODE_ENV: 'production', ...env } });
   const url = `http://127.0.0.1:${port}`;
   await waitFor(url, child, '');
   return {
